@@ -1,0 +1,29 @@
+"""Configuration from the environment, in one place.
+
+Every setting has an ``AIDWATCH_`` environment variable; ``create_app`` takes
+the same keys as a dict so tests can build apps without touching the
+environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_REGISTRY = PROJECT_ROOT / "data" / "registry.sqlite"
+
+
+def from_env(environ=None) -> dict:
+    env = os.environ if environ is None else environ
+    instance = Path(env.get("AIDWATCH_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+    return {
+        "REGISTRY_URL": env.get("AIDWATCH_REGISTRY_URL", f"sqlite:///{DEMO_REGISTRY}"),
+        "APP_DB_URL": env.get("AIDWATCH_APP_DB_URL", f"sqlite:///{instance / 'app.sqlite'}"),
+        "SECRET_KEY": env.get("AIDWATCH_SECRET_KEY"),
+        "DEMO": env.get("AIDWATCH_DEMO", "0") == "1",
+        "CACHE_URL": env.get("AIDWATCH_CACHE_URL"),
+        "STATEMENT_TIMEOUT_MS": int(env.get("AIDWATCH_STATEMENT_TIMEOUT_MS", "30000")),
+        "SESSION_COOKIE_SECURE": env.get("AIDWATCH_COOKIE_SECURE", "0") == "1",
+        "INSTANCE_DIR": str(instance),
+    }

@@ -1,0 +1,29 @@
+"""Masking of personal data: names and ID numbers never leave the server whole.
+
+The same functions serve the screen and every export, so what a person sees
+and what they download are masked identically.
+"""
+
+from __future__ import annotations
+
+
+def mask_name(name: str | None) -> str:
+    """张三 → 张*, 张小明 → 张*明, 欧阳小明 → 欧**明; a single character becomes *."""
+    if not name:
+        return ""
+    name = str(name).strip()
+    if len(name) <= 1:
+        return "*"
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_id_number(id_number: str | None) -> str:
+    """Keep the 6-digit division code and the last four: 440106********1234."""
+    if not id_number:
+        return ""
+    s = str(id_number).strip()
+    if len(s) <= 10:
+        return "*" * len(s)
+    return s[:6] + "*" * (len(s) - 10) + s[-4:]

@@ -1,0 +1,191 @@
+"""Chinese official working days: the clock of every deadline in the notice.
+
+A working day is Monday–Friday minus public holidays, plus the weekend days
+the State Council declares working days (调休). The schedule comes from the
+maintained ``chinese_calendar`` package; an operator can add a year it does not
+know yet (the State Council publishes next year's schedule each November) in a
+TOML supplement file, see ``docs/working-days.md``. A year known to neither is
+an error naming the year: a weekday-only guess would be silently wrong around
+every long holiday.
+
+All arithmetic runs on a sorted array of working-day ordinals, so ``due`` and
+``workdays_between`` vectorise over millions of rows with ``numpy.searchsorted``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+import chinese_calendar
+import numpy as np
+from chinese_calendar import constants as cc_constants
+
+SUPPLEMENT_ENV = "AIDWATCH_WORKDAY_SUPPLEMENT"
+
+
+class UnknownCalendarYear(LookupError):
+    """Raised when a date falls in a year whose official schedule is unknown."""
+
+    def __init__(self, year: int):
+        self.year = int(year)
+        super().__init__(
+            f"the working-day calendar does not know the year {self.year}: add its official holiday "
+            f"schedule to the supplement file named by {SUPPLEMENT_ENV} (see docs/working-days.md)"
+        )
+
+
+def _library_years() -> set[int]:
+    return {d.year for d in cc_constants.holidays} | {d.year for d in cc_constants.workdays}
+
+
+def _parse_days(values, year: int, what: str) -> set[dt.date]:
+    days = set()
+    for value in values:
+        day = dt.date.fromisoformat(str(value))
+        if day.year != year:
+            raise ValueError(f"supplement year {year}: {what} day {day} is in another year")
+        days.add(day)
+    return days
+
+
+def load_supplement(path: str | os.PathLike | None) -> dict[int, tuple[set[dt.date], set[dt.date]]]:
+    """Read ``{year: (holidays, make_up_workdays)}`` from a TOML supplement file.
+
+    The file has one table per year::
+
+        [2027]
+        holidays = ["2027-01-01", ...]   # official days off that fall on weekdays or weekends
+        workdays = ["2027-02-07", ...]   # weekend days declared working days (调休)
+    """
+    if not path:
+        return {}
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    out = {}
+    for key, table in raw.items():
+        year = int(key)
+        out[year] = (
+            _parse_days(table.get("holidays", []), year, "holiday"),
+            _parse_days(table.get("workdays", []), year, "make-up working"),
+        )
+    return out
+
+
+class WorkCalendar:
+    """Working days for every year the library or the supplement knows."""
+
+    def __init__(self, supplement: dict[int, tuple[set[dt.date], set[dt.date]]] | None = None):
+        supplement = supplement or {}
+        lib_years = _library_years()
+        self.years = frozenset(lib_years | set(supplement))
+        # Known years must be contiguous, or a due date could silently jump a gap.
+        lo, hi = min(self.years), max(self.years)
+        missing = sorted(set(range(lo, hi + 1)) - self.years)
+        if missing:
+            raise UnknownCalendarYear(missing[0])
+        self.first = dt.date(lo, 1, 1)
+        self.last = dt.date(hi, 12, 31)
+        days = []
+        day = self.first
+        one = dt.timedelta(days=1)
+        while day <= self.last:
+            if day.year in supplement:
+                holidays, makeups = supplement[day.year]
+                work = day in makeups or (day.weekday() < 5 and day not in holidays)
+            else:
+                work = chinese_calendar.is_workday(day)
+            if work:
+                days.append(day.toordinal())
+            day += one
+        self._ordinals = np.asarray(days, dtype=np.int64)
+        self._set = frozenset(days)
+
+    # -- scalar API -----------------------------------------------------
+    def _check(self, day: dt.date) -> None:
+        if not (self.first <= day <= self.last):
+            raise UnknownCalendarYear(day.year)
+
+    def is_workday(self, day: dt.date) -> bool:
+        self._check(day)
+        return day.toordinal() in self._set
+
+    def due(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day after ``day``; ``day`` itself is not counted (自…之日起)."""
+        self._check(day)
+        idx = int(np.searchsorted(self._ordinals, day.toordinal(), side="right")) + n - 1
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        if idx >= len(self._ordinals):
+            raise UnknownCalendarYear(self.last.year + 1)
+        return dt.date.fromordinal(int(self._ordinals[idx]))
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]; negative, counting (end, start], when end < start."""
+        self._check(start)
+        self._check(end)
+        a = np.searchsorted(self._ordinals, start.toordinal(), side="right")
+        b = np.searchsorted(self._ordinals, end.toordinal(), side="right")
+        return int(b - a)
+
+    def next_workday(self, day: dt.date) -> dt.date:
+        """``day`` itself when it is a working day, else the next one."""
+        return day if self.is_workday(day) else self.due(day, 1)
+
+    # -- vectorised API -------------------------------------------------
+    def _ordinals_of(self, days) -> np.ndarray:
+        arr = np.asarray(days, dtype="datetime64[D]")
+        if arr.size == 0:
+            return arr.astype(np.int64)
+        valid = ~np.isnat(arr)
+        ords = arr.astype(np.int64) + dt.date(1970, 1, 1).toordinal()
+        if valid.any():
+            lo, hi = ords[valid].min(), ords[valid].max()
+            if lo < self.first.toordinal():
+                raise UnknownCalendarYear(dt.date.fromordinal(int(lo)).year)
+            if hi > self.last.toordinal():
+                raise UnknownCalendarYear(dt.date.fromordinal(int(hi)).year)
+        return ords
+
+    def due_many(self, days, n: int) -> np.ndarray:
+        """Vectorised ``due``: an array of ``datetime64[D]``; NaT stays NaT."""
+        arr = np.asarray(days, dtype="datetime64[D]")
+        ords = self._ordinals_of(arr)
+        out = np.full(arr.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        valid = ~np.isnat(arr)
+        idx = np.searchsorted(self._ordinals, ords[valid], side="right") + n - 1
+        if idx.size and idx.max() >= len(self._ordinals):
+            raise UnknownCalendarYear(self.last.year + 1)
+        epoch = dt.date(1970, 1, 1).toordinal()
+        out[valid] = (self._ordinals[idx] - epoch).astype("datetime64[D]")
+        return out
+
+    def workdays_between_many(self, start, end) -> np.ndarray:
+        """Vectorised ``workdays_between`` as float (NaN where either side is NaT)."""
+        s = np.asarray(start, dtype="datetime64[D]")
+        e = np.asarray(end, dtype="datetime64[D]")
+        s, e = np.broadcast_arrays(s, e)
+        valid = ~(np.isnat(s) | np.isnat(e))
+        out = np.full(s.shape, np.nan)
+        so = self._ordinals_of(s[valid])
+        eo = self._ordinals_of(e[valid])
+        out[valid] = np.searchsorted(self._ordinals, eo, side="right") - np.searchsorted(
+            self._ordinals, so, side="right"
+        )
+        return out
+
+
+@lru_cache(maxsize=4)
+def _calendar_for(path: str | None) -> WorkCalendar:
+    return WorkCalendar(load_supplement(path))
+
+
+def calendar() -> WorkCalendar:
+    """The process-wide calendar, including the operator's supplement if configured."""
+    path = os.environ.get(SUPPLEMENT_ENV) or None
+    if path and not Path(path).exists():
+        raise FileNotFoundError(f"{SUPPLEMENT_ENV} names {path}, which does not exist")
+    return _calendar_for(path)

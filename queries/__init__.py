@@ -1,0 +1,1 @@
+"""The only code that speaks SQL. Every query takes a ``Scope`` and enforces it."""

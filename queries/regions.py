@@ -1,0 +1,186 @@
+"""Regions and drill-down: nation → province → city → school → cases.
+
+``resolve_region`` turns URL parameters into a validated ``Region`` inside the
+user's scope (the one place a province user's request for another province is
+refused), and ``child_grouping`` gives every page the same way of grouping a
+registry table by the level below the selected region. Both scope and region
+filters are applied in SQL, so nothing outside the scope is ever read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+
+from aidwatch import contract as c
+from queries.scope import Scope
+
+LEVELS = ("nation", "province", "city", "school")
+CHILD_LEVEL = {"nation": "province", "province": "city", "city": "school", "school": "case"}
+
+
+class UnknownRegion(LookupError):
+    """A province, city or school code that does not exist or does not nest."""
+
+
+@dataclass(frozen=True)
+class Region:
+    level: str
+    province: str | None = None
+    city: str | None = None
+    school: int | None = None
+
+    @property
+    def child_level(self) -> str:
+        return CHILD_LEVEL[self.level]
+
+    def as_params(self) -> dict:
+        """The URL parameters that select this region."""
+        out = {}
+        if self.province:
+            out["province"] = self.province
+        if self.city:
+            out["city"] = self.city
+        if self.school is not None:
+            out["school"] = str(self.school)
+        return out
+
+    def child(self, code) -> "Region":
+        """The region one level down whose code is ``code``."""
+        if self.level == "nation":
+            return Region("province", province=str(code))
+        if self.level == "province":
+            return Region("city", province=self.province, city=str(code))
+        if self.level == "city":
+            return Region("school", province=self.province, city=self.city, school=int(code))
+        raise ValueError("a school has cases, not child regions")
+
+
+def resolve_region(conn: sa.Connection, scope: Scope, province=None, city=None, school=None) -> Region:
+    """Validate URL parameters against the registry and the scope.
+
+    The deepest parameter given decides the level; the parents are derived
+    from it and, when also given, must agree. A province user with no
+    parameters lands on their own province.
+    """
+    province = str(province).strip() if province not in (None, "") else None
+    city = str(city).strip() if city not in (None, "") else None
+    school_id = None
+    if school not in (None, ""):
+        try:
+            school_id = int(str(school).strip())
+        except ValueError:
+            raise UnknownRegion(f"school {school!r} is not a school id") from None
+
+    if school_id is not None:
+        row = conn.execute(
+            sa.select(c.school.c.province_code, c.school.c.city_code).where(c.school.c.id == school_id)
+        ).first()
+        if row is None:
+            raise UnknownRegion(f"school {school_id} does not exist")
+        _agree("province", province, row.province_code)
+        _agree("city", city, row.city_code)
+        scope.check_province(row.province_code)
+        return Region("school", row.province_code, row.city_code, school_id)
+    if city is not None:
+        row = conn.execute(sa.select(c.city.c.province_code).where(c.city.c.code == city)).first()
+        if row is None:
+            raise UnknownRegion(f"city {city} does not exist")
+        _agree("province", province, row.province_code)
+        scope.check_province(row.province_code)
+        return Region("city", row.province_code, city)
+    if province is None and scope.province is not None:
+        province = scope.province
+    if province is not None:
+        if conn.execute(sa.select(c.province.c.code).where(c.province.c.code == province)).first() is None:
+            raise UnknownRegion(f"province {province} does not exist")
+        scope.check_province(province)
+        return Region("province", province)
+    return Region("nation")
+
+
+def _agree(what: str, given, actual) -> None:
+    if given is not None and given != actual:
+        raise UnknownRegion(f"{what} {given} does not contain the requested region (it is in {actual})")
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How to group one registry table by the level below a region."""
+
+    key: sa.ColumnElement
+    source: sa.FromClause
+    where: tuple
+
+
+def child_grouping(table: sa.Table, region: Region, scope: Scope) -> Grouping:
+    """Group ``table`` (which has ``province_code`` and ``school_id``) by the child level.
+
+    The scope's province is always a filter, even when the region already
+    implies it, so that no caller can widen a province user's view.
+    """
+    where = []
+    if scope.province is not None:
+        where.append(table.c.province_code == scope.province)
+    source: sa.FromClause = table
+    if region.level == "nation":
+        key = table.c.province_code
+    elif region.level == "province":
+        source = table.join(c.school, c.school.c.id == table.c.school_id)
+        key = c.school.c.city_code
+        where.append(table.c.province_code == region.province)
+    elif region.level == "city":
+        key = table.c.school_id
+        where.append(table.c.province_code == region.province)
+        where.append(table.c.school_id.in_(sa.select(c.school.c.id).where(c.school.c.city_code == region.city)))
+    else:
+        key = table.c.school_id
+        where.append(table.c.province_code == region.province)
+        where.append(table.c.school_id == region.school)
+    return Grouping(key=key.label("code"), source=source, where=tuple(where))
+
+
+def child_names(conn: sa.Connection, region: Region, scope: Scope) -> pd.DataFrame:
+    """Code and name of every child region, so that regions with no records still show as rows."""
+    if region.level == "nation":
+        q = sa.select(c.province.c.code, c.province.c.name).order_by(c.province.c.code)
+        if scope.province is not None:
+            q = q.where(c.province.c.code == scope.province)
+    elif region.level == "province":
+        q = (
+            sa.select(c.city.c.code, c.city.c.name)
+            .where(c.city.c.province_code == region.province)
+            .where(sa.exists().where(c.school.c.city_code == c.city.c.code))
+            .order_by(c.city.c.code)
+        )
+    elif region.level == "city":
+        q = (
+            sa.select(c.school.c.id.label("code"), c.school.c.name, c.school.c.code.label("school_code"))
+            .where(c.school.c.city_code == region.city)
+            .order_by(c.school.c.code)
+        )
+    else:
+        q = sa.select(c.school.c.id.label("code"), c.school.c.name, c.school.c.code.label("school_code")).where(
+            c.school.c.id == region.school
+        )
+    rows = conn.execute(q).mappings().all()
+    frame = pd.DataFrame(rows, columns=list(q.selected_columns.keys()))
+    if "school_code" not in frame:
+        frame["code"] = frame["code"].astype(str)
+    return frame
+
+
+def region_label(conn: sa.Connection, region: Region) -> dict:
+    """Names along the drill path, for breadcrumbs and titles."""
+    out = {"province": None, "city": None, "school": None}
+    if region.province:
+        out["province"] = conn.execute(
+            sa.select(c.province.c.name).where(c.province.c.code == region.province)
+        ).scalar()
+    if region.city:
+        out["city"] = conn.execute(sa.select(c.city.c.name).where(c.city.c.code == region.city)).scalar()
+    if region.school is not None:
+        out["school"] = conn.execute(sa.select(c.school.c.name).where(c.school.c.id == region.school)).scalar()
+    return out
