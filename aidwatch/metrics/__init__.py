@@ -1,0 +1,1 @@
+"""Pure metric functions: small frames in, figures out; no SQL, no Flask."""

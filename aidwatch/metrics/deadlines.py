@@ -1,0 +1,102 @@
+"""Deadline progress as of a date, derived from the day-grouped series.
+
+The series (``queries.deadlines.deadline_series``) holds, per deadline,
+measure and child region, how many records start counting on each day. Any
+as-of date D is then a cumulative sum up to D, computed here in memory, so a
+date change needs no new query.
+
+Status (shared/spec/metrics.md): ``done`` when done ≥ total > 0; else
+``overdue`` when D is after the due day; else ``at_risk`` or ``on_track`` by
+projecting the recent pace: the records done in the 14 calendar days up to D,
+per working day in that window, times the working days left. If that
+projection does not reach the total by the due day the deadline is at risk
+(docs/metrics-decisions.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from aidwatch.policy import DEADLINES, YearPolicy
+from aidwatch.workdays import WorkCalendar
+
+PACE_WINDOW_DAYS = 14
+EXPORT_COLUMNS = ["deadline", "code", "name", "due_on", "done", "total", "pct_done", "working_days_left", "status"]
+
+
+def cumulative(series: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Totals per (deadline, code, measure) counting records whose day is on or before ``as_of``."""
+    if series.empty:
+        return pd.DataFrame(columns=["deadline", "code", "done", "total"])
+    cutoff = pd.Timestamp(as_of)
+    keep = series["day"].isna() | (series["day"] <= cutoff)
+    out = series[keep].groupby(["deadline", "code", "measure"])["n"].sum().unstack("measure", fill_value=0)
+    out = out.reindex(columns=["done", "total"], fill_value=0).reset_index()
+    out.columns.name = None
+    return out
+
+
+def pct(done, total):
+    """100·done/total rounded to one decimal; NaN (an empty cell) when total is 0."""
+    done = np.asarray(done, dtype=float)
+    total = np.asarray(total, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, np.round(100.0 * done / np.where(total > 0, total, 1), 1), np.nan)
+
+
+def classify(done: int, total: int, as_of: dt.date, due_on: dt.date, done_before: int, cal: WorkCalendar) -> str:
+    """One row's status; ``done_before`` is done as of D minus the pace window."""
+    if total <= 0:
+        return "no_data"
+    if done >= total:
+        return "done"
+    if as_of > due_on:
+        return "overdue"
+    window = max(cal.workdays_between(as_of - dt.timedelta(days=PACE_WINDOW_DAYS), as_of), 1)
+    pace = max(done - done_before, 0) / window
+    projected = done + pace * cal.workdays_between(as_of, due_on)
+    return "on_track" if projected >= total else "at_risk"
+
+
+def progress(children: pd.DataFrame, series: pd.DataFrame, as_of: dt.date, policy: YearPolicy,
+             cal: WorkCalendar) -> pd.DataFrame:
+    """Export rows: one per deadline and child region, in deadline order then region order."""
+    now = cumulative(series, as_of)
+    before = cumulative(series, as_of - dt.timedelta(days=PACE_WINDOW_DAYS))
+    grid = pd.MultiIndex.from_product([list(DEADLINES), list(children["code"].astype(str))], names=["deadline", "code"])
+    now = now.set_index(["deadline", "code"]).reindex(grid, fill_value=0)
+    done_before = before.set_index(["deadline", "code"])["done"].reindex(grid, fill_value=0)
+    out = now.reset_index()
+    names = dict(zip(children["code"].astype(str), children["name"]))
+    out["name"] = out["code"].map(names)
+    out["due_on"] = out["deadline"].map(policy.due)
+    out["done"] = out["done"].astype("int64")
+    out["total"] = out["total"].astype("int64")
+    out["pct_done"] = pct(out["done"], out["total"])
+    left = {d: cal.workdays_between(as_of, due) for d, due in policy.due.items()}
+    out["working_days_left"] = out["deadline"].map(left).astype("int64")
+    out["status"] = [
+        classify(int(r.done), int(r.total), as_of, r.due_on, int(b), cal)
+        for r, b in zip(out.itertuples(index=False), done_before.to_numpy())
+    ]
+    return out[EXPORT_COLUMNS]
+
+
+def summary(series: pd.DataFrame, region_code: str, level: str, as_of: dt.date, policy: YearPolicy,
+            cal: WorkCalendar) -> pd.DataFrame:
+    """The selected region's own row per deadline: the children summed.
+
+    The written report is the exception below the nation: every child carries
+    the same province's report, so the region's row is that report, once.
+    """
+    merged = series.copy()
+    if level != "nation" and not merged.empty:
+        report = merged["deadline"] == "rollout_report"
+        first = merged.loc[report, "code"].min()
+        merged = merged[~report | (merged["code"] == first)]
+    merged["code"] = region_code
+    children = pd.DataFrame({"code": [region_code], "name": [""]})
+    return progress(children, merged, as_of, policy, cal)
