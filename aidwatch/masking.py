@@ -27,3 +27,13 @@ def mask_id_number(id_number: str | None) -> str:
     if len(s) <= 10:
         return "*" * len(s)
     return s[:6] + "*" * (len(s) - 10) + s[-4:]
+
+
+def mask_frame(frame):
+    """A copy of a case frame with ``name`` and ``id_number`` masked: what the screen and exports get."""
+    out = frame.copy()
+    if "name" in out:
+        out["name"] = out["name"].map(mask_name)
+    if "id_number" in out:
+        out["id_number"] = out["id_number"].map(mask_id_number)
+    return out

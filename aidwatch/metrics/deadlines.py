@@ -100,3 +100,10 @@ def summary(series: pd.DataFrame, region_code: str, level: str, as_of: dt.date, 
     merged["code"] = region_code
     children = pd.DataFrame({"code": [region_code], "name": [""]})
     return progress(children, merged, as_of, policy, cal)
+
+
+def default_deadline(policy: YearPolicy, as_of: dt.date) -> str:
+    """The deadline a view opens on: the next one due on or after D, else the last one of the year."""
+    by_due = sorted(DEADLINES, key=lambda d: policy.due[d])
+    upcoming = [d for d in by_due if policy.due[d] >= as_of]
+    return upcoming[0] if upcoming else by_due[-1]

@@ -1,0 +1,26 @@
+"""The view bar: an as-of date or year picked in the header becomes the URL."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, no_update
+
+from dashboard import context
+from dashboard.viewstate import BadView, parse_query_string
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("url", "href", allow_duplicate=True),
+        Input("view-asof", "date"),
+        Input("view-year", "value"),
+        State("view-query", "data"),
+        State("url", "pathname"),
+        prevent_initial_call=True,
+    )
+    def pick(as_of, year, query, pathname):
+        try:
+            view = context.view_from(parse_query_string(query))
+            picked = context.view_from({"as_of": as_of, "year": year})
+        except BadView:
+            return no_update
+        return (pathname or "/") + view.query(as_of=picked.as_of, year=picked.year)

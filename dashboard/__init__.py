@@ -1,0 +1,78 @@
+"""The Dash app factory: ``create_app(config)`` → a Dash app on its own Flask server.
+
+Everything is wired here, per app: the login guard, the registry handle and
+its cache, the pages, the callbacks (registered per module, never globally)
+and the export routes. Nothing touches a database at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc  # noqa: F401  (components register with Dash on import)
+import flask_bootstrap
+from dash import Dash, dcc, html
+from flask import Flask, send_from_directory
+from flask_caching import Cache
+
+import callbacks
+from aidwatch.config import PROJECT_ROOT, from_env
+from dashboard import appdb, auth, exports
+from dashboard.context import EXTENSION
+from dashboard.i18n import t
+from dashboard.pages import deadlines
+from dashboard.registry import Registry
+
+HERE = Path(__file__).resolve().parent
+BOOTSTRAP_CSS = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
+
+log = logging.getLogger(__name__)
+
+
+def _cache_config(cfg: dict) -> dict:
+    if cfg.get("CACHE_URL"):
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": cfg["CACHE_URL"], "CACHE_DEFAULT_TIMEOUT": 3600}
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000, "CACHE_DEFAULT_TIMEOUT": 3600}
+
+
+def create_app(config: dict | None = None) -> Dash:
+    cfg = from_env() | (config or {})
+    server = Flask("dashboard", template_folder=str(HERE / "templates"), instance_path=cfg["INSTANCE_DIR"])
+    engine = appdb.app_engine(cfg["APP_DB_URL"])
+    appdb.init_db(engine)
+    server.extensions["aidwatch_app_db"] = engine
+    auth.init_auth(server, cfg, engine)
+
+    cache = Cache(server, config=_cache_config(cfg))
+    server.extensions[EXTENSION] = Registry(cfg["REGISTRY_URL"], cache, cfg["STATEMENT_TIMEOUT_MS"])
+
+    @server.get("/vendor/bootstrap.min.css")
+    def bootstrap_css():
+        return send_from_directory(BOOTSTRAP_CSS, "bootstrap.min.css", max_age=86400)
+
+    @server.get("/healthz")
+    def healthz():
+        return {"ok": True}
+
+    exports.register(server)
+
+    app = Dash(
+        "dashboard",
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        external_stylesheets=["/vendor/bootstrap.min.css"],
+        suppress_callback_exceptions=True,
+        title=t("product"),
+        update_title=None,
+    )
+    # "/" shows the landing page itself: a redirect rule would clash with Dash's own "/" route.
+    dash.register_page("home", path="/", layout=deadlines.layout, title=t("product"), order=0)
+    dash.register_page("deadlines", path=deadlines.PATH, layout=deadlines.layout,
+                       name=t("page_deadlines"), title=t("product"), order=1)
+    app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container])
+    callbacks.register(app)
+    return app

@@ -1,0 +1,305 @@
+"""The dashboard's own small database: accounts and the audit log.
+
+This is never the registry replica. The replica is read-only by construction
+(see ``aidwatch.replica``); everything the dashboard itself must remember —
+who may log in, with which data scope, and who exported what — lives here, in
+SQLite by default (``AIDWATCH_APP_DB_URL``) or any SQLAlchemy URL.
+
+Functions take an engine rather than reading Flask globals so that the CLI,
+the web app and the tests share one implementation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from aidwatch import reference
+
+ROLES = ("ministry", "province", "leadership")
+MIN_PASSWORD_LENGTH = 10
+#: After this many wrong passwords in a row an account is locked for LOCK_MINUTES,
+#: so that an online guesser gets a handful of tries per quarter hour, not thousands.
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+
+app_metadata = sa.MetaData()
+
+app_user = sa.Table(
+    "app_user",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(256), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("province_code", sa.CHAR(2), nullable=True),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    # Part of every login session; bumping it ends all sessions of the user.
+    sa.Column("session_version", sa.Integer, nullable=False, default=1),
+    sa.Column("failed_logins", sa.Integer, nullable=False, default=0),
+    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("username", sa.String(64), nullable=True, index=True),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("scope", sa.String(32), nullable=True),
+    sa.Column("params", sa.Text, nullable=True),  # JSON
+    sa.Column("row_count", sa.Integer, nullable=True),
+)
+
+# A real hash to compare against when the username does not exist, so a wrong
+# username costs as much time as a wrong password and does not reveal itself.
+_DUMMY_HASH = generate_password_hash("aidwatch-dummy-password")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite returns naive datetimes; everything here is stored as UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def app_engine(url: str) -> sa.Engine:
+    """An engine on the app DB; for SQLite, creates the file's directory first.
+
+    ``instance/`` does not exist on a fresh checkout, and SQLite refuses to
+    create a file in a missing directory with an unhelpful message.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            Path(parsed.database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        # Several gunicorn workers share the file: wait for a lock instead of failing.
+        return sa.create_engine(parsed, connect_args={"timeout": 30})
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return sa.create_engine(parsed, pool_pre_ping=True)
+
+
+def init_db(engine: sa.Engine) -> None:
+    """Create the tables if missing; safe to call on every start."""
+    app_metadata.create_all(engine, checkfirst=True)
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def check_password_rules(password: str) -> None:
+    """Raise ``ValueError`` when ``password`` is too weak to protect case-level data."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(
+            f"密码至少 {MIN_PASSWORD_LENGTH} 个字符 / password must be at least {MIN_PASSWORD_LENGTH} characters"
+        )
+    if password.isdigit():
+        raise ValueError("密码不能全是数字 / password must not be all digits")
+
+
+def _check_username(username: str) -> None:
+    if not isinstance(username, str) or not USERNAME_RE.match(username):
+        raise ValueError(
+            "用户名只能包含字母、数字和 . _ @ -，最长 64 个字符 / "
+            "username: letters, digits and . _ @ - only, at most 64 characters, starting with a letter or digit"
+        )
+
+
+def _check_role(role: str, province: str | None) -> None:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    if role == "province":
+        if not province:
+            raise ValueError("a province user needs --province CODE (GB/T 2260, e.g. 44)")
+        known = {p["code"] for p in reference.provinces()}
+        if province not in known:
+            raise ValueError(f"unknown province code {province!r}: use a GB/T 2260 code such as 11 or 44")
+    elif province:
+        raise ValueError(f"only the province role carries a province code (role {role!r} sees all provinces)")
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+def add_user(engine: sa.Engine, username: str, role: str, province: str | None, password: str) -> dict:
+    """Create an account; raises ``ValueError`` on a bad name, role, province, password or a duplicate."""
+    _check_username(username)
+    _check_role(role, province)
+    check_password_rules(password)
+    with engine.begin() as conn:
+        if conn.execute(sa.select(app_user.c.id).where(app_user.c.username == username)).first():
+            raise ValueError(f"user {username!r} already exists")
+        conn.execute(
+            app_user.insert().values(
+                username=username,
+                password_hash=generate_password_hash(password),
+                role=role,
+                province_code=province or None,
+                disabled=False,
+                session_version=1,
+                failed_logins=0,
+                locked_until=None,
+                created_at=_now(),
+            )
+        )
+    return get_user(engine, username)
+
+
+def _row(row) -> dict | None:
+    if row is None:
+        return None
+    d = dict(row._mapping)
+    d["locked_until"] = _utc(d["locked_until"])
+    d["created_at"] = _utc(d["created_at"])
+    return d
+
+
+def get_user(engine: sa.Engine, username: str) -> dict | None:
+    """The account as a dict (all ``app_user`` columns), or None."""
+    with engine.connect() as conn:
+        return _row(conn.execute(sa.select(app_user).where(app_user.c.username == username)).first())
+
+
+def get_user_by_id(engine: sa.Engine, user_id: int) -> dict | None:
+    """Used by the session loader, which only knows the id stored in the cookie."""
+    with engine.connect() as conn:
+        return _row(conn.execute(sa.select(app_user).where(app_user.c.id == int(user_id))).first())
+
+
+def list_users(engine: sa.Engine) -> list[dict]:
+    with engine.connect() as conn:
+        return [_row(r) for r in conn.execute(sa.select(app_user).order_by(app_user.c.username))]
+
+
+def is_locked(user: dict, now: dt.datetime | None = None) -> bool:
+    """True while a lock from too many failed logins is in force."""
+    until = _utc(user.get("locked_until"))
+    return until is not None and until > (now or _now())
+
+
+def _require(conn, username: str):
+    row = conn.execute(sa.select(app_user.c.id).where(app_user.c.username == username)).first()
+    if row is None:
+        raise ValueError(f"no user {username!r}")
+    return row.id
+
+
+def set_disabled(engine: sa.Engine, username: str, disabled: bool) -> None:
+    """Disable (ending every open session) or re-enable an account.
+
+    Re-enabling also clears a failed-login lock: an administrator who enables
+    an account means for it to work now.
+    """
+    with engine.begin() as conn:
+        uid = _require(conn, username)
+        values: dict = {"disabled": bool(disabled)}
+        if disabled:
+            values["session_version"] = app_user.c.session_version + 1
+        else:
+            values.update(failed_logins=0, locked_until=None)
+        conn.execute(app_user.update().where(app_user.c.id == uid).values(**values))
+
+
+def set_password(engine: sa.Engine, username: str, password: str) -> None:
+    """Set a new password, end all existing sessions and clear any lock."""
+    check_password_rules(password)
+    with engine.begin() as conn:
+        uid = _require(conn, username)
+        conn.execute(
+            app_user.update()
+            .where(app_user.c.id == uid)
+            .values(
+                password_hash=generate_password_hash(password),
+                session_version=app_user.c.session_version + 1,
+                failed_logins=0,
+                locked_until=None,
+            )
+        )
+
+
+def verify(engine: sa.Engine, username: str, password: str) -> dict | None:
+    """The account if ``password`` is right and the account may log in now, else None.
+
+    Disabled and locked accounts never pass. Wrong passwords are counted and
+    lock the account after MAX_FAILED_LOGINS in a row; a success resets the count.
+    """
+    user = get_user(engine, username) if isinstance(username, str) and username else None
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")  # same cost as a real check
+        return None
+    if user["disabled"] or is_locked(user):
+        return None
+    now = _now()
+    with engine.begin() as conn:
+        if check_password_hash(user["password_hash"], password or ""):
+            if user["failed_logins"] or user["locked_until"] is not None:
+                conn.execute(
+                    app_user.update().where(app_user.c.id == user["id"]).values(failed_logins=0, locked_until=None)
+                )
+            user.update(failed_logins=0, locked_until=None)
+            return user
+        failed = user["failed_logins"] + 1
+        values: dict = {"failed_logins": failed}
+        if failed >= MAX_FAILED_LOGINS:
+            values = {"failed_logins": 0, "locked_until": now + dt.timedelta(minutes=LOCK_MINUTES)}
+        conn.execute(app_user.update().where(app_user.c.id == user["id"]).values(**values))
+    return None
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+def scope_label(scope) -> str | None:
+    """``Scope`` → short text for the audit log (``ministry``, ``province:44``); strings pass through."""
+    if scope is None or isinstance(scope, str):
+        return scope
+    role = getattr(scope, "role", None)
+    province = getattr(scope, "province", None)
+    return f"{role}:{province}" if province else role
+
+
+def audit(engine: sa.Engine, username: str | None, action: str, scope, params=None, row_count: int | None = None) -> None:
+    """Append one audit row: who did what, under which data scope, with which parameters.
+
+    ``scope`` may be a ``queries.scope.Scope`` or a string; ``params`` any
+    JSON-able value (dates are written as text).
+    """
+    text = None if params is None else json.dumps(params, ensure_ascii=False, sort_keys=True, default=str)
+    with engine.begin() as conn:
+        conn.execute(
+            audit_log.insert().values(
+                at=_now(),
+                username=(username or None) and str(username)[:64],
+                action=action,
+                scope=scope_label(scope),
+                params=text,
+                row_count=row_count,
+            )
+        )
+
+
+def audit_rows(engine: sa.Engine, limit: int = 100) -> list[dict]:
+    """The newest audit rows first, ``params`` decoded (for tests and an admin view)."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).all()
+    out = []
+    for r in rows:
+        d = dict(r._mapping)
+        d["at"] = _utc(d["at"])
+        d["params"] = None if d["params"] is None else json.loads(d["params"])
+        out.append(d)
+    return out

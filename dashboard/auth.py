@@ -1,0 +1,271 @@
+"""Login, sessions and the single route guard in front of the whole dashboard.
+
+Every page, Dash callback and export shows registry data, some of it about
+individual students, so nothing but the login page, static assets and the
+health check is served without a session. The guard is one
+``before_request`` hook rather than per-view decorators because Dash adds its
+own routes (``/_dash-layout``, ``/_dash-update-component``, …) that a
+decorator would never see.
+
+Sessions are Flask's signed cookies. The user's ``session_version`` is kept in
+the cookie at login and compared with the app DB on every request, so
+disabling a user or changing their password ends their open sessions at once,
+without a server-side session store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import flask
+import flask_login
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from werkzeug.exceptions import Unauthorized
+from wtforms.validators import DataRequired, Length
+
+from dashboard import appdb
+from queries.scope import Scope
+
+#: Reachable without a session.
+PUBLIC_PATHS = frozenset({"/login", "/logout", "/_favicon.ico", "/healthz"})
+PUBLIC_PREFIXES = ("/assets/",)
+SESSION_VERSION_KEY = "_aw_sv"
+EXTENSION_KEY = "aidwatch_app_db"
+#: Idle timeout: the signed cookie is refreshed on each request and expires after this.
+DEFAULT_SESSION_HOURS = 12
+
+MSG_WRONG = "用户名或密码错误 / Wrong username or password"
+MSG_LOCKED = (
+    f"登录失败次数过多，账户已暂时锁定，请 {appdb.LOCK_MINUTES} 分钟后再试 / "
+    f"Too many failed logins: the account is locked for {appdb.LOCK_MINUTES} minutes"
+)
+MSG_CSRF = "页面已过期，请重新提交 / The form has expired, please try again"
+MSG_MISSING = "请输入用户名和密码 / Enter your username and password"
+
+ROLE_LABELS = {
+    "ministry": "部级 / ministry",
+    "province": "省级 / province",
+    "leadership": "领导 / leadership",
+}
+
+
+class NotLoggedIn(Unauthorized):
+    """``current_scope()`` called without a logged-in user: answers HTTP 401 if it escapes."""
+
+    description = "login required"
+
+
+class User(flask_login.UserMixin):
+    """The logged-in account as Flask-Login sees it: identity and data scope, no secrets."""
+
+    def __init__(self, id: int, username: str, role: str, province: str | None, session_version: int):
+        self.id = id
+        self.username = username
+        self.role = role
+        self.province = province
+        self.session_version = session_version
+
+    @classmethod
+    def from_row(cls, row: dict) -> "User":
+        return cls(row["id"], row["username"], row["role"], row["province_code"], row["session_version"])
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.role, self.province)
+
+
+class LoginForm(FlaskForm):
+    """CSRF-protected on its own: no global CSRFProtect, so Dash's JSON POSTs need no token."""
+
+    username = StringField("用户名 / Username", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("密码 / Password", validators=[DataRequired(), Length(max=1024)])
+
+
+# --- secret key -------------------------------------------------------------------------------
+
+
+def _demo_secret_key(instance_dir: str | os.PathLike) -> str:
+    """Read or create ``<instance>/secret_key``, shared by restarts and all workers on the host.
+
+    Created through a private temp file hard-linked into place, so two
+    workers starting together both end up with the one key that won.
+    """
+    path = Path(instance_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+            os.chmod(tmp, 0o600)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it and restart")
+    return key
+
+
+def _secret_key(config: dict) -> str:
+    key = config.get("SECRET_KEY")
+    if key:
+        return key
+    if config.get("DEMO"):
+        return _demo_secret_key(config["INSTANCE_DIR"])
+    raise RuntimeError("AIDWATCH_SECRET_KEY is required")
+
+
+# --- helpers for the rest of the app ----------------------------------------------------------
+
+
+def app_db() -> sa.Engine:
+    """The app DB engine of the current Flask app (for audit rows from exports etc.)."""
+    return flask.current_app.extensions[EXTENSION_KEY]
+
+
+def current_scope() -> Scope:
+    """The data scope of the logged-in user; raises ``NotLoggedIn`` (HTTP 401) without one."""
+    user = flask_login.current_user
+    if user is None or not user.is_authenticated:
+        raise NotLoggedIn()
+    return user.scope
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` if it is a same-origin path, else ``/``: no open redirects after login."""
+    if not target or not isinstance(target, str):
+        return "/"
+    if any(c in target for c in "\\\r\n\t") or any(ord(c) < 32 for c in target):
+        return "/"
+    if not target.startswith("/") or target.startswith("//"):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
+
+
+def _client_params() -> dict:
+    return {"ip": flask.request.remote_addr}
+
+
+# --- setup ------------------------------------------------------------------------------------
+
+
+def init_auth(server: flask.Flask, config: dict, app_engine: sa.Engine | None = None) -> flask_login.LoginManager:
+    """Secure the Flask server behind Dash: secret key, cookies, login routes and the guard.
+
+    ``app_engine`` is the app DB; when omitted it is opened from
+    ``config["APP_DB_URL"]``. Its tables are created if missing.
+    """
+    if app_engine is None:
+        app_engine = appdb.app_engine(config["APP_DB_URL"])
+    appdb.init_db(app_engine)
+    server.extensions[EXTENSION_KEY] = app_engine
+
+    server.secret_key = _secret_key(config)
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(config.get("SESSION_COOKIE_SECURE")),
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=config.get("SESSION_HOURS", DEFAULT_SESSION_HOURS)),
+        SESSION_REFRESH_EACH_REQUEST=True,
+    )
+
+    manager = flask_login.LoginManager()
+    manager.login_view = "auth.login"
+    manager.session_protection = "basic"
+    manager.init_app(server)
+
+    @manager.user_loader
+    def load_user(user_id: str):
+        # Re-read on every request: a disabled account, a new password or a changed
+        # role takes effect on the very next request, not at cookie expiry.
+        try:
+            row = appdb.get_user_by_id(app_engine, int(user_id))
+        except (TypeError, ValueError):
+            return None
+        if row is None or row["disabled"]:
+            return None
+        if flask.session.get(SESSION_VERSION_KEY) != row["session_version"]:
+            return None
+        return User.from_row(row)
+
+    bp = flask.Blueprint("auth", __name__, template_folder="templates")
+
+    @bp.route("/login", methods=["GET", "POST"])
+    def login():
+        next_url = safe_next(flask.request.args.get("next"))
+        form = LoginForm()
+        error = None
+        status = 200
+        if flask.request.method == "POST":
+            if not form.validate_on_submit():
+                if form.csrf_token.errors:
+                    error, status = MSG_CSRF, 400
+                    appdb.audit(app_engine, form.username.data, "login_refused", None, {**_client_params(), "reason": "csrf"})
+                else:
+                    error = MSG_MISSING
+            else:
+                username = form.username.data.strip()
+                row = appdb.verify(app_engine, username, form.password.data)
+                if row is not None:
+                    flask.session.clear()  # a fresh session: nothing from before the login survives
+                    user = User.from_row(row)
+                    flask_login.login_user(user)
+                    flask.session[SESSION_VERSION_KEY] = row["session_version"]
+                    flask.session.permanent = True
+                    appdb.audit(app_engine, user.username, "login", user.scope, _client_params())
+                    return flask.redirect(next_url)
+                existing = appdb.get_user(app_engine, username)
+                if existing is not None and not existing["disabled"] and appdb.is_locked(existing):
+                    error = MSG_LOCKED
+                    appdb.audit(app_engine, username, "login_failed", None, {**_client_params(), "reason": "locked"})
+                else:
+                    error = MSG_WRONG
+                    appdb.audit(app_engine, username, "login_failed", None, _client_params())
+            form.password.data = ""
+        elif flask_login.current_user.is_authenticated:
+            return flask.redirect(next_url)
+        return flask.render_template("login.html", form=form, error=error, next_url=next_url), status
+
+    @bp.route("/logout", methods=["GET", "POST"])
+    def logout():
+        user = flask_login.current_user
+        if user.is_authenticated:
+            appdb.audit(app_engine, user.username, "logout", user.scope, _client_params())
+        flask_login.logout_user()
+        flask.session.clear()
+        return flask.redirect(flask.url_for("auth.login"))
+
+    server.register_blueprint(bp)
+
+    @server.before_request
+    def require_login():
+        path = flask.request.path
+        if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
+            return None
+        if flask_login.current_user.is_authenticated:
+            return None
+        if path.startswith("/_dash-") or flask.request.method not in ("GET", "HEAD"):
+            return flask.jsonify(error="login required"), 401
+        target = flask.request.script_root + path
+        if flask.request.query_string:
+            target += "?" + flask.request.query_string.decode("utf-8", "replace")
+        return flask.redirect(flask.url_for("auth.login") + "?next=" + quote(target, safe="/"))
+
+    return manager

@@ -1,0 +1,1 @@
+"""Building blocks shared by every page: one component per need, no near-copies."""

@@ -1,0 +1,112 @@
+"""The frame around every page: header, navigation, view bar and breadcrumb.
+
+Each page's ``layout(**query)`` renders its body inside ``page_frame``, so the
+header (language, user, freshness) is rebuilt from the URL on every
+navigation and always matches the view below it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.i18n import t
+from dashboard.viewstate import FIRST_YEAR, View
+
+#: (path, string key) of the pages in navigation order.
+NAV = [("/deadlines", "page_deadlines")]
+
+
+@dataclass(frozen=True)
+class FrameContext:
+    """What the frame shows besides the view: who is looking and how fresh the data is."""
+
+    username: str
+    role: str
+    scope_province: str | None
+    scope_label: str
+    snapshot_at: dt.datetime | None
+    replay_lag: dt.timedelta | None
+    last_year: int
+
+
+def _freshness(ctx: FrameContext, lang: str):
+    if ctx.snapshot_at is None:
+        text = t("no_snapshot", lang)
+    else:
+        text = f"{t('snapshot', lang)} {ctx.snapshot_at:%Y-%m-%d %H:%M}"
+    if ctx.replay_lag is not None:
+        text += f" · {t('lag', lang)} {int(ctx.replay_lag.total_seconds() // 60)} min"
+    return html.Span(text, className="aw-fresh", id="aw-freshness")
+
+
+def breadcrumb(path: str, view: View, labels: dict, scope_province: str | None, lang: str):
+    """nation › province › city › school, each a link to that level (a province user starts at their province)."""
+    steps = []
+    if scope_province is None:
+        steps.append((t("nation", lang), view.query(province=None, city=None, school=None)))
+    if labels.get("province"):
+        steps.append((labels["province"], view.query(city=None, school=None)))
+    if labels.get("city"):
+        steps.append((labels["city"], view.query(school=None)))
+    if labels.get("school"):
+        steps.append((labels["school"], view.query()))
+    items = []
+    for i, (label, query) in enumerate(steps):
+        last = i == len(steps) - 1
+        if i:
+            items.append(html.Span("›", className="aw-crumb-sep"))
+        items.append(html.Span(label, className="aw-crumb-current") if last
+                     else dcc.Link(label, href=path + query, className="aw-crumb"))
+    return html.Nav(items, className="aw-breadcrumb", id="aw-breadcrumb", **{"aria-label": "breadcrumb"})
+
+
+def view_bar(view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str):
+    years = list(range(FIRST_YEAR, ctx.last_year + 1))
+    return html.Div([
+        html.Label(t("as_of", lang), htmlFor="view-asof", className="aw-label"),
+        dcc.DatePickerSingle(
+            id="view-asof", date=as_of.isoformat(), display_format="YYYY-MM-DD",
+            min_date_allowed=dt.date(FIRST_YEAR, 1, 1).isoformat(),
+            max_date_allowed=dt.date(ctx.last_year, 12, 31).isoformat(), first_day_of_week=1,
+        ),
+        html.Label(t("year", lang), htmlFor="view-year", className="aw-label"),
+        dcc.Dropdown(id="view-year", options=[{"label": str(y), "value": y} for y in years], value=year,
+                     clearable=False, searchable=False, className="aw-year"),
+        dcc.Store(id="view-query", data=view.query()),
+    ], className="aw-viewbar")
+
+
+def page_frame(path: str, view: View, as_of: dt.date, year: int, labels: dict, ctx: FrameContext, body) -> html.Div:
+    lang = view.lang
+    other = "en" if lang == "zh" else "zh"
+    nav = [dcc.Link(t(key, lang), href=p + view.query(), className="aw-nav-link" + (" active" if p == path else ""))
+           for p, key in NAV]
+    header = html.Header([
+        html.Div([
+            html.Span(t("product", lang), className="aw-product"),
+            html.Nav(nav, className="aw-nav"),
+            html.Div([
+                _freshness(ctx, lang),
+                html.Span([html.Strong(ctx.username), " · ", ctx.scope_label], className="aw-user", id="aw-user"),
+                dcc.Link(t("lang_switch", lang), href=path + view.query(lang=other), id="aw-lang",
+                         className="aw-lang"),
+                html.A(t("logout", lang), href="/logout", className="aw-logout"),
+            ], className="aw-header-right"),
+        ], className="aw-header-top"),
+        html.Div([breadcrumb(path, view, labels, ctx.scope_province, lang), view_bar(view, as_of, year, ctx, lang)],
+                 className="aw-header-bottom"),
+    ], className="aw-header")
+    return html.Div([header, html.Main(body, className="aw-main")], lang="en" if lang == "en" else "zh-CN")
+
+
+def message_page(path: str, view: View, ctx: FrameContext | None, text: str, color: str = "warning"):
+    """A page that only says what went wrong, in the frame when there is one."""
+    alert = dbc.Alert(text, color=color, className="aw-message", id="aw-message")
+    if ctx is None:
+        return html.Main(alert, className="aw-main")
+    today = ctx.snapshot_at.date() if ctx.snapshot_at else dt.date.today()
+    return page_frame(path, view, today, today.year, {}, ctx, alert)

@@ -1,0 +1,61 @@
+"""A tile-grid map of China's 31 provinces and the XPCC: no geographic base map.
+
+Each province is one equal square placed roughly where it lies, so small
+provinces weigh as much as large ones and every tile can be read and clicked.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from aidwatch.reference import provinces
+
+#: (row, column) of each province's tile; row 0 is the north.
+TILES = {
+    "23": (0, 7),
+    "65": (1, 0), "66": (1, 1), "15": (1, 4), "11": (1, 5), "22": (1, 7),
+    "63": (2, 1), "62": (2, 2), "64": (2, 3), "14": (2, 4), "13": (2, 5), "12": (2, 6), "21": (2, 7),
+    "54": (3, 1), "51": (3, 2), "61": (3, 3), "41": (3, 4), "37": (3, 5),
+    "53": (4, 2), "50": (4, 3), "42": (4, 4), "34": (4, 5), "32": (4, 6),
+    "52": (5, 3), "43": (5, 4), "36": (5, 5), "33": (5, 6), "31": (5, 7),
+    "45": (6, 3), "44": (6, 4), "35": (6, 5),
+    "46": (7, 4),
+}
+
+#: Red (behind) to green (done); readable in greyscale because lightness changes monotonically.
+PROGRESS_SCALE = [[0.0, "#b2182b"], [0.5, "#f4d03f"], [0.8, "#a6d96a"], [1.0, "#1a7837"]]
+
+
+def tile_map(values: dict, labels: dict, title: str, hover: dict | None = None, height: int = 420) -> go.Figure:
+    """Tiles coloured by ``values[code]`` (0–100, None = grey), labelled ``labels[code]``.
+
+    ``customdata`` carries the province code, so a click tells which tile it was.
+    """
+    short = {p["code"]: p["short_name"] for p in provinces()}
+    names = {p["code"]: p["name"] for p in provinces()}
+    hover = hover or {}
+    fig = go.Figure()
+    for has_value in (False, True):
+        codes = [c for c in TILES if (values.get(c) is not None) == has_value]
+        if not codes:
+            continue
+        marker = dict(symbol="square", size=50, line=dict(width=1, color="#ffffff"))
+        if has_value:
+            marker.update(color=[values[c] for c in codes], colorscale=PROGRESS_SCALE, cmin=0, cmax=100,
+                          showscale=True, colorbar=dict(title="%", thickness=10, len=0.7))
+        else:
+            marker.update(color="#d5d8dc")
+        fig.add_trace(go.Scatter(
+            x=[TILES[c][1] for c in codes], y=[-TILES[c][0] for c in codes], mode="markers+text",
+            marker=marker, customdata=codes,
+            text=[f"{short[c]}<br>{labels.get(c, '')}" for c in codes],
+            textfont=dict(size=11, color="#1b1b1b"),
+            hovertext=[f"{names[c]}<br>{hover.get(c, labels.get(c, ''))}" for c in codes], hoverinfo="text",
+            showlegend=False,
+        ))
+    fig.update_layout(
+        title=dict(text=title, x=0, font=dict(size=14)), height=height, margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(visible=False, range=[-0.6, 7.6]), yaxis=dict(visible=False, range=[-7.6, 0.6], scaleanchor="x"),
+        plot_bgcolor="white", paper_bgcolor="white", clickmode="event",
+    )
+    return fig

@@ -1,0 +1,51 @@
+"""Per-request context for layouts, callbacks and exports.
+
+The login becomes a ``Scope`` here, once, and is passed down explicitly:
+queries and cached code never read ``current_user`` themselves.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_login import current_user
+
+from aidwatch.reference import provinces
+from aidwatch.workdays import calendar
+from dashboard.auth import current_scope
+from dashboard.components.frame import FrameContext
+from dashboard.i18n import t
+from dashboard.registry import Registry
+from dashboard.viewstate import View, parse_view
+
+EXTENSION = "aidwatch_registry"
+
+
+def registry() -> Registry:
+    return current_app.extensions[EXTENSION]
+
+
+def last_known_year() -> int:
+    """The last year both the working-day calendar and so every deadline computation know."""
+    return calendar().last.year
+
+
+def view_from(query: dict) -> View:
+    """Raises ``BadView`` with a message for the user."""
+    return parse_view(query, last_known_year())
+
+
+def scope_label(scope, lang: str) -> str:
+    if scope.province is None:
+        return f"{t('role_' + scope.role, lang)} · {t('nation', lang)}"
+    name = next((p["name"] for p in provinces() if p["code"] == scope.province), scope.province)
+    return f"{t('role_province', lang)} · {name}"
+
+
+def frame_context(lang: str) -> FrameContext:
+    scope = current_scope()
+    fresh = registry().freshness()
+    return FrameContext(
+        username=current_user.username, role=scope.role, scope_province=scope.province,
+        scope_label=scope_label(scope, lang), snapshot_at=fresh.snapshot_at, replay_lag=fresh.replay_lag,
+        last_year=last_known_year(),
+    )

@@ -1,0 +1,203 @@
+"""Deadline progress page (时间节点进度): layout and the pieces its callback fills in.
+
+``layout(**query)`` draws the frame for the URL's view and a store holding
+the view; ``callbacks.deadlines`` turns that store into ``content(...)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from aidwatch.policy import DEADLINES
+from dashboard.components.grid import data_grid
+from dashboard.components.status import STATUS_COLORS, status_badge
+from dashboard.components.tilegrid import tile_map
+from dashboard.pages import framed
+from dashboard.i18n import deadline_name, status_name, t, value_name
+from dashboard.registry import DeadlineView
+from dashboard.viewstate import View
+
+PATH = "/deadlines"
+
+
+def layout(**query):
+    """The frame for the URL's view and a store the content callback renders from."""
+    return framed(PATH, query, lambda view: [
+        dcc.Store(id="dl-view", data=query),
+        dcc.Loading(html.Div(id="dl-content", className="aw-content"), type="default", delay_show=300),
+    ])
+
+
+def _day_label(day: dt.date, lang: str) -> str:
+    return f"{day.month}月{day.day}日" if lang == "zh" else day.strftime("%d %b")
+
+
+def _left_label(days: int, lang: str) -> str:
+    return t("wd_left_fmt", lang, n=days) if days >= 0 else t("wd_over_fmt", lang, n=-days)
+
+
+def timeline(summary: pd.DataFrame, as_of: dt.date, year: int, lang: str) -> go.Figure:
+    """The year's deadlines on a time axis, coloured by status, with D marked."""
+    rows = summary.set_index("deadline").loc[list(DEADLINES)].reset_index()
+    names = [deadline_name(d, lang) for d in rows["deadline"]]
+    text = [f"{_day_label(r.due_on, lang)} · {_left_label(int(r.working_days_left), lang)}"
+            for r in rows.itertuples()]
+    fig = go.Figure(go.Scatter(
+        x=rows["due_on"], y=names, mode="markers+text", text=text, textposition="middle right",
+        marker=dict(size=16, symbol="diamond", color=[STATUS_COLORS[s] for s in rows["status"]],
+                    line=dict(width=1, color="#333")),
+        hovertext=[f"{n}: {status_name(s, lang)}" for n, s in zip(names, rows["status"])], hoverinfo="text",
+        cliponaxis=False,
+    ))
+    fig.add_vline(x=dt.datetime.combine(as_of, dt.time()).timestamp() * 1000, line=dict(color="#555", dash="dash"),
+                  annotation_text=f"{t('today_marker', lang)} {as_of.isoformat()}", annotation_position="top")
+    fig.update_layout(
+        height=260, margin=dict(l=10, r=20, t=30, b=30), plot_bgcolor="white", paper_bgcolor="white",
+        xaxis=dict(range=[dt.date(year, 1, 1), dt.date(year, 12, 31)], showgrid=True, gridcolor="#eee",
+                   tickformat="%m-%d" if lang == "en" else "%-m月", dtick="M1"),
+        yaxis=dict(autorange="reversed", showgrid=False),
+    )
+    return fig
+
+
+def summary_cards(summary: pd.DataFrame, selected: str, view: View, lang: str) -> dbc.Row:
+    """One card per deadline for the selected region; a card selects its deadline."""
+    cards = []
+    for r in summary.set_index("deadline").loc[list(DEADLINES)].reset_index().itertuples():
+        pct = "—" if pd.isna(r.pct_done) else f"{r.pct_done:.1f}%"
+        body = dbc.CardBody([
+            html.Div(deadline_name(r.deadline, lang), className="aw-card-title"),
+            html.Div(pct, className="aw-card-figure"),
+            html.Div(f"{r.done:,} / {r.total:,}", className="aw-card-sub"),
+            html.Div([status_badge(r.status, lang), html.Span(_left_label(int(r.working_days_left), lang),
+                                                               className="aw-card-left")]),
+        ])
+        card = dbc.Card(body, className="aw-card" + (" aw-card-selected" if r.deadline == selected else ""))
+        cards.append(dbc.Col(dcc.Link(card, href=PATH + view.query(deadline=r.deadline), className="aw-card-link",
+                                      id=f"dl-card-{r.deadline}"), xs=6, md=4, xl=2))
+    return dbc.Row(cards, className="g-2 aw-cards")
+
+
+def bars(rows: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """The level below, worst first; ``customdata`` carries the drill key."""
+    data = rows.assign(sort=rows["pct_done"].fillna(-1)).sort_values(["sort", "name"])
+    fig = go.Figure(go.Bar(
+        x=data["pct_done"].fillna(0), y=data["name"], orientation="h", customdata=data["drill"],
+        marker=dict(color=[STATUS_COLORS[s] for s in data["status"]]),
+        text=[("—" if pd.isna(p) else f"{p:.1f}%") + f"  ({d:,}/{n:,})"
+              for p, d, n in zip(data["pct_done"], data["done"], data["total"])],
+        textposition="auto", insidetextanchor="start",
+        hovertext=[f"{nm}: {status_name(s, lang)}" for nm, s in zip(data["name"], data["status"])], hoverinfo="text",
+    ))
+    fig.update_layout(
+        title=dict(text=title, x=0, font=dict(size=14)), height=max(260, 26 * len(data) + 80),
+        margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white", paper_bgcolor="white",
+        xaxis=dict(range=[0, 105], ticksuffix="%", gridcolor="#eee"), yaxis=dict(automargin=True),
+        clickmode="event",
+    )
+    return fig
+
+
+def region_columns(level: str, lang: str) -> list[dict]:
+    return [
+        {"field": "name", "headerName": t(level, lang), "pinned": "left", "minWidth": 160},
+        {"field": "code", "headerName": t("code", lang), "maxWidth": 130},
+        {"field": "done", "headerName": t("done", lang), "type": "numericColumn", "filter": "agNumberColumnFilter"},
+        {"field": "total", "headerName": t("total", lang), "type": "numericColumn", "filter": "agNumberColumnFilter"},
+        {"field": "pct_done", "headerName": t("pct_done", lang), "type": "numericColumn",
+         "filter": "agNumberColumnFilter"},
+        {"field": "working_days_left", "headerName": t("working_days_left", lang), "type": "numericColumn"},
+        {"field": "status_label", "headerName": t("status", lang)},
+    ]
+
+
+CASE_COLUMNS = {
+    "registration": ["name", "id_number", "intake_term", "enrolled_on", "registered_on", "status"],
+    "aid": ["name", "id_number", "term", "kind", "grade", "amount", "submitted_on", "publicized_on",
+            "approved_on", "disbursed_on", "status"],
+}
+
+
+def case_columns(deadline: str) -> list[str]:
+    return CASE_COLUMNS["registration" if deadline.endswith("registration") else "aid"]
+
+
+def case_grid(cases: pd.DataFrame, deadline: str, lang: str):
+    """The school's outstanding records, already masked by the caller."""
+    fields = case_columns(deadline)
+    labels = {"name": t("student", lang), "status": t("record_status", lang)}
+    frame = cases.reindex(columns=fields).copy()
+    for col in ("kind", "status"):
+        if col in frame:
+            frame[col] = frame[col].map(lambda v: value_name(v, lang))
+    for col in frame.columns:
+        if col.endswith("_on"):
+            frame[col] = frame[col].map(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
+    columns = [{"field": f, "headerName": labels.get(f) or t(f, lang)} for f in fields]
+    return data_grid("dl-cases", frame, columns, height=460)
+
+
+def content(view: View, data: DeadlineView, deadline: str, cases: pd.DataFrame | None, cases_note: str | None,
+            lang: str) -> list:
+    """Everything below the header for one view."""
+    level = data.region.level
+    parts = []
+    if data.assumed_from:
+        parts.append(dbc.Alert(t("assumed_dates", lang, year=data.year, source=data.assumed_from), color="info",
+                               className="aw-note", id="dl-assumed"))
+    parts.append(dbc.Card(dbc.CardBody([html.H2(t("timeline", lang), className="aw-h2"),
+                                        dcc.Graph(id="dl-timeline", figure=timeline(data.summary, data.as_of, data.year, lang),
+                                                  config={"displayModeBar": False})]), className="aw-panel"))
+    parts.append(summary_cards(data.summary, deadline, view, lang))
+
+    selected = data.rows[data.rows["deadline"] == deadline].copy()
+    selected["status_label"] = selected["status"].map(lambda s: status_name(s, lang))
+    dname = deadline_name(deadline, lang)
+    is_nation = level == "nation"
+    tiles_fig = tile_map(
+        {r.drill: (None if pd.isna(r.pct_done) else r.pct_done) for r in selected.itertuples()},
+        {r.drill: ("—" if pd.isna(r.pct_done) else f"{r.pct_done:.0f}%") for r in selected.itertuples()},
+        t("tiles_title", lang, deadline=dname),
+        hover={r.drill: f"{r.done:,}/{r.total:,} · {r.status_label}" for r in selected.itertuples()},
+    ) if is_nation else go.Figure()
+    show_children = level != "school"
+    charts = dbc.Row([
+        dbc.Col(dcc.Graph(id="dl-tiles", figure=tiles_fig, config={"displayModeBar": False}),
+                md=5, style={} if is_nation else {"display": "none"}),
+        dbc.Col(dcc.Graph(id="dl-bars", figure=bars(selected, lang, t("bars_title", lang, deadline=dname))
+                          if show_children else go.Figure(), config={"displayModeBar": False}),
+                md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
+    ], className="g-2")
+    parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel"))
+
+    exports = html.Div([
+        html.A(t("export_csv", lang), href="/export/deadlines.csv" + view.query(deadline=deadline),
+               className="btn btn-outline-secondary btn-sm", id="dl-export-csv"),
+        html.A(t("export_xlsx", lang), href="/export/deadlines.xlsx" + view.query(deadline=deadline),
+               className="btn btn-outline-secondary btn-sm", id="dl-export-xlsx"),
+    ], className="aw-exports")
+    if show_children:
+        grid = data_grid("dl-grid", selected, region_columns(data.region.child_level, lang), row_id="drill",
+                         clickable=True)
+        title = f"{dname} · {t(data.region.child_level, lang)}"
+        hint = html.Div(t("click_to_drill", lang), className="aw-hint")
+        parts.append(dbc.Card(dbc.CardBody([html.Div([html.H2(title, className="aw-h2"), exports],
+                                                     className="aw-panel-head"), hint, grid]), className="aw-panel"))
+    else:
+        body = [html.Div([html.H2(f"{dname} · {t('cases_title', lang)}", className="aw-h2"), exports],
+                         className="aw-panel-head")]
+        if cases_note:
+            body.append(dbc.Alert(cases_note, color="secondary", id="dl-cases-note"))
+        elif cases is not None and cases.empty:
+            body.append(dbc.Alert(t("cases_none", lang), color="success", id="dl-cases-note"))
+        if cases is not None and not cases.empty:
+            body.append(case_grid(cases, deadline, lang))
+        # The grid id must exist for the drill callback even where there is nothing to drill.
+        body.append(html.Div(data_grid("dl-grid", selected.iloc[0:0], []), style={"display": "none"}))
+        parts.append(dbc.Card(dbc.CardBody(body), className="aw-panel"))
+    return parts

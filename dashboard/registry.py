@@ -1,0 +1,154 @@
+"""The dashboard's handle on the replica: engine, freshness and cached results.
+
+Callbacks and exports both go through ``Registry``, so a page and its export
+compute the same numbers the same way. Results are cached per (query, scope,
+region, parameters, snapshot): the scope is in every key, so one scope's
+result can never reach another, and the snapshot time is too, so the cache
+turns over by itself when the replica moves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+from flask_caching import Cache
+
+from aidwatch.metrics import deadlines as deadline_metrics
+from aidwatch.policy import policy_for
+from aidwatch.replica import freshness, readonly_engine
+from aidwatch.workdays import calendar
+from queries import deadlines as deadline_queries
+from queries.regions import Region, region_label, resolve_region
+from queries.scope import Scope
+
+log = logging.getLogger(__name__)
+
+FRESHNESS_TTL_S = 30
+
+
+class ReplicaUnavailable(RuntimeError):
+    """The replica cannot be reached; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Freshness:
+    snapshot_at: dt.datetime | None
+    replay_lag: dt.timedelta | None
+
+    @property
+    def key(self) -> str:
+        return self.snapshot_at.isoformat() if self.snapshot_at else "unknown"
+
+    @property
+    def default_as_of(self) -> dt.date:
+        """The spec's default D: the snapshot's day, else today."""
+        return self.snapshot_at.date() if self.snapshot_at else dt.date.today()
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    region: Region
+    labels: dict
+    as_of: dt.date
+    year: int
+    summary: pd.DataFrame   # one row per deadline for the selected region
+    rows: pd.DataFrame      # one row per deadline and child region: the export's columns + ``drill``
+    assumed_from: int | None
+
+
+class Registry:
+    def __init__(self, url: str, cache: Cache, statement_timeout_ms: int = 30_000):
+        self.url = url
+        self.cache = cache
+        self.statement_timeout_ms = statement_timeout_ms
+        self._engine: sa.Engine | None = None
+        self._lock = threading.Lock()
+        self._freshness: tuple[float, Freshness] | None = None
+
+    @property
+    def engine(self) -> sa.Engine:
+        with self._lock:
+            if self._engine is None:
+                self._engine = readonly_engine(self.url, self.statement_timeout_ms)
+            return self._engine
+
+    def connect(self):
+        try:
+            return self.engine.connect()
+        except (sa.exc.OperationalError, sa.exc.InterfaceError, FileNotFoundError) as exc:
+            log.error("replica unavailable: %s", exc)
+            raise ReplicaUnavailable("the registry replica cannot be reached") from exc
+
+    def freshness(self) -> Freshness:
+        now = time.monotonic()
+        cached = self._freshness
+        if cached and now - cached[0] < FRESHNESS_TTL_S:
+            return cached[1]
+        try:
+            info = freshness(self.engine)
+        except (sa.exc.OperationalError, sa.exc.InterfaceError, FileNotFoundError) as exc:
+            log.error("replica unavailable: %s", exc)
+            raise ReplicaUnavailable("the registry replica cannot be reached") from exc
+        fresh = Freshness(info["snapshot_at"], info["replay_lag"])
+        self._freshness = (now, fresh)
+        return fresh
+
+    def _cached(self, key: tuple, compute):
+        cache_key = "aidwatch:" + repr(key)
+        value = self.cache.get(cache_key)
+        if value is None:
+            value = compute()
+            self.cache.set(cache_key, value)
+        return value
+
+    def region(self, scope: Scope, province=None, city=None, school=None) -> tuple[Region, dict]:
+        """Validate a drill path within the scope; raises OutOfScope / UnknownRegion."""
+        key = ("region", self.freshness().key, scope, province, city, school)
+
+        def compute():
+            with self.connect() as conn:
+                region = resolve_region(conn, scope, province, city, school)
+                return region, region_label(conn, region)
+
+        return self._cached(key, compute)
+
+    def deadline_series(self, scope: Scope, region: Region, year: int):
+        key = ("deadline_series", self.freshness().key, scope, region, year)
+
+        def compute():
+            with self.connect() as conn:
+                return deadline_queries.deadline_series(conn, scope, region, year)
+
+        return self._cached(key, compute)
+
+    def deadline_view(self, scope: Scope, region: Region, labels: dict, as_of: dt.date, year: int) -> DeadlineView:
+        """Everything the deadline page and its export show, as of D, from the cached series."""
+        policy = policy_for(year)
+        cal = calendar()
+        if region.level == "school":
+            parent = Region("city", region.province, region.city)
+            children, series = self.deadline_series(scope, parent, year)
+            series = series[series["code"] == str(region.school)]
+            children = children[children["code"].astype(str) == str(region.school)]
+        else:
+            children, series = self.deadline_series(scope, region, year)
+        region_code = {"nation": "nation", "province": region.province, "city": region.city}.get(
+            region.level, str(region.school))
+        summary = deadline_metrics.summary(series, region_code, region.level, as_of, policy, cal)
+        rows = deadline_metrics.progress(children, series, as_of, policy, cal)
+        rows["drill"] = rows["code"]  # the key one level down; for schools the id, while code is the school code
+        if "school_code" in children:
+            codes = dict(zip(children["code"].astype(str), children["school_code"]))
+            rows["code"] = rows["code"].map(codes)
+        return DeadlineView(region, labels, as_of, year, summary, rows,
+                            policy.source_year if policy.assumed else None)
+
+    def deadline_cases(self, scope: Scope, region: Region, year: int, deadline: str, as_of: dt.date) -> pd.DataFrame:
+        with self.connect() as conn:
+            return deadline_queries.deadline_cases(conn, scope, region, year, deadline, as_of)
