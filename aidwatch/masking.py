@@ -6,13 +6,26 @@ and what they download are masked identically.
 
 from __future__ import annotations
 
+import pandas as pd
+
+
+def _blank(value) -> bool:
+    """None, NaN, NaT and pd.NA all mean "no value".
+
+    pandas 3 reads a missing text as NaN (and ``pd.NA`` in nullable dtypes);
+    ``str()`` would turn NaN into "nan" and show it masked as "n*n".
+    """
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
 
 def mask_name(name: str | None) -> str:
     """张三 → 张*, 张小明 → 张*明, 欧阳小明 → 欧**明; a single character becomes *."""
-    if not name:
+    if _blank(name):
         return ""
     name = str(name).strip()
-    if len(name) <= 1:
+    if not name:
+        return ""
+    if len(name) == 1:
         return "*"
     if len(name) == 2:
         return name[0] + "*"
@@ -21,7 +34,7 @@ def mask_name(name: str | None) -> str:
 
 def mask_id_number(id_number: str | None) -> str:
     """Keep the 6-digit division code and the last four: 440106********1234."""
-    if not id_number:
+    if _blank(id_number):
         return ""
     s = str(id_number).strip()
     if len(s) <= 10:

@@ -44,7 +44,7 @@ def readonly_engine(url: str, statement_timeout_ms: int = DEFAULT_STATEMENT_TIME
             pool_pre_ping=True,
             pool_size=8,
             max_overflow=4,
-            connect_args={"options": options, "application_name": "aidwatch"},
+            connect_args={"options": options, "application_name": "aidwatch", "connect_timeout": 10},
         )
     raise ValueError(f"unsupported registry database {parsed.get_backend_name()!r}: use sqlite or postgresql")
 

@@ -152,6 +152,8 @@ class WorkCalendar:
 
     def due_many(self, days, n: int) -> np.ndarray:
         """Vectorised ``due``: an array of ``datetime64[D]``; NaT stays NaT."""
+        if n < 1:
+            raise ValueError("n must be at least 1")
         arr = np.asarray(days, dtype="datetime64[D]")
         ords = self._ordinals_of(arr)
         out = np.full(arr.shape, np.datetime64("NaT"), dtype="datetime64[D]")

@@ -23,4 +23,8 @@ def register(app) -> None:
             picked = context.view_from({"as_of": as_of, "year": year})
         except BadView:
             return no_update
-        return (pathname or "/") + view.query(as_of=picked.as_of, year=picked.year)
+        query_after = view.query(as_of=picked.as_of or view.as_of, year=picked.year or view.year)
+        if query_after == view.query():
+            # Pickers report their value when they mount; that is not a new view nor a history entry.
+            return no_update
+        return (pathname or "/") + query_after

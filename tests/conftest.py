@@ -62,3 +62,7 @@ def new_database(tmp_path, request):
 def backend(request) -> str:
     """Run a test once on SQLite and once on PostgreSQL."""
     return request.param
+
+
+# Browser tests: dash.testing's dash_duo drives Debian's Chromium, headless.
+os.environ.setdefault("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")

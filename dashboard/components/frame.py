@@ -74,8 +74,8 @@ def view_bar(view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str
             max_date_allowed=dt.date(ctx.last_year, 12, 31).isoformat(), first_day_of_week=1,
         ),
         html.Label(t("year", lang), htmlFor="view-year", className="aw-label"),
-        dcc.Dropdown(id="view-year", options=[{"label": str(y), "value": y} for y in years], value=year,
-                     clearable=False, searchable=False, className="aw-year"),
+        dbc.Select(id="view-year", options=[{"label": str(y), "value": str(y)} for y in years], value=str(year),
+                   size="sm", className="aw-year"),
         dcc.Store(id="view-query", data=view.query()),
     ], className="aw-viewbar")
 

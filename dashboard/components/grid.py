@@ -15,8 +15,11 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], row_id: st
     """
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     options = {"animateRows": False, "enableCellTextSelection": True, "tooltipShowDelay": 300}
-    if row_id:
-        options["getRowId"] = {"function": f"String(params.data.{row_id})"}
+    style = {"height": f"{height}px", "width": "100%"}
+    if len(records) <= 12:
+        # A short table is as tall as its rows, not a fixed box with empty space below.
+        options["domLayout"] = "autoHeight"
+        style = {"width": "100%"}
     return dag.AgGrid(
         id=grid_id,
         rowData=records,
@@ -24,6 +27,7 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], row_id: st
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
         columnSize="responsiveSizeToFit",
         dashGridOptions=options,
-        style={"height": f"{height}px", "width": "100%"},
+        style=style,
+        **({"getRowId": f"params.data.{row_id}"} if row_id else {}),  # row_id values are strings
         className="aw-grid" + (" aw-clickable" if clickable else ""),
     )

@@ -48,7 +48,9 @@ def timeline(summary: pd.DataFrame, as_of: dt.date, year: int, lang: str) -> go.
     text = [f"{_day_label(r.due_on, lang)} · {_left_label(int(r.working_days_left), lang)}"
             for r in rows.itertuples()]
     fig = go.Figure(go.Scatter(
-        x=rows["due_on"], y=names, mode="markers+text", text=text, textposition="middle right",
+        x=rows["due_on"], y=names, mode="markers+text", text=text,
+        # Labels of the year's last months go left of their marker so that they stay inside the chart.
+        textposition=["middle left" if d.month >= 9 else "middle right" for d in rows["due_on"]],
         marker=dict(size=16, symbol="diamond", color=[STATUS_COLORS[s] for s in rows["status"]],
                     line=dict(width=1, color="#333")),
         hovertext=[f"{n}: {status_name(s, lang)}" for n, s in zip(names, rows["status"])], hoverinfo="text",
@@ -97,7 +99,8 @@ def bars(rows: pd.DataFrame, lang: str, title: str) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, x=0, font=dict(size=14)), height=max(260, 26 * len(data) + 80),
         margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white", paper_bgcolor="white",
-        xaxis=dict(range=[0, 105], ticksuffix="%", gridcolor="#eee"), yaxis=dict(automargin=True),
+        xaxis=dict(range=[0, 105], ticksuffix="%", gridcolor="#eee"),
+        yaxis=dict(automargin=True, autorange="reversed"),  # worst at the top
         clickmode="event",
     )
     return fig

@@ -1,0 +1,62 @@
+"""Log in to a running aidwatch and screenshot pages in headless Chromium, for a person to look at.
+
+    .venv/bin/python scripts/screenshots.py --base http://127.0.0.1:8050 --user ministry \
+        --password-file pw.txt --out /tmp/shots "/deadlines" "/deadlines?province=44"
+
+Each path is taken in Chinese and in English (``lang=en``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+
+
+def browser(width: int, height: int) -> webdriver.Chrome:
+    opts = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-sync", f"--window-size={width},{height}"):
+        opts.add_argument(arg)
+    opts.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(options=opts)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--base", default="http://127.0.0.1:8050")
+    ap.add_argument("--user", required=True)
+    ap.add_argument("--password-file", required=True)
+    ap.add_argument("--out", default="/tmp/aidwatch-shots")
+    ap.add_argument("--width", type=int, default=1440)
+    ap.add_argument("--height", type=int, default=1800)
+    ap.add_argument("--wait", type=float, default=4.0)
+    ap.add_argument("paths", nargs="+")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    drv = browser(args.width, args.height)
+    try:
+        drv.get(args.base + "/login")
+        drv.find_element(By.NAME, "username").send_keys(args.user)
+        drv.find_element(By.NAME, "password").send_keys(Path(args.password_file).read_text().strip())
+        drv.find_element(By.CSS_SELECTOR, "button[type=submit], input[type=submit]").click()
+        time.sleep(1)
+        for i, path in enumerate(args.paths):
+            for lang in ("zh", "en"):
+                sep = "&" if "?" in path else "?"
+                drv.get(args.base + path + (f"{sep}lang=en" if lang == "en" else ""))
+                time.sleep(args.wait)
+                name = out / f"{i:02d}-{lang}.png"
+                drv.save_screenshot(str(name))
+                print(name)
+    finally:
+        drv.quit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""The deadline page in a real browser: log in, drill nation → province → city → school, back out, switch language, export."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+from selenium.webdriver.common.by import By
+
+from tests import fixture_deadlines
+from tests.apps import PASSWORD, make_app
+
+pytestmark = pytest.mark.browser
+VIEW = "as_of=2025-05-20&year=2025&deadline=spring_registration"
+
+
+def log_in(dash_duo, username):
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.driver.get(dash_duo.server.url + "/login")
+    dash_duo.wait_for_element("input[name=username]").send_keys(username)
+    dash_duo.find_element("input[name=password]").send_keys(PASSWORD)
+    dash_duo.find_element("button[type=submit]").click()
+    dash_duo.wait_for_element("#aw-user")
+
+
+def settled(dash_duo, timeout=10):
+    """Wait until no Dash callback is loading, so no spinner overlays what we click."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if not dash_duo.driver.execute_script("return document.querySelector('[data-dash-is-loading=\"true\"]')"):
+            return
+        time.sleep(0.1)
+    raise AssertionError("the page kept loading")
+
+
+def click(dash_duo, element):
+    """Scroll to the middle of the window first: the sticky header would take a click at the top."""
+    settled(dash_duo)
+    # instant: Bootstrap's smooth scrolling would still be moving the element when we click
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+    element.click()
+
+
+def click_row(dash_duo, row_id):
+    click(dash_duo, dash_duo.wait_for_element(f'#dl-grid .ag-row[row-id="{row_id}"] .ag-cell[col-id="name"]'))
+
+
+def url(dash_duo):
+    return dash_duo.driver.current_url
+
+
+def wait_url(dash_duo, fragment, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        if fragment in url(dash_duo):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{fragment!r} not in {url(dash_duo)}")
+
+
+def test_drill_down_back_out_language_and_export(dash_duo, new_database, backend, tmp_path):
+    app = make_app(new_database(backend), fixture_deadlines.TABLES, tmp_path)
+    dash_duo.start_server(app, navigate=False)
+    log_in(dash_duo, "ministry")
+    dash_duo.driver.get(f"{dash_duo.server.url}/deadlines?{VIEW}")
+
+    # nation: 广东 5 of 7 registered by 20 May (one after Labour Day), so overdue
+    dash_duo.wait_for_text_to_equal('#dl-grid .ag-row[row-id="44"] .ag-cell[col-id="done"]', "5")
+    assert dash_duo.find_element('#dl-grid .ag-row[row-id="44"] .ag-cell[col-id="total"]').text == "7"
+    assert dash_duo.find_element('#dl-grid .ag-row[row-id="44"] .ag-cell[col-id="status_label"]').text == "已逾期"
+
+    click_row(dash_duo, "44")
+    wait_url(dash_duo, "province=44")
+    dash_duo.wait_for_contains_text("#aw-breadcrumb", "广东省")
+    dash_duo.wait_for_text_to_equal('#dl-grid .ag-row[row-id="440100"] .ag-cell[col-id="done"]', "4")
+
+    click_row(dash_duo, "440100")
+    wait_url(dash_duo, "city=440100")
+    dash_duo.wait_for_contains_text("#aw-breadcrumb", "广州市")
+    click_row(dash_duo, "1")
+    wait_url(dash_duo, "school=1")
+    # the school's case list: 王五 never registered; masked on screen
+    dash_duo.wait_for_contains_text("#dl-cases", "王*")
+    cases = dash_duo.find_element("#dl-cases").text
+    assert "440106********4567" in cases and "王五" not in cases and "440106200804044567" not in cases
+
+    # back out with the breadcrumb, then forward and back with the browser
+    click(dash_duo, dash_duo.driver.find_element(By.LINK_TEXT, "广东省"))
+    wait_url(dash_duo, "province=44")
+    assert "city=" not in url(dash_duo)
+    dash_duo.wait_for_element('#dl-grid .ag-row[row-id="440300"]')
+    dash_duo.driver.back()
+    wait_url(dash_duo, "school=1")
+    dash_duo.wait_for_contains_text("#dl-cases", "王*")
+    dash_duo.driver.back()
+    wait_url(dash_duo, "city=440100")
+    dash_duo.wait_for_element('#dl-grid .ag-row[row-id="2"]')
+
+    # switch language: the same view, in English
+    click(dash_duo, dash_duo.find_element("#aw-lang"))
+    wait_url(dash_duo, "lang=en")
+    dash_duo.wait_for_contains_text("#aw-user", "Ministry aid office")
+    dash_duo.wait_for_contains_text(".aw-card-selected", "Spring registration")
+
+    # the export link downloads what the page shows, as the logged-in user
+    href = dash_duo.find_element("#dl-export-csv").get_attribute("href")
+    session = requests.Session()
+    for cookie in dash_duo.driver.get_cookies():
+        session.cookies.set(cookie["name"], cookie["value"])
+    body = session.get(href, timeout=10).content
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig")
+    assert text.splitlines()[0] == "deadline,code,name,due_on,done,total,pct_done,working_days_left,status"
+    # as of 20 May school 1 has 101, 102 and 103 (6 May) registered of 4 reported; 11 working days past 30 April
+    assert "spring_registration,4401001,广州市交通技师学院,2025-04-30,3,4,75.0,-11,overdue" in text
+
+
+def test_clicking_a_tile_and_a_bar_drills_down(dash_duo, new_database, tmp_path):
+    app = make_app(new_database("sqlite"), fixture_deadlines.TABLES, tmp_path)
+    dash_duo.start_server(app, navigate=False)
+    log_in(dash_duo, "ministry")
+    dash_duo.driver.get(f"{dash_duo.server.url}/deadlines?{VIEW}")
+    dash_duo.wait_for_element("#dl-bars .bars")
+    # bars are sorted worst first: 北京 (no data) at the top, then 广东 (71.4 %), then 广西 (100 %)
+    dash_duo.click_at_coord_fractions("#dl-bars .bars .point:last-child path", 0.5, 0.5)
+    wait_url(dash_duo, "province=45")
+    dash_duo.wait_for_contains_text("#aw-breadcrumb", "广西壮族自治区")
+    dash_duo.driver.back()
+    wait_url(dash_duo, VIEW)
+    # the coloured tiles are the second trace, in tile order: 桂 (45), then 粤 (44)
+    dash_duo.wait_for_element("#dl-tiles .scatterlayer .trace:last-child .point")
+    dash_duo.click_at_coord_fractions("#dl-tiles .scatterlayer .trace:last-child .point:nth-child(2)", 0.5, 0.5)
+    wait_url(dash_duo, "province=44")
+    dash_duo.wait_for_contains_text("#aw-breadcrumb", "广东省")
