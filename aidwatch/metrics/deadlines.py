@@ -9,8 +9,9 @@ Status (shared/spec/metrics.md): ``done`` when done ≥ total > 0; else
 ``overdue`` when D is after the due day; else ``at_risk`` or ``on_track`` by
 projecting the recent pace: the records done in the 14 calendar days up to D,
 per working day in that window, times the working days left. If that
-projection does not reach the total by the due day the deadline is at risk
-(docs/metrics-decisions.md).
+projection does not reach the total by the due day the deadline is at risk.
+A deadline whose work has not started and that is more than
+``NOT_STARTED_HORIZON`` working days away is on track (docs/metrics-decisions.md).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from aidwatch.policy import DEADLINES, YearPolicy
 from aidwatch.workdays import WorkCalendar
 
 PACE_WINDOW_DAYS = 14
+#: Further than this many working days from its due day, a deadline whose work has
+#: not started yet is on track: there is no pace to project, and nothing is late.
+NOT_STARTED_HORIZON = 20
 EXPORT_COLUMNS = ["deadline", "code", "name", "due_on", "done", "total", "pct_done", "working_days_left", "status"]
 
 
@@ -55,9 +59,12 @@ def classify(done: int, total: int, as_of: dt.date, due_on: dt.date, done_before
         return "done"
     if as_of > due_on:
         return "overdue"
+    left = cal.workdays_between(as_of, due_on)
+    if done == 0 and left > NOT_STARTED_HORIZON:
+        return "on_track"
     window = max(cal.workdays_between(as_of - dt.timedelta(days=PACE_WINDOW_DAYS), as_of), 1)
     pace = max(done - done_before, 0) / window
-    projected = done + pace * cal.workdays_between(as_of, due_on)
+    projected = done + pace * left
     return "on_track" if projected >= total else "at_risk"
 
 
