@@ -25,37 +25,55 @@ def pg_server_url() -> str:
     return url
 
 
-@pytest.fixture
-def new_database(tmp_path, request):
-    """Factory: ``new_database(backend)`` → URL of a new, empty, writable database."""
-    created: list[str] = []
-    admin = None
+class DatabaseFactory:
+    """Creates empty, writable databases: SQLite files under a folder, or PostgreSQL databases on the test server."""
 
-    def make(backend: str) -> str:
-        nonlocal admin
+    def __init__(self, folder, pg_url_getter):
+        self.folder = folder
+        self._pg_url_getter = pg_url_getter
+        self._admin = None
+        self._server = None
+        self.created: list[str] = []
+
+    def __call__(self, backend: str) -> str:
         if backend == "sqlite":
-            return f"sqlite:///{tmp_path / f'registry-{uuid.uuid4().hex[:8]}.sqlite'}"
+            return f"sqlite:///{self.folder / f'registry-{uuid.uuid4().hex[:8]}.sqlite'}"
         if backend != "postgresql":
             raise ValueError(backend)
-        server = request.getfixturevalue("pg_server_url")
+        if self._admin is None:
+            self._server = self._pg_url_getter()
+            self._admin = sa.create_engine(
+                make_url(self._server).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
         name = f"aidwatch_test_{uuid.uuid4().hex[:12]}"
-        if admin is None:
-            admin = sa.create_engine(
-                make_url(server).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-            )
-        with admin.connect() as conn:
+        with self._admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))  # name is generated above, not user input
-        created.append(name)
-        return make_url(server).set(drivername="postgresql+psycopg", database=name).render_as_string(
-            hide_password=False
-        )
+        self.created.append(name)
+        return make_url(self._server).set(drivername="postgresql+psycopg", database=name).render_as_string(
+            hide_password=False)
 
-    yield make
-    if admin is not None:
-        with admin.connect() as conn:
-            for name in created:
+    def drop_all(self) -> None:
+        if self._admin is None:
+            return
+        with self._admin.connect() as conn:
+            for name in self.created:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        self._admin.dispose()
+
+
+@pytest.fixture
+def new_database(tmp_path, request):
+    """Factory: ``new_database(backend)`` → URL of a new, empty, writable database, dropped after the test."""
+    factory = DatabaseFactory(tmp_path, lambda: request.getfixturevalue("pg_server_url"))
+    yield factory
+    factory.drop_all()
+
+
+@pytest.fixture(scope="module")
+def module_database(tmp_path_factory, request):
+    """The same factory for module-scoped fixtures (one registry shared by a module's read-only tests)."""
+    factory = DatabaseFactory(tmp_path_factory.mktemp("registries"), lambda: request.getfixturevalue("pg_server_url"))
+    yield factory
+    factory.drop_all()
 
 
 @pytest.fixture(params=BACKENDS)

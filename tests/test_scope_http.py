@@ -1,0 +1,127 @@
+"""Scope and bad input over HTTP: forged export URLs and forged callback POSTs, on both databases."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests import fixture_deadlines
+from tests.conftest import BACKENDS
+from tests.apps import login, make_app
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def app(request, module_database, tmp_path_factory):
+    """One app per database for the module: these tests only read."""
+    return make_app(module_database(request.param), fixture_deadlines.TABLES, tmp_path_factory.mktemp("app"))
+
+
+def render(client, view: dict):
+    """POST the deadline page's content callback as the browser would, with any view we like."""
+    payload = {
+        "output": "dl-content.children",
+        "outputs": {"id": "dl-content", "property": "children"},
+        "inputs": [{"id": "dl-view", "property": "data", "value": view}],
+        "changedPropIds": ["dl-view.data"],
+        "state": [],
+    }
+    return client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
+
+
+def text_of(response) -> str:
+    """The response body with JSON's \\u escapes decoded, so Chinese text can be searched."""
+    body = response.get_data(as_text=True)
+    try:
+        return json.dumps(json.loads(body), ensure_ascii=False)
+    except ValueError:
+        return body
+
+
+def test_province_user_export_is_their_province_only(app):
+    client = login(app.server.test_client(), "gd")
+    text = client.get("/export/deadlines.csv?as_of=2025-06-10&year=2025").data.decode("utf-8-sig")
+    codes = {line.split(",")[1] for line in text.splitlines()[1:]}
+    assert codes == {"440100", "440300"}
+    assert "广西" not in text and "北京" not in text
+
+
+@pytest.mark.parametrize("query", ["province=45", "city=450100", "school=4", "province=44&school=4"])
+def test_province_user_cannot_export_another_province(app, query):
+    client = login(app.server.test_client(), "gd")
+    response = client.get(f"/export/deadlines.csv?as_of=2025-06-10&year=2025&{query}")
+    assert response.status_code in (400, 403)
+    body = text_of(response)
+    assert "error" in response.json and "南宁" not in body and "广西" not in body
+
+
+def test_forged_callback_for_another_province_gets_a_message_not_data(app):
+    client = login(app.server.test_client(), "gd")
+    response = render(client, {"province": "45", "as_of": "2025-06-10", "year": "2025"})
+    body = text_of(response)
+    assert response.status_code == 200
+    assert "超出您的数据范围" in body
+    assert "南宁" not in body and "广西" not in body
+    # the same callback with the user's own province renders its cities
+    body = text_of(render(client, {"province": "44", "as_of": "2025-06-10", "year": "2025"}))
+    assert "广州市" in body and "深圳市" in body
+
+
+def test_forged_callback_with_wrong_types_is_refused_cleanly(app):
+    client = login(app.server.test_client(), "ministry")
+    for view in ({"as_of": ["x"], "year": {"a": 1}}, {"school": "1; DROP TABLE student"}, "not a dict", None):
+        response = render(client, view)
+        assert response.status_code == 200
+        assert "Traceback" not in text_of(response)
+
+
+def test_leadership_sees_schools_but_no_case_lists(app):
+    client = login(app.server.test_client(), "leader")
+    assert client.get("/export/deadlines.csv?year=2025&as_of=2025-05-20&city=440100").status_code == 200
+    response = client.get("/export/deadlines.csv?year=2025&as_of=2025-05-20&school=1")
+    assert response.status_code == 403
+    body = text_of(render(client, {"school": "1", "as_of": "2025-05-20", "year": "2025"}))
+    assert "仅查看汇总" in body and "王" not in body
+
+
+def test_case_export_is_masked(app):
+    client = login(app.server.test_client(), "ministry")
+    text = client.get("/export/deadlines.csv?year=2025&as_of=2025-04-30&school=1&deadline=spring_registration"
+                      ).data.decode("utf-8-sig")
+    assert text.splitlines()[1:] == [
+        "spring_registration,欧**玲,440106********3456,2025S,2025-03-03,2025-05-06,enrolled",
+        "spring_registration,王*,440106********4567,2025S,2025-03-03,,enrolled",
+    ]
+
+
+def test_xlsx_export_opens_with_the_same_numbers(app, tmp_path):
+    import openpyxl
+
+    client = login(app.server.test_client(), "ministry")
+    response = client.get("/export/deadlines.xlsx?year=2025&as_of=2025-06-10")
+    assert response.status_code == 200
+    path = tmp_path / "d.xlsx"
+    path.write_bytes(response.data)
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("deadline", "code", "name", "due_on", "done")
+    report = [r for r in rows if r[0] == "rollout_report" and r[1] == "11"][0]
+    assert report[4:6] == (0, 1) and report[-1] == "overdue"
+
+
+@pytest.mark.parametrize("query,status", [
+    ("as_of=2025-13-01", 400), ("as_of=yesterday", 400), ("year=abc", 400), ("year=1999", 400),
+    ("province=99", 400), ("city=999999", 400), ("school=987654", 400), ("school=abc", 400),
+    ("deadline=whenever", 400), ("lang=fr", 400),
+])
+def test_bad_parameters_get_a_clear_4xx(app, query, status):
+    client = login(app.server.test_client(), "ministry")
+    response = client.get(f"/export/deadlines.csv?{query}")
+    assert response.status_code == status
+    assert response.json["error"]
+
+
+def test_nothing_without_a_login(app):
+    client = app.server.test_client()
+    assert client.get("/export/deadlines.csv").status_code == 302
+    assert render(client, {}).status_code == 401
+    assert client.get("/deadlines").status_code == 302

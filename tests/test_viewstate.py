@@ -1,0 +1,39 @@
+"""URL view state: strict parsing, round trips, and links that keep the view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard.viewstate import BadView, View, parse_query_string, parse_view
+
+
+def test_round_trip_keeps_every_parameter():
+    query = "?as_of=2025-06-06&year=2025&province=44&city=440100&school=7&deadline=rollout_report&lang=en"
+    view = parse_view(parse_query_string(query), 2026)
+    assert view == View(dt.date(2025, 6, 6), 2025, "44", "440100", "7", "rollout_report", "en")
+    assert view.query() == query
+
+
+def test_defaults_and_changes():
+    view = parse_view({}, 2026)
+    assert view.query() == "" and view.resolved(dt.date(2025, 11, 26)) == (dt.date(2025, 11, 26), 2025)
+    assert parse_view({"as_of": "2026-01-05"}, 2026).resolved(dt.date(2025, 1, 1)) == (dt.date(2026, 1, 5), 2026)
+    view = View(province="44", city="440100", lang="zh")
+    assert view.query(city=None) == "?province=44"
+    assert view.query(lang="en") == "?province=44&city=440100&lang=en"
+
+
+@pytest.mark.parametrize("query,message", [
+    ({"as_of": "2025-02-30"}, "as_of"), ({"as_of": "2031-01-01"}, "outside"), ({"year": "25"}, "year"),
+    ({"year": "2024"}, "outside"), ({"province": "4"}, "province"), ({"city": "44010"}, "city"),
+    ({"school": "x1"}, "school"), ({"deadline": "payday"}, "deadline"), ({"lang": "de"}, "lang"),
+])
+def test_bad_values_are_named(query, message):
+    with pytest.raises(BadView, match=message):
+        parse_view(query, 2026)
+
+
+def test_blank_values_mean_absent():
+    assert parse_view({"province": "", "as_of": " "}, 2026) == View()
