@@ -7,4 +7,5 @@ from callbacks import deadlines, view
 
 def register(app) -> None:
     view.register(app)
-    deadlines.register(app)
+    for module in (deadlines,):
+        module.register(app)

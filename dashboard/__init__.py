@@ -30,6 +30,12 @@ BOOTSTRAP_CSS = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" 
 
 log = logging.getLogger(__name__)
 
+#: Page name → layout module (``PATH``, ``layout``), in navigation order; ``NAV`` in
+#: dashboard/components/frame.py lists the same pages for the header.
+PAGES = {
+    "deadlines": deadlines,
+}
+
 
 def _cache_config(cfg: dict) -> dict:
     if cfg.get("CACHE_URL"):
@@ -71,8 +77,8 @@ def create_app(config: dict | None = None) -> Dash:
     )
     # "/" shows the landing page itself: a redirect rule would clash with Dash's own "/" route.
     dash.register_page("home", path="/", layout=deadlines.layout, title=t("product"), order=0)
-    dash.register_page("deadlines", path=deadlines.PATH, layout=deadlines.layout,
-                       name=t("page_deadlines"), title=t("product"), order=1)
+    for order, (name, module) in enumerate(PAGES.items(), start=1):
+        dash.register_page(name, path=module.PATH, layout=module.layout, title=t("product"), order=order)
     app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container])
     callbacks.register(app)
     return app

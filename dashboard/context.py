@@ -6,6 +6,9 @@ queries and cached code never read ``current_user`` themselves.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from flask import current_app
 from flask_login import current_user
 
@@ -15,6 +18,8 @@ from dashboard.auth import current_scope
 from dashboard.components.frame import FrameContext
 from dashboard.i18n import t
 from dashboard.registry import Registry
+from queries.regions import Region
+from queries.scope import Scope
 from dashboard.viewstate import View, parse_view
 
 EXTENSION = "aidwatch_registry"
@@ -49,3 +54,26 @@ def frame_context(lang: str) -> FrameContext:
         scope_label=scope_label(scope, lang), snapshot_at=fresh.snapshot_at, replay_lag=fresh.replay_lag,
         last_year=last_known_year(),
     )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A validated view inside the user's scope, with its dates and region."""
+
+    view: View
+    scope: Scope
+    registry: Registry
+    as_of: dt.date
+    year: int
+    region: Region
+    labels: dict
+
+
+def resolve(query) -> Resolved:
+    """URL parameters (from a store or a request) → a view the user may see; raises for anything else."""
+    view = view_from(query if isinstance(query, dict) else {})
+    scope = current_scope()
+    reg = registry()
+    as_of, year = view.resolved(reg.freshness().default_as_of)
+    region, labels = reg.region(scope, **view.region_params())
+    return Resolved(view, scope, reg, as_of, year, region, labels)

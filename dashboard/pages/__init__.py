@@ -2,49 +2,33 @@
 
 from __future__ import annotations
 
-import logging
-
 from dashboard import context
 from dashboard.components.frame import message_page, page_frame
-from dashboard.i18n import t
+from dashboard.errors import describe
 from dashboard.registry import ReplicaUnavailable
-from dashboard.viewstate import BadView, View
-from queries.regions import UnknownRegion
-from queries.scope import OutOfScope
-
-log = logging.getLogger(__name__)
+from dashboard.viewstate import View
 
 
 def framed(path: str, query: dict, body) -> object:
-    """Validate the URL's view inside the user's scope and frame ``body`` with the header.
+    """Validate the URL's view inside the user's scope and frame ``body(view)`` with the header.
 
     A bad parameter, a region outside the scope or an unreachable replica
-    becomes a clear message in the page, and the reason is logged.
+    becomes a clear message in the page; ``describe`` logs the reason.
     """
     lang = "en" if query.get("lang") == "en" else "zh"
     try:
-        view = context.view_from(query)
-    except BadView as exc:
-        log.info("bad view on %s: %s", path, exc)
-        return message_page(path, View(lang=lang), _safe_ctx(lang), t("bad_request", lang, detail=exc))
-    try:
+        r = context.resolve(query)
         ctx = context.frame_context(lang)
-        reg = context.registry()
-        as_of, year = view.resolved(reg.freshness().default_as_of)
-        region, labels = reg.region(context.current_scope(), **view.region_params())
-    except OutOfScope as exc:
-        log.warning("out of scope on %s: %s", path, exc)
-        return message_page(path, View(lang=lang), _safe_ctx(lang), t("out_of_scope", lang, detail=exc), "danger")
-    except UnknownRegion as exc:
-        log.info("unknown region on %s: %s", path, exc)
-        return message_page(path, View(lang=lang), _safe_ctx(lang), t("bad_request", lang, detail=exc))
-    except ReplicaUnavailable:
-        return message_page(path, view, None, t("replica_down", lang), "danger")
-    return page_frame(path, view, as_of, year, labels, ctx, body(view))
+    except Exception as exc:  # noqa: BLE001 — mapped to a message in one place
+        text, status = describe(exc, lang)
+        return message_page(path, View(lang=lang), _safe_ctx(lang), text, "danger" if status >= 403 else "warning")
+    return page_frame(path, r.view, r.as_of, r.year, r.labels, ctx, body(r.view))
 
 
 def _safe_ctx(lang: str):
+    """The header's context when the replica answers; without it the message stands alone."""
     try:
         return context.frame_context(lang)
     except ReplicaUnavailable:
         return None
+
