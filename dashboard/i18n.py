@@ -95,6 +95,15 @@ VALUE_NAMES = {
 }
 
 
+def add_strings(strings: dict | None = None, values: dict | None = None) -> None:
+    """Let a page module bring its own strings and value labels; a clash with a different text is a bug."""
+    for target, table in ((STRINGS, strings or {}), (VALUE_NAMES, values or {})):
+        for key, pair in table.items():
+            if target.get(key, pair) != pair:
+                raise ValueError(f"UI string {key!r} is defined twice with different texts")
+            target[key] = pair
+
+
 def _pick(pair, lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 

@@ -107,6 +107,20 @@ class Registry:
             self.cache.set(cache_key, value)
         return value
 
+    def query(self, fn, scope: Scope, *args):
+        """``fn(conn, scope, *args)`` from ``queries/``, cached per (function, snapshot, scope, arguments).
+
+        Arguments must be hashable values with a stable ``repr`` (dates, strings,
+        ``Region``, tuples): they are the cache key, together with the scope.
+        """
+        key = (fn.__module__, fn.__qualname__, self.freshness().key, scope, *args)
+
+        def compute():
+            with self.connect() as conn:
+                return fn(conn, scope, *args)
+
+        return self._cached(key, compute)
+
     def region(self, scope: Scope, province=None, city=None, school=None) -> tuple[Region, dict]:
         """Validate a drill path within the scope; raises OutOfScope / UnknownRegion."""
         key = ("region", self.freshness().key, scope, province, city, school)
@@ -119,13 +133,7 @@ class Registry:
         return self._cached(key, compute)
 
     def deadline_series(self, scope: Scope, region: Region, year: int):
-        key = ("deadline_series", self.freshness().key, scope, region, year)
-
-        def compute():
-            with self.connect() as conn:
-                return deadline_queries.deadline_series(conn, scope, region, year)
-
-        return self._cached(key, compute)
+        return self.query(deadline_queries.deadline_series, scope, region, year)
 
     def deadline_view(self, scope: Scope, region: Region, labels: dict, as_of: dt.date, year: int) -> DeadlineView:
         """Everything the deadline page and its export show, as of D, from the cached series."""

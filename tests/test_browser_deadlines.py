@@ -2,61 +2,19 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-import requests
 from selenium.webdriver.common.by import By
 
 from tests import fixture_deadlines
-from tests.apps import PASSWORD, make_app
+from tests.apps import make_app
+from tests.browser import click, click_row, download, log_in, wait_url
 
 pytestmark = pytest.mark.browser
 VIEW = "as_of=2025-05-20&year=2025&deadline=spring_registration"
 
 
-def log_in(dash_duo, username):
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.driver.get(dash_duo.server.url + "/login")
-    dash_duo.wait_for_element("input[name=username]").send_keys(username)
-    dash_duo.find_element("input[name=password]").send_keys(PASSWORD)
-    dash_duo.find_element("button[type=submit]").click()
-    dash_duo.wait_for_element("#aw-user")
-
-
-def settled(dash_duo, timeout=10):
-    """Wait until no Dash callback is loading, so no spinner overlays what we click."""
-    end = time.time() + timeout
-    while time.time() < end:
-        if not dash_duo.driver.execute_script("return document.querySelector('[data-dash-is-loading=\"true\"]')"):
-            return
-        time.sleep(0.1)
-    raise AssertionError("the page kept loading")
-
-
-def click(dash_duo, element):
-    """Scroll to the middle of the window first: the sticky header would take a click at the top."""
-    settled(dash_duo)
-    # instant: Bootstrap's smooth scrolling would still be moving the element when we click
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
-    element.click()
-
-
-def click_row(dash_duo, row_id):
-    click(dash_duo, dash_duo.wait_for_element(f'#dl-grid .ag-row[row-id="{row_id}"] .ag-cell[col-id="name"]'))
-
-
 def url(dash_duo):
     return dash_duo.driver.current_url
-
-
-def wait_url(dash_duo, fragment, timeout=10):
-    end = time.time() + timeout
-    while time.time() < end:
-        if fragment in url(dash_duo):
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{fragment!r} not in {url(dash_duo)}")
 
 
 def test_drill_down_back_out_language_and_export(dash_duo, new_database, backend, tmp_path):
@@ -70,15 +28,15 @@ def test_drill_down_back_out_language_and_export(dash_duo, new_database, backend
     assert dash_duo.find_element('#dl-grid .ag-row[row-id="44"] .ag-cell[col-id="total"]').text == "7"
     assert dash_duo.find_element('#dl-grid .ag-row[row-id="44"] .ag-cell[col-id="status_label"]').text == "已逾期"
 
-    click_row(dash_duo, "44")
+    click_row(dash_duo, "dl-grid", "44")
     wait_url(dash_duo, "province=44")
     dash_duo.wait_for_contains_text("#aw-breadcrumb", "广东省")
     dash_duo.wait_for_text_to_equal('#dl-grid .ag-row[row-id="440100"] .ag-cell[col-id="done"]', "4")
 
-    click_row(dash_duo, "440100")
+    click_row(dash_duo, "dl-grid", "440100")
     wait_url(dash_duo, "city=440100")
     dash_duo.wait_for_contains_text("#aw-breadcrumb", "广州市")
-    click_row(dash_duo, "1")
+    click_row(dash_duo, "dl-grid", "1")
     wait_url(dash_duo, "school=1")
     # the school's case list: 王五 never registered; masked on screen
     dash_duo.wait_for_contains_text("#dl-cases", "王*")
@@ -105,10 +63,7 @@ def test_drill_down_back_out_language_and_export(dash_duo, new_database, backend
 
     # the export link downloads what the page shows, as the logged-in user
     href = dash_duo.find_element("#dl-export-csv").get_attribute("href")
-    session = requests.Session()
-    for cookie in dash_duo.driver.get_cookies():
-        session.cookies.set(cookie["name"], cookie["value"])
-    body = session.get(href, timeout=10).content
+    body = download(dash_duo, href)
     assert body.startswith(b"\xef\xbb\xbf")
     text = body.decode("utf-8-sig")
     assert text.splitlines()[0] == "deadline,code,name,due_on,done,total,pct_done,working_days_left,status"
