@@ -125,3 +125,14 @@ def test_nothing_without_a_login(app):
     assert client.get("/export/deadlines.csv").status_code == 302
     assert render(client, {}).status_code == 401
     assert client.get("/deadlines").status_code == 302
+
+
+def test_security_headers_on_pages_and_data(app):
+    client = login(app.server.test_client(), "ministry")
+    for path in ("/deadlines", "/_dash-layout", "/export/deadlines.csv", "/login"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in \
+            csp.split("script-src", 1)[1].split(";", 1)[0]
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "same-origin"
