@@ -35,8 +35,11 @@ run: install $(DEMO_DB)
 test: install system-deps
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# National-scale measurements; registries are generated once and kept under bench/cache.
 bench: install system-deps
-	scripts/with-postgres.sh $(BIN)/python -m bench $(BENCH_ARGS)
+	mkdir -p bench/cache
+	AIDWATCH_PG_DATADIR=$(CURDIR)/bench/cache/pg AIDWATCH_TEST_PG_PORT=54339 \
+	  scripts/with-postgres.sh $(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data instance .pytest_cache

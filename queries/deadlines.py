@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from aidwatch import contract as c
+from queries.frames import to_frame
 from queries.regions import Region, child_grouping, child_names
 from queries.scope import Scope
 
@@ -35,8 +36,7 @@ def _daily(conn, table, region, scope, day, filters, measure_name, deadline, amo
     day_col = day.label("day") if day is not None else sa.null().label("day")
     q = sa.select(g.key, day_col, n.label("n")).select_from(g.source).where(*g.where, *filters)
     q = q.group_by(g.key, day) if day is not None else q.group_by(g.key)
-    rows = conn.execute(q).all()
-    frame = pd.DataFrame(rows, columns=["code", "day", "n"])
+    frame = to_frame(conn.execute(q), ["code", "day", "n"])
     frame["deadline"] = deadline
     frame["measure"] = measure_name
     return frame
@@ -162,5 +162,4 @@ def deadline_cases(conn: sa.Connection, scope: Scope, region: Region, year: int,
         return pd.DataFrame()
     else:
         raise ValueError(f"unknown deadline {deadline!r}")
-    rows = conn.execute(q).mappings().all()
-    return pd.DataFrame(rows, columns=list(q.selected_columns.keys()))
+    return to_frame(conn.execute(q))

@@ -15,6 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from aidwatch import contract as c
+from queries.frames import to_frame
 from queries.scope import Scope
 
 LEVELS = ("nation", "province", "city", "school")
@@ -165,8 +166,7 @@ def child_names(conn: sa.Connection, region: Region, scope: Scope) -> pd.DataFra
         q = sa.select(c.school.c.id.label("code"), c.school.c.name, c.school.c.code.label("school_code")).where(
             c.school.c.id == region.school
         )
-    rows = conn.execute(q).mappings().all()
-    frame = pd.DataFrame(rows, columns=list(q.selected_columns.keys()))
+    frame = to_frame(conn.execute(q))
     if "school_code" not in frame:
         frame["code"] = frame["code"].astype(str)
     return frame

@@ -51,21 +51,19 @@ def pct(done, total):
         return np.where(total > 0, np.round(100.0 * done / np.where(total > 0, total, 1), 1), np.nan)
 
 
-def classify(done: int, total: int, as_of: dt.date, due_on: dt.date, done_before: int, cal: WorkCalendar) -> str:
-    """One row's status; ``done_before`` is done as of D minus the pace window."""
-    if total <= 0:
-        return "no_data"
-    if done >= total:
-        return "done"
-    if as_of > due_on:
-        return "overdue"
+def classify(done, total, as_of: dt.date, due_on: dt.date, done_before, cal: WorkCalendar):
+    """Status of each row of one deadline (arrays or scalars); ``done_before`` is done as of D minus the pace window."""
+    done, total, done_before = (np.asarray(v, dtype=float) for v in (done, total, done_before))
     left = cal.workdays_between(as_of, due_on)
-    if done == 0 and left > NOT_STARTED_HORIZON:
-        return "on_track"
     window = max(cal.workdays_between(as_of - dt.timedelta(days=PACE_WINDOW_DAYS), as_of), 1)
-    pace = max(done - done_before, 0) / window
-    projected = done + pace * left
-    return "on_track" if projected >= total else "at_risk"
+    projected = done + np.maximum(done - done_before, 0) / window * left
+    status = np.select(
+        [total <= 0, done >= total, np.full(done.shape, as_of > due_on),
+         (done == 0) & (left > NOT_STARTED_HORIZON), projected >= total],
+        ["no_data", "done", "overdue", "on_track", "on_track"],
+        default="at_risk",
+    )
+    return status.item() if status.ndim == 0 else status
 
 
 def progress(children: pd.DataFrame, series: pd.DataFrame, as_of: dt.date, policy: YearPolicy,
@@ -85,10 +83,12 @@ def progress(children: pd.DataFrame, series: pd.DataFrame, as_of: dt.date, polic
     out["pct_done"] = pct(out["done"], out["total"])
     left = {d: cal.workdays_between(as_of, due) for d, due in policy.due.items()}
     out["working_days_left"] = out["deadline"].map(left).astype("int64")
-    out["status"] = [
-        classify(int(r.done), int(r.total), as_of, r.due_on, int(b), cal)
-        for r, b in zip(out.itertuples(index=False), done_before.to_numpy())
-    ]
+    out["status"] = ""
+    before = done_before.to_numpy()
+    for deadline, due_on in policy.due.items():
+        rows = (out["deadline"] == deadline).to_numpy()
+        out.loc[rows, "status"] = classify(out.loc[rows, "done"], out.loc[rows, "total"], as_of, due_on,
+                                           before[rows], cal)
     return out[EXPORT_COLUMNS]
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from aidwatch.policy import DEADLINES
@@ -23,6 +22,7 @@ from dashboard.registry import DeadlineView
 from dashboard.viewstate import View
 
 PATH = "/deadlines"
+EMPTY_FIGURE = {"data": [], "layout": {}}
 
 
 def layout(**query):
@@ -41,30 +41,33 @@ def _left_label(days: int, lang: str) -> str:
     return t("wd_left_fmt", lang, n=days) if days >= 0 else t("wd_over_fmt", lang, n=-days)
 
 
-def timeline(summary: pd.DataFrame, as_of: dt.date, year: int, lang: str) -> go.Figure:
-    """The year's deadlines on a time axis, coloured by status, with D marked."""
+def timeline(summary: pd.DataFrame, as_of: dt.date, year: int, lang: str) -> dict:
+    """The year's deadlines on a time axis, coloured by status, with D marked (a plain figure dict)."""
     rows = summary.set_index("deadline").loc[list(DEADLINES)].reset_index()
     names = [deadline_name(d, lang) for d in rows["deadline"]]
     text = [f"{_day_label(r.due_on, lang)} · {_left_label(int(r.working_days_left), lang)}"
             for r in rows.itertuples()]
-    fig = go.Figure(go.Scatter(
-        x=rows["due_on"], y=names, mode="markers+text", text=text,
+    trace = dict(
+        type="scatter", x=[d.isoformat() for d in rows["due_on"]], y=names, mode="markers+text", text=text,
         # Labels of the year's last months go left of their marker so that they stay inside the chart.
         textposition=["middle left" if d.month >= 9 else "middle right" for d in rows["due_on"]],
         marker=dict(size=16, symbol="diamond", color=[STATUS_COLORS[s] for s in rows["status"]],
                     line=dict(width=1, color="#333")),
         hovertext=[f"{n}: {status_name(s, lang)}" for n, s in zip(names, rows["status"])], hoverinfo="text",
         cliponaxis=False,
-    ))
-    fig.add_vline(x=dt.datetime.combine(as_of, dt.time()).timestamp() * 1000, line=dict(color="#555", dash="dash"),
-                  annotation_text=f"{t('today_marker', lang)} {as_of.isoformat()}", annotation_position="top")
-    fig.update_layout(
+    )
+    day = as_of.isoformat()
+    layout = dict(
         height=260, margin=dict(l=10, r=20, t=30, b=30), plot_bgcolor="white", paper_bgcolor="white",
-        xaxis=dict(range=[dt.date(year, 1, 1), dt.date(year, 12, 31)], showgrid=True, gridcolor="#eee",
+        xaxis=dict(range=[f"{year}-01-01", f"{year}-12-31"], showgrid=True, gridcolor="#eee",
                    tickformat="%m-%d" if lang == "en" else "%-m月", dtick="M1"),
         yaxis=dict(autorange="reversed", showgrid=False),
+        shapes=[dict(type="line", xref="x", yref="paper", x0=day, x1=day, y0=0, y1=1,
+                     line=dict(color="#555", dash="dash"))],
+        annotations=[dict(xref="x", yref="paper", x=day, y=1, yanchor="bottom", showarrow=False,
+                          text=f"{t('today_marker', lang)} {day}")],
     )
-    return fig
+    return {"data": [trace], "layout": layout}
 
 
 def summary_cards(summary: pd.DataFrame, selected: str, view: View, lang: str) -> dbc.Row:
@@ -85,25 +88,26 @@ def summary_cards(summary: pd.DataFrame, selected: str, view: View, lang: str) -
     return dbc.Row(cards, className="g-2 aw-cards")
 
 
-def bars(rows: pd.DataFrame, lang: str, title: str) -> go.Figure:
-    """The level below, worst first; ``customdata`` carries the drill key."""
+def bars(rows: pd.DataFrame, lang: str, title: str) -> dict:
+    """The level below, worst first; ``customdata`` carries the drill key (a plain figure dict)."""
     data = rows.assign(sort=rows["pct_done"].fillna(-1)).sort_values(["sort", "name"])
-    fig = go.Figure(go.Bar(
-        x=data["pct_done"].fillna(0), y=data["name"], orientation="h", customdata=data["drill"],
+    trace = dict(
+        type="bar", x=data["pct_done"].fillna(0).tolist(), y=data["name"].tolist(), orientation="h",
+        customdata=data["drill"].tolist(),
         marker=dict(color=[STATUS_COLORS[s] for s in data["status"]]),
         text=[("—" if pd.isna(p) else f"{p:.1f}%") + f"  ({d:,}/{n:,})"
               for p, d, n in zip(data["pct_done"], data["done"], data["total"])],
         textposition="auto", insidetextanchor="start",
         hovertext=[f"{nm}: {status_name(s, lang)}" for nm, s in zip(data["name"], data["status"])], hoverinfo="text",
-    ))
-    fig.update_layout(
+    )
+    layout = dict(
         title=dict(text=title, x=0, font=dict(size=14)), height=max(260, 26 * len(data) + 80),
         margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white", paper_bgcolor="white",
         xaxis=dict(range=[0, 105], ticksuffix="%", gridcolor="#eee"),
         yaxis=dict(automargin=True, autorange="reversed"),  # worst at the top
         clickmode="event",
     )
-    return fig
+    return {"data": [trace], "layout": layout}
 
 
 def region_columns(level: str, lang: str) -> list[dict]:
@@ -167,13 +171,13 @@ def content(view: View, data: DeadlineView, deadline: str, cases: pd.DataFrame |
         {r.drill: ("—" if pd.isna(r.pct_done) else f"{r.pct_done:.0f}%") for r in selected.itertuples()},
         t("tiles_title", lang, deadline=dname),
         hover={r.drill: f"{r.done:,}/{r.total:,} · {r.status_label}" for r in selected.itertuples()},
-    ) if is_nation else go.Figure()
+    ) if is_nation else EMPTY_FIGURE
     show_children = level != "school"
     charts = dbc.Row([
         dbc.Col(dcc.Graph(id="dl-tiles", figure=tiles_fig, config={"displayModeBar": False}),
                 md=5, style={} if is_nation else {"display": "none"}),
         dbc.Col(dcc.Graph(id="dl-bars", figure=bars(selected, lang, t("bars_title", lang, deadline=dname))
-                          if show_children else go.Figure(), config={"displayModeBar": False}),
+                          if show_children else EMPTY_FIGURE, config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")
     parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel"))

@@ -1,0 +1,58 @@
+"""``python -m bench`` (``make bench``): measure every page at national scale, write docs/performance.md.
+
+    python -m bench [--scale 1.0] [--repeat 5] [--backends sqlite,postgresql] [--no-browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+
+from bench import registries
+from bench.measure import build_app, largest_province, measure_page
+from bench.pages import PAGES
+from bench.report import write
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--backends", default="sqlite,postgresql")
+    ap.add_argument("--no-browser", action="store_true")
+    args = ap.parse_args(argv)
+    from dashboard import PAGES as PAGE_MODULES
+
+    results, browser = {}, {}
+    for backend in args.backends.split(","):
+        if backend == "sqlite":
+            url = registries.sqlite_registry(args.scale)
+        else:
+            server = os.environ.get("AIDWATCH_TEST_PG_URL")
+            if not server:
+                print("AIDWATCH_TEST_PG_URL is not set: run `make bench`", file=sys.stderr)
+                return 2
+            url = registries.postgres_registry(server, args.scale)
+        app, client = build_app(url)
+        province = largest_province(url)
+        results[backend] = {}
+        for page in PAGES:
+            print(f"{backend}: {page.name} …", flush=True)
+            results[backend][page.name] = measure_page(app, client, page, PAGE_MODULES[page.name], url, province,
+                                                       args.repeat)
+            print(f"  {results[backend][page.name]}", flush=True)
+        if not args.no_browser:
+            from bench.browser import measure_browser
+
+            browser[backend] = measure_browser(app, PAGES, args.repeat)
+            print(f"  browser: {browser[backend]}", flush=True)
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    doc = write(args.scale, results, browser, rss_mib, registries.generation_figures(), args.repeat)
+    print(f"wrote {doc}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
