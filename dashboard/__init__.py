@@ -19,7 +19,7 @@ from flask_caching import Cache
 
 import callbacks
 from aidwatch.config import PROJECT_ROOT, from_env
-from dashboard import appdb, auth, exports, headers
+from dashboard import appdb, auth, exports, guards, headers
 from dashboard.context import EXTENSION
 from dashboard.i18n import t
 from dashboard.pages import deadlines
@@ -81,5 +81,6 @@ def create_app(config: dict | None = None) -> Dash:
         dash.register_page(name, path=module.PATH, layout=module.layout, title=t("product"), order=order)
     app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container])
     callbacks.register(app)
+    guards.install(server, ["/", *(module.PATH for module in PAGES.values())])
     headers.install(server)
     return app

@@ -136,3 +136,17 @@ def test_security_headers_on_pages_and_data(app):
             csp.split("script-src", 1)[1].split(";", 1)[0]
         assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
         assert headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("url,status,text", [
+    ("/deadlines?as_of=2025-02-30", 400, "as_of"),
+    ("/deadlines?province=45", 403, "超出您的数据范围"),
+    ("/deadlines?school=99999", 400, "school 99999 does not exist"),
+    ("/no-such-page", 404, "页面不存在"),
+    ("/deadlines?province=44&lang=en", 200, ""),
+])
+def test_page_urls_answer_with_a_real_status(app, url, status, text):
+    client = login(app.server.test_client(), "gd")
+    response = client.get(url)
+    assert response.status_code == status
+    assert text in response.get_data(as_text=True)
