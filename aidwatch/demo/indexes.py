@@ -1,0 +1,94 @@
+"""The indexes the dashboard's queries need on the replica, as data.
+
+The dashboard filters every page by term or year, province, city and school
+and counts by day, over tables of tens of millions of rows. These indexes are
+what the project asks the replica's administrators to create; the demo
+generator creates the same ones after loading (bulk loads are faster without
+them), and ``docs/replica-indexes.md`` is rendered from this list.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import sqlalchemy as sa
+
+
+class Index(NamedTuple):
+    name: str
+    table: str
+    columns: tuple[str, ...]
+    reason: str
+
+
+INDEXES: tuple[Index, ...] = (
+    Index("ix_school_province_city", "school", ("province_code", "city_code"),
+          "drill-down from province to city to school on every page"),
+    Index("ix_student_intake_region_registered", "student",
+          ("intake_term", "province_code", "school_id", "registered_on"),
+          "registration deadlines: new students of a term registered by D, per region"),
+    Index("ix_student_school_status", "student", ("school_id", "status"),
+          "phantom-enrolment suspects and students on the roll per school"),
+    Index("ix_student_province_hardship_status", "student", ("province_code", "hardship", "status"),
+          "expansion rollout: enrolled priority students per province"),
+    Index("ix_aid_record_term_kind_region_dates", "aid_record",
+          ("term", "kind", "province_code", "school_id", "status", "submitted_on", "approved_on", "disbursed_on"),
+          "aid approval and funds deadlines, grant recipients: covering, so counts by day never read the table"),
+    Index("ix_aid_record_grant_recipients", "aid_record",
+          ("term", "kind", "province_code", "school_id", "approved_on", "grade", "grant_tier", "amount"),
+          "expansion rollout: grant recipients by approval day, year of study, tier and amount, covering"),
+    Index("ix_aid_record_student", "aid_record", ("student_id",),
+          "a student's aid history (case lists, priority students without a grant)"),
+    Index("ix_status_change_province_occurred_school", "status_change", ("province_code", "occurred_on", "school_id"),
+          "status-change backlog of a year, per region"),
+    Index("ix_status_change_student", "status_change", ("student_id",),
+          "a student's changes (phantom-enrolment rules, case lists)"),
+    Index("ix_duplicate_match_province_pushed_school", "duplicate_match", ("province_code", "pushed_on", "school_id"),
+          "duplicate-aid alerts of a year, per region"),
+    Index("ix_duplicate_match_student", "duplicate_match", ("student_id",),
+          "repeat students matched in several monthly batches"),
+    Index("ix_school_headcount_term_province", "school_headcount", ("term", "province_code"),
+          "registration deadline totals (reported new students) per region"),
+    Index("ix_inspection_province_year_school", "inspection", ("province_code", "year", "school_id"),
+          "inspection coverage of a year, per region"),
+)
+
+
+def create_statements(dialect: str) -> list[str]:
+    """``CREATE INDEX`` statements (identifiers come from the list above, never from input)."""
+    return [f"CREATE INDEX IF NOT EXISTS {ix.name} ON {ix.table} ({', '.join(ix.columns)})" for ix in INDEXES]
+
+
+def create_indexes(conn: sa.Connection) -> None:
+    """Create the indexes and refresh planner statistics on a SQLAlchemy connection."""
+    for stmt in create_statements(conn.dialect.name):
+        conn.execute(sa.text(stmt))
+    if conn.dialect.name == "sqlite":
+        conn.execute(sa.text("PRAGMA analysis_limit=2000"))
+    conn.execute(sa.text("ANALYZE"))
+
+
+def markdown() -> str:
+    """The body of docs/replica-indexes.md; a test keeps the file identical to this."""
+    lines = [
+        "# Indexes the dashboard needs on the registry replica",
+        "",
+        "The dashboard only reads the replica, but it reads tens of millions of rows filtered by term or",
+        "year, province, city and school, and counts them by day. Please create these indexes on the",
+        "replica (or its primary) and keep planner statistics fresh (`ANALYZE`). The demo generator",
+        "(`aidwatch demo-data`) creates exactly these after loading; the list lives in",
+        "`aidwatch/demo/indexes.py` and this file is generated from it (`python -m aidwatch.demo.indexes`).",
+        "",
+        "| index | table | columns | why the dashboard needs it |",
+        "|---|---|---|---|",
+    ]
+    for ix in INDEXES:
+        lines.append(f"| `{ix.name}` | `{ix.table}` | `{', '.join(ix.columns)}` | {ix.reason} |")
+    lines += ["", "SQL (PostgreSQL and SQLite):", "", "```sql"]
+    lines += [s + ";" for s in create_statements("postgresql")]
+    lines += ["ANALYZE;", "```", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
