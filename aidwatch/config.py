@@ -24,6 +24,7 @@ def from_env(environ=None) -> dict:
         "DEMO": env.get("AIDWATCH_DEMO", "0") == "1",
         "CACHE_URL": env.get("AIDWATCH_CACHE_URL"),
         "STATEMENT_TIMEOUT_MS": int(env.get("AIDWATCH_STATEMENT_TIMEOUT_MS", "30000")),
+        "QUERY_THREADS": int(env.get("AIDWATCH_QUERY_THREADS", "4")),
         "SESSION_COOKIE_SECURE": env.get("AIDWATCH_COOKIE_SECURE", "0") == "1",
         "INSTANCE_DIR": str(instance),
     }

@@ -52,7 +52,8 @@ def create_app(config: dict | None = None) -> Dash:
     auth.init_auth(server, cfg, engine)
 
     cache = Cache(server, config=_cache_config(cfg))
-    server.extensions[EXTENSION] = Registry(cfg["REGISTRY_URL"], cache, cfg["STATEMENT_TIMEOUT_MS"])
+    server.extensions[EXTENSION] = Registry(cfg["REGISTRY_URL"], cache, cfg["STATEMENT_TIMEOUT_MS"],
+                                           cfg.get("QUERY_THREADS", 4))
 
     @server.get("/vendor/bootstrap.min.css")
     def bootstrap_css():

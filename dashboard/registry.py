@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -63,8 +64,9 @@ class DeadlineView:
 
 
 class Registry:
-    def __init__(self, url: str, cache: Cache, statement_timeout_ms: int = 30_000):
+    def __init__(self, url: str, cache: Cache, statement_timeout_ms: int = 30_000, query_threads: int = 4):
         self.url = url
+        self._pool = ThreadPoolExecutor(max_workers=query_threads, thread_name_prefix="aidwatch-query")
         self.cache = cache
         self.statement_timeout_ms = statement_timeout_ms
         self._engine: sa.Engine | None = None
@@ -107,6 +109,29 @@ class Registry:
             self.cache.set(cache_key, value)
         return value
 
+    def query_many(self, scope: Scope, calls: dict[str, tuple]) -> dict:
+        """Independent queries ``name → (fn, *args)`` at once, each cached on its own like ``query``.
+
+        The SQL runs in worker threads, each on its own connection (SQLite and
+        the PostgreSQL driver both release the GIL while the database works);
+        the cache is read and written here, in the request's thread, where the
+        Flask app context lives.
+        """
+        fresh = self.freshness().key
+        keys = {name: "aidwatch:" + repr((fn.__module__, fn.__qualname__, fresh, scope, *args))
+                for name, (fn, *args) in calls.items()}
+        results = {name: self.cache.get(key) for name, key in keys.items()}
+        missing = {name: calls[name] for name, value in results.items() if value is None}
+        futures = {name: self._pool.submit(self._run, fn, scope, *args) for name, (fn, *args) in missing.items()}
+        for name, future in futures.items():
+            results[name] = future.result()
+            self.cache.set(keys[name], results[name])
+        return results
+
+    def _run(self, fn, scope: Scope, *args):
+        with self.connect() as conn:
+            return fn(conn, scope, *args)
+
     def query(self, fn, scope: Scope, *args):
         """``fn(conn, scope, *args)`` from ``queries/``, cached per (function, snapshot, scope, arguments).
 
@@ -121,6 +146,11 @@ class Registry:
 
         return self._cached(key, compute)
 
+    def uncached(self, fn, scope: Scope, *args):
+        """``fn(conn, scope, *args)`` without the cache: case lists, so that personal data never sits in it."""
+        with self.connect() as conn:
+            return fn(conn, scope, *args)
+
     def region(self, scope: Scope, province=None, city=None, school=None) -> tuple[Region, dict]:
         """Validate a drill path within the scope; raises OutOfScope / UnknownRegion."""
         key = ("region", self.freshness().key, scope, province, city, school)
@@ -133,7 +163,8 @@ class Registry:
         return self._cached(key, compute)
 
     def deadline_series(self, scope: Scope, region: Region, year: int):
-        return self.query(deadline_queries.deadline_series, scope, region, year)
+        results = self.query_many(scope, deadline_queries.series_queries(region, year))
+        return deadline_queries.assemble(results, region)
 
     def deadline_view(self, scope: Scope, region: Region, labels: dict, as_of: dt.date, year: int) -> DeadlineView:
         """Everything the deadline page and its export show, as of D, from the cached series."""

@@ -1,8 +1,8 @@
 """Deadline progress: the SQL side.
 
-Each deadline is counted per child region and per day in the database, so the
-result is small (regions × days) and any as-of date is answered from it in
-memory (``aidwatch.metrics.deadlines``) without another query. A record's
+Each deadline is counted per child region and per day (or pair of days) in
+the database, so the result is small and any as-of date is answered from it
+in memory (``aidwatch.metrics.deadlines``) without another query. A record's
 "day" is the first day on which it counts: for ``done`` that is the later of
 the days its conditions became true, so that "done as of D" is simply
 "day ≤ D".
@@ -25,106 +25,132 @@ from queries.scope import Scope
 SERIES_COLUMNS = ["deadline", "measure", "code", "day", "n"]
 
 
-def _later(a: sa.ColumnElement, b: sa.ColumnElement) -> sa.ColumnElement:
-    """The later of two dates, typed as a date on both backends."""
-    return sa.type_coerce(sa.case((a > b, a), else_=b), sa.Date)
+def headcount_new(conn: sa.Connection, scope: Scope, region: Region, term: str) -> pd.DataFrame:
+    """Σ ``school_headcount.reported_new`` per child region: the registration deadlines' total."""
+    hc = c.school_headcount
+    g = child_grouping(hc, region, scope)
+    q = sa.select(g.key, sa.func.sum(hc.c.reported_new).label("n")).select_from(g.source).where(
+        *g.where, hc.c.term == term).group_by(g.key)
+    return to_frame(conn.execute(q), ["code", "n"])
 
 
-def _daily(conn, table, region, scope, day, filters, measure_name, deadline, amount=None) -> pd.DataFrame:
-    g = child_grouping(table, region, scope)
-    n = sa.func.count() if amount is None else sa.func.sum(amount)
-    day_col = day.label("day") if day is not None else sa.null().label("day")
-    q = sa.select(g.key, day_col, n.label("n")).select_from(g.source).where(*g.where, *filters)
-    q = q.group_by(g.key, day) if day is not None else q.group_by(g.key)
-    frame = to_frame(conn.execute(q), ["code", "day", "n"])
-    frame["deadline"] = deadline
-    frame["measure"] = measure_name
-    return frame
+def registrations(conn: sa.Connection, scope: Scope, region: Region, term: str) -> pd.DataFrame:
+    """New students of ``term`` per child region and registration day."""
+    st = c.student
+    g = child_grouping(st, region, scope)
+    q = sa.select(g.key, st.c.registered_on, sa.func.count().label("n")).select_from(g.source).where(
+        *g.where, st.c.intake_term == term, st.c.registered_on.is_not(None)).group_by(g.key, st.c.registered_on)
+    return to_frame(conn.execute(q), ["code", "day", "n"])
 
 
-def _registration(conn, region, scope, term, deadline):
-    hc, st = c.school_headcount, c.student
-    total = _daily(conn, hc, region, scope, None, [hc.c.term == term], "total", deadline, amount=hc.c.reported_new)
-    done = _daily(
-        conn, st, region, scope, st.c.registered_on,
-        [st.c.intake_term == term, st.c.registered_on.is_not(None)], "done", deadline,
-    )
-    return [total, done]
+def aid_date_pairs(conn: sa.Connection, scope: Scope, region: Region, term: str, kind: str, first: str,
+                   second: str) -> pd.DataFrame:
+    """Aid records of one term and kind per child region and pair of dates (``first`` set, ``second`` maybe not).
 
-
-def _aid_approval(conn, region, scope, term, deadline):
+    Grouping by the two dates themselves, in the order of the replica's index
+    (term, kind, province, first, second), lets the database stream the
+    national groups instead of sorting millions of rows; the day on which a
+    record starts to count is derived from the small result. Approvals
+    (first = submitted_on) leave out rejected records, as the spec's total does.
+    """
     a = c.aid_record
-    # ``kind IN (...)`` names every kind so that an index led by (term, kind, province_code) is used for both.
-    base = [a.c.term == term, a.c.kind.in_(c.AID_KINDS), a.c.submitted_on.is_not(None), a.c.status != "rejected"]
-    total = _daily(conn, a, region, scope, a.c.submitted_on, base, "total", deadline)
-    done = _daily(
-        conn, a, region, scope, _later(a.c.submitted_on, a.c.approved_on),
-        [*base, a.c.approved_on.is_not(None)], "done", deadline,
-    )
-    return [total, done]
+    g = child_grouping(a, region, scope)
+    one, two = a.c[first], a.c[second]
+    where = [*g.where, a.c.term == term, a.c.kind == kind, one.is_not(None)]
+    if first == "submitted_on":
+        where.append(a.c.status != "rejected")
+    q = sa.select(g.key, one, two, sa.func.count().label("n")).select_from(g.source).where(*where).group_by(
+        g.key, one, two)
+    return to_frame(conn.execute(q), ["code", "first", "second", "n"])
 
 
-def _rollout_funds(conn, region, scope, term, deadline):
-    a = c.aid_record
-    base = [a.c.term == term, a.c.kind == "grant", a.c.approved_on.is_not(None)]
-    total = _daily(conn, a, region, scope, a.c.approved_on, base, "total", deadline)
-    done = _daily(
-        conn, a, region, scope, _later(a.c.approved_on, a.c.disbursed_on),
-        [*base, a.c.disbursed_on.is_not(None)], "done", deadline,
-    )
-    return [total, done]
-
-
-def _rollout_report(conn, region, scope, year, deadline, children):
-    """Provinces' written reports. Below the nation every child row carries its
-    province's report (total 1): a city or school has no report of its own, and
-    its supervisor must see whether the province's is in (docs/metrics-decisions.md)."""
+def report_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> dict:
+    """Province code → day its written report of ``year`` arrived (None: not yet), within the region."""
     r = c.province_rollout
     q = sa.select(r.c.province_code, r.c.report_submitted_on).where(r.c.year == year)
     if scope.province is not None:
         q = q.where(r.c.province_code == scope.province)
     if region.level != "nation":
         q = q.where(r.c.province_code == region.province)
-    reports = dict(conn.execute(q).all())
-    if region.level == "nation":
-        codes = list(children["code"])
-        days = {code: reports.get(code) for code in codes}
-    else:
-        day = reports.get(region.province)
-        days = {code: day for code in children["code"]}
-    total = pd.DataFrame({"code": list(days), "day": None, "n": 1})
-    done = pd.DataFrame([(k, v, 1) for k, v in days.items() if v is not None], columns=["code", "day", "n"])
-    total["deadline"] = done["deadline"] = deadline
-    total["measure"], done["measure"] = "total", "done"
-    return [total, done]
+    return dict(conn.execute(q).all())
 
 
-def deadline_series(conn: sa.Connection, scope: Scope, region: Region, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per child region, deadline, measure and day: how many records start counting that day.
+def children(conn: sa.Connection, scope: Scope, region: Region) -> pd.DataFrame:
+    return child_names(conn, region, scope)
 
-    Returns ``(children, series)``: ``children`` has ``code, name`` of every
-    child region; ``series`` has ``deadline, measure (total|done), code, day, n``
-    where ``day`` is NaT for counts that do not depend on the date (the
-    schools' reported headcount, the number of provinces).
+
+def series_queries(region: Region, year: int) -> dict[str, tuple]:
+    """The independent queries behind one deadline view: name → (function, *arguments after the scope).
+
+    They share nothing, so the registry runs them concurrently, each cached on its own.
     """
     if region.level == "school":
         raise ValueError("a school has cases, not child regions: use deadline_cases")
-    children = child_names(conn, region, scope)
     spring, autumn = f"{year}S", f"{year}A"
-    parts = [
-        *_registration(conn, region, scope, spring, "spring_registration"),
-        *_registration(conn, region, scope, autumn, "autumn_registration"),
-        *_aid_approval(conn, region, scope, spring, "spring_aid_approval"),
-        *_aid_approval(conn, region, scope, autumn, "autumn_aid_approval"),
-        *_rollout_funds(conn, region, scope, spring, "rollout_funds"),
-        *_rollout_report(conn, region, scope, year, "rollout_report", children),
-    ]
-    series = pd.concat([p for p in parts if len(p)], ignore_index=True) if parts else pd.DataFrame()
-    series = series.reindex(columns=SERIES_COLUMNS)
+    calls = {"children": (children, region), "reports": (report_days, region, year),
+             "funds": (aid_date_pairs, region, spring, "grant", "approved_on", "disbursed_on")}
+    for half, term in (("spring", spring), ("autumn", autumn)):
+        calls[f"{half}_headcount"] = (headcount_new, region, term)
+        calls[f"{half}_registered"] = (registrations, region, term)
+        for kind in c.AID_KINDS:
+            calls[f"{half}_{kind}"] = (aid_date_pairs, region, term, kind, "submitted_on", "approved_on")
+    return calls
+
+
+def _days(frame: pd.DataFrame, deadline: str, measure: str, day: pd.Series | None) -> pd.DataFrame:
+    out = pd.DataFrame({"deadline": deadline, "measure": measure, "code": frame["code"],
+                        "day": day if day is not None else pd.NaT, "n": frame["n"]})
+    return out
+
+
+def _pairs_to_days(pairs: pd.DataFrame, deadline: str) -> list[pd.DataFrame]:
+    """Total counts from the first date; done from the later of both, when the second is set."""
+    first = pd.to_datetime(pairs["first"])
+    second = pd.to_datetime(pairs["second"])
+    done = second.notna()
+    later = first.where(first > second, second)[done]
+    return [_days(pairs, deadline, "total", first), _days(pairs[done], deadline, "done", later)]
+
+
+def assemble(results: dict, region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(children, series)`` from the results of ``series_queries``.
+
+    ``series`` has ``deadline, measure (total|done), code, day, n``: how many
+    records start counting on each day; ``day`` is NaT for counts that do not
+    depend on the date (the schools' reported headcount, the number of provinces).
+    """
+    kids = results["children"]
+    parts = []
+    for half in ("spring", "autumn"):
+        head = results[f"{half}_headcount"]
+        parts.append(_days(head, f"{half}_registration", "total", None))
+        reg = results[f"{half}_registered"]
+        parts.append(_days(reg, f"{half}_registration", "done", pd.to_datetime(reg["day"])))
+        for kind in c.AID_KINDS:
+            parts += _pairs_to_days(results[f"{half}_{kind}"], f"{half}_aid_approval")
+    parts += _pairs_to_days(results["funds"], "rollout_funds")
+    # Written reports: below the nation every child row carries its province's report (total 1): a city or
+    # school has no report of its own, and its supervisor must see whether the province's is in.
+    reports = results["reports"]
+    codes = list(kids["code"].astype(str))
+    days = {code: reports.get(code) for code in codes} if region.level == "nation" else \
+        {code: reports.get(region.province) for code in codes}
+    parts.append(pd.DataFrame({"deadline": "rollout_report", "measure": "total", "code": codes, "day": pd.NaT, "n": 1}))
+    parts.append(pd.DataFrame({"deadline": "rollout_report", "measure": "done",
+                               "code": [k for k, v in days.items() if v is not None],
+                               "day": pd.to_datetime([v for v in days.values() if v is not None]), "n": 1}))
+    series = pd.concat([p for p in parts if len(p)], ignore_index=True).reindex(columns=SERIES_COLUMNS)
     series["code"] = series["code"].astype(str)
     series["day"] = pd.to_datetime(series["day"]).astype("datetime64[s]")
     series["n"] = pd.to_numeric(series["n"]).fillna(0).astype("int64")
-    return children, series
+    series = series.groupby(["deadline", "measure", "code", "day"], dropna=False, as_index=False)["n"].sum()
+    return kids, series
+
+
+def deadline_series(conn: sa.Connection, scope: Scope, region: Region, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every query of ``series_queries`` on one connection, one after another, assembled."""
+    results = {name: fn(conn, scope, *args) for name, (fn, *args) in series_queries(region, year).items()}
+    return assemble(results, region)
 
 
 def deadline_cases(conn: sa.Connection, scope: Scope, region: Region, year: int, deadline: str, as_of: dt.date) -> pd.DataFrame:
