@@ -5,7 +5,7 @@ from __future__ import annotations
 LANGS = ("zh", "en")
 
 STRINGS = {
-    "product": ("技工院校学生资助监测看板", "Technical-school student aid monitor"),
+    "product": ("技工院校学生资助监测看板", "Student aid monitor"),
     "nation": ("全国", "Nation"),
     "as_of": ("截至", "As of"),
     "year": ("年度", "Year"),

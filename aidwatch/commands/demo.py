@@ -9,6 +9,24 @@ import click
 from aidwatch.workdays import UnknownCalendarYear
 
 
+def default_until(today: dt.date | None = None) -> dt.date:
+    """Today, unless the working-day calendar cannot cover a month after it.
+
+    Records near the snapshot have due days up to a few weeks later, so a
+    snapshot needs the calendar to run on; past that, the demo's snapshot is
+    the last day that still works, so that ``make run`` keeps working on a
+    new machine before an operator adds next year's schedule.
+    """
+    from aidwatch.workdays import calendar
+
+    today = today or dt.date.today()
+    latest = calendar().last - dt.timedelta(days=31)
+    if today > latest:
+        click.echo(f"note: the working-day calendar ends {calendar().last}; the demo snapshot is {latest}", err=True)
+        return latest
+    return today
+
+
 @click.command("demo-data")
 @click.option("--url", required=True, help="SQLAlchemy URL of an EMPTY SQLite file or PostgreSQL database.")
 @click.option("--scale", type=float, default=0.01, show_default=True,
@@ -21,7 +39,7 @@ def demo_data(url: str, scale: float, seed: int, until: dt.datetime | None) -> N
     from aidwatch.demo import generate_registry
     from aidwatch.demo.write import RegistryNotEmpty
 
-    day = until.date() if until else dt.date.today()
+    day = until.date() if until else default_until()
     try:
         summary = generate_registry(url, scale=scale, seed=seed, until=day)
     except (RegistryNotEmpty, UnknownCalendarYear, ValueError) as exc:

@@ -37,7 +37,10 @@ def _day_label(day: dt.date, lang: str) -> str:
     return f"{day.month}月{day.day}日" if lang == "zh" else day.strftime("%d %b")
 
 
-def _left_label(days: int, lang: str) -> str:
+def _left_label(days: int, status: str, lang: str) -> str:
+    """Working days left, or past due; a deadline already met needs no countdown."""
+    if status == "done":
+        return status_name("done", lang)
     return t("wd_left_fmt", lang, n=days) if days >= 0 else t("wd_over_fmt", lang, n=-days)
 
 
@@ -45,7 +48,7 @@ def timeline(summary: pd.DataFrame, as_of: dt.date, year: int, lang: str) -> dic
     """The year's deadlines on a time axis, coloured by status, with D marked (a plain figure dict)."""
     rows = summary.set_index("deadline").loc[list(DEADLINES)].reset_index()
     names = [deadline_name(d, lang) for d in rows["deadline"]]
-    text = [f"{_day_label(r.due_on, lang)} · {_left_label(int(r.working_days_left), lang)}"
+    text = [f"{_day_label(r.due_on, lang)} · {_left_label(int(r.working_days_left), r.status, lang)}"
             for r in rows.itertuples()]
     trace = dict(
         type="scatter", x=[d.isoformat() for d in rows["due_on"]], y=names, mode="markers+text", text=text,
@@ -61,7 +64,7 @@ def timeline(summary: pd.DataFrame, as_of: dt.date, year: int, lang: str) -> dic
         height=260, margin=dict(l=10, r=20, t=30, b=30), plot_bgcolor="white", paper_bgcolor="white",
         xaxis=dict(range=[f"{year}-01-01", f"{year}-12-31"], showgrid=True, gridcolor="#eee",
                    tickformat="%m-%d" if lang == "en" else "%-m月", dtick="M1"),
-        yaxis=dict(autorange="reversed", showgrid=False),
+        yaxis=dict(autorange="reversed", showgrid=False, automargin=True),
         shapes=[dict(type="line", xref="x", yref="paper", x0=day, x1=day, y0=0, y1=1,
                      line=dict(color="#555", dash="dash"))],
         annotations=[dict(xref="x", yref="paper", x=day, y=1, yanchor="bottom", showarrow=False,
@@ -79,8 +82,8 @@ def summary_cards(summary: pd.DataFrame, selected: str, view: View, lang: str) -
             html.Div(deadline_name(r.deadline, lang), className="aw-card-title"),
             html.Div(pct, className="aw-card-figure"),
             html.Div(f"{r.done:,} / {r.total:,}", className="aw-card-sub"),
-            html.Div([status_badge(r.status, lang), html.Span(_left_label(int(r.working_days_left), lang),
-                                                               className="aw-card-left")]),
+            html.Div([status_badge(r.status, lang)] + ([] if r.status == "done" else [
+                html.Span(_left_label(int(r.working_days_left), r.status, lang), className="aw-card-left")])),
         ])
         card = dbc.Card(body, className="aw-card" + (" aw-card-selected" if r.deadline == selected else ""))
         cards.append(dbc.Col(dcc.Link(card, href=PATH + view.query(deadline=r.deadline), className="aw-card-link",
@@ -101,7 +104,8 @@ def bars(rows: pd.DataFrame, lang: str, title: str) -> dict:
         hovertext=[f"{nm}: {status_name(s, lang)}" for nm, s in zip(data["name"], data["status"])], hoverinfo="text",
     )
     layout = dict(
-        title=dict(text=title, x=0, font=dict(size=14)), height=max(260, 26 * len(data) + 80),
+        # 26 px a bar: one school gets a slim bar, not a slab filling the panel
+        title=dict(text=title, x=0, font=dict(size=14)), height=26 * len(data) + 100, bargap=0.25,
         margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white", paper_bgcolor="white",
         xaxis=dict(range=[0, 105], ticksuffix="%", gridcolor="#eee"),
         yaxis=dict(automargin=True, autorange="reversed"),  # worst at the top
