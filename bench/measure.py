@@ -25,8 +25,6 @@ from aidwatch.replica import readonly_engine
 from bench.pages import PageBench
 from dashboard import appdb, create_app
 from dashboard.auth import User
-from queries.regions import Region
-from queries.scope import Scope
 
 USER, PASSWORD = "bench", "bench-password-1234"
 
@@ -103,12 +101,17 @@ def measure_page(app, client, page: PageBench, page_module, registry_url: str, p
         _cold(app)
         drill.append(_layout(app, page_module, {"province": province})
                      + _content(client, page, {"province": province}))
+    # The floor: exactly the queries the cold first view asked for, one after another on a bare connection.
+    _cold(app)
+    reg.trace = []
+    _content(client, page, view)
+    calls, reg.trace = reg.trace, None
     engine = readonly_engine(registry_url)
-    scope = Scope("ministry")
     for _ in range(repeat):
         with engine.connect() as conn:
             started = time.perf_counter()
-            page.floor(conn, scope, Region("nation"), snapshot.year, snapshot)
+            for fn, scope, args in calls:
+                fn(conn, scope, *args)
             floor.append(time.perf_counter() - started)
     engine.dispose()
     out = {"cold": _median(cold), "warm": _median(warm), "asof": _median(asof), "drill": _median(drill),

@@ -1,11 +1,8 @@
-"""What to measure per page: its content callback, and the same SQL run directly (the floor)."""
+"""The pages the benchmark measures: their content callback, and what shows they are drawn."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
-
-from queries import deadlines
 
 
 @dataclass(frozen=True)
@@ -13,12 +10,9 @@ class PageBench:
     name: str
     path: str
     prefix: str  # the page's ``{prefix}-view`` → ``{prefix}-content`` callback
-    floor: Callable  # floor(conn, scope, region, year, as_of): the page's queries, uncached
-    drawn: str  # CSS selector present once the browser has drawn the page's data
+    drawn: str   # CSS selector present once the browser has drawn the page's data
 
 
 PAGES = [
-    PageBench("deadlines", "/deadlines", "dl",
-              lambda conn, scope, region, year, as_of: deadlines.deadline_series(conn, scope, region, year),
-              "#dl-grid .ag-row"),
+    PageBench("deadlines", "/deadlines", "dl", "#dl-grid .ag-row"),
 ]

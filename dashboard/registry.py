@@ -72,6 +72,9 @@ class Registry:
         self._engine: sa.Engine | None = None
         self._lock = threading.Lock()
         self._freshness: tuple[float, Freshness] | None = None
+        #: When a list, every query a view asks for is appended as (fn, scope, args): the benchmark
+        #: replays exactly those on a bare connection to measure the SQL floor. None in service.
+        self.trace: list | None = None
 
     @property
     def engine(self) -> sa.Engine:
@@ -118,6 +121,8 @@ class Registry:
         Flask app context lives.
         """
         fresh = self.freshness().key
+        if self.trace is not None:
+            self.trace.extend((fn, scope, tuple(args)) for fn, *args in calls.values())
         keys = {name: "aidwatch:" + repr((fn.__module__, fn.__qualname__, fresh, scope, *args))
                 for name, (fn, *args) in calls.items()}
         results = {name: self.cache.get(key) for name, key in keys.items()}
@@ -139,6 +144,8 @@ class Registry:
         ``Region``, tuples): they are the cache key, together with the scope.
         """
         key = (fn.__module__, fn.__qualname__, self.freshness().key, scope, *args)
+        if self.trace is not None:
+            self.trace.append((fn, scope, args))
 
         def compute():
             with self.connect() as conn:
@@ -148,6 +155,8 @@ class Registry:
 
     def uncached(self, fn, scope: Scope, *args):
         """``fn(conn, scope, *args)`` without the cache: case lists, so that personal data never sits in it."""
+        if self.trace is not None:
+            self.trace.append((fn, scope, args))
         with self.connect() as conn:
             return fn(conn, scope, *args)
 
@@ -163,8 +172,10 @@ class Registry:
         return self._cached(key, compute)
 
     def deadline_series(self, scope: Scope, region: Region, year: int):
-        results = self.query_many(scope, deadline_queries.series_queries(region, year))
-        return deadline_queries.assemble(results, region)
+        """The day series of a view, assembled once per snapshot from its concurrently run queries."""
+        key = ("deadline_series", self.freshness().key, scope, region, year)
+        return self._cached(key, lambda: deadline_queries.assemble(
+            self.query_many(scope, deadline_queries.series_queries(region, year)), region))
 
     def deadline_view(self, scope: Scope, region: Region, labels: dict, as_of: dt.date, year: int) -> DeadlineView:
         """Everything the deadline page and its export show, as of D, from the cached series."""
