@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from callbacks import deadlines, view
+from callbacks import backlog, deadlines, duplicates, inspections, rollout, school, view
 
 
 def register(app) -> None:
     view.register(app)
-    for module in (deadlines,):
+    for module in (deadlines, rollout, duplicates, backlog, inspections, school):
         module.register(app)

@@ -22,7 +22,7 @@ from aidwatch.config import PROJECT_ROOT, from_env
 from dashboard import appdb, auth, exports, guards, headers
 from dashboard.context import EXTENSION
 from dashboard.i18n import t
-from dashboard.pages import deadlines
+from dashboard.pages import backlog, deadlines, duplicates, inspections, rollout, school
 from dashboard.registry import Registry
 
 HERE = Path(__file__).resolve().parent
@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 #: dashboard/components/frame.py lists the same pages for the header.
 PAGES = {
     "deadlines": deadlines,
+    "rollout": rollout,
+    "duplicates": duplicates,
+    "backlog": backlog,
+    "inspections": inspections,
+    "school": school,
 }
 
 

@@ -14,12 +14,14 @@ import pandas as pd
 from flask import Response, abort, jsonify, request
 from flask_login import current_user
 
-from callbacks import deadlines
+from callbacks import backlog, deadlines, duplicates, inspections, rollout
 from dashboard import appdb
 from dashboard.auth import app_db, current_scope
 from dashboard.errors import describe
 
-EXPORTS = {"deadlines": deadlines.export_frame}
+EXPORTS = {"deadlines": deadlines.export_frame, "rollout": rollout.export_frame,
+           "duplicates": duplicates.export_frame, "backlog": backlog.export_frame,
+           "inspections": inspections.export_frame, "inspection-plan": inspections.plan_frame}
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

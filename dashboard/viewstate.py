@@ -1,4 +1,4 @@
-"""View state in the URL: ``as_of, year, province, city, school`` (+ ``deadline, lang``).
+"""View state in the URL: ``as_of, year, province, city, school`` (+ ``deadline, lang``, ``kind, batch``).
 
 Every view is a URL, so it can be bookmarked, shared, and walked with the
 browser's back and forward buttons. Parsing is strict: a malformed or
@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode
 
+from aidwatch.contract import AID_KINDS
 from aidwatch.policy import DEADLINES
 from dashboard.i18n import LANGS
 
-PARAMS = ("as_of", "year", "province", "city", "school", "deadline", "lang")
+PARAMS = ("as_of", "year", "province", "city", "school", "deadline", "lang", "kind", "batch")
 FIRST_YEAR = 2025  # the first policy year: the 2025 notice
 
 
@@ -33,6 +34,8 @@ class View:
     school: str | None = None
     deadline: str | None = None
     lang: str = "zh"
+    kind: str | None = None        # duplicate alerts: grant | tuition; None: both
+    batch: str | None = None       # duplicate alerts: a monthly batch, YYYY-MM; None: all of the year
 
     def resolved(self, default_as_of: dt.date) -> tuple[dt.date, int]:
         as_of = self.as_of or default_as_of
@@ -94,4 +97,13 @@ def parse_view(query: dict, last_known_year: int) -> View:
     lang = get("lang") or "zh"
     if lang not in LANGS:
         raise BadView(f"lang={lang!r} is not one of {', '.join(LANGS)}")
-    return View(as_of, year, province, city, school, deadline, lang)
+    kind = get("kind")
+    if kind is not None and kind not in AID_KINDS:
+        raise BadView(f"kind={kind!r} is not one of {', '.join(AID_KINDS)}")
+    batch = get("batch")
+    if batch is not None:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", batch):
+            raise BadView(f"batch={batch!r} is not a month (YYYY-MM)")
+        if not (FIRST_YEAR <= int(batch[:4]) <= last_known_year) or (year is not None and int(batch[:4]) != year):
+            raise BadView(f"batch={batch} is not a month of the year shown")
+    return View(as_of, year, province, city, school, deadline, lang, kind, batch)

@@ -17,7 +17,8 @@ from dashboard.i18n import t
 from dashboard.viewstate import FIRST_YEAR, View
 
 #: (path, string key) of the pages in navigation order.
-NAV = [("/deadlines", "page_deadlines")]
+NAV = [("/deadlines", "page_deadlines"), ("/rollout", "page_rollout"), ("/duplicates", "page_duplicates"),
+       ("/backlog", "page_backlog"), ("/inspections", "page_inspections")]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ def breadcrumb(path: str, view: View, labels: dict, scope_province: str | None, 
             items.append(html.Span("›", className="aw-crumb-sep"))
         items.append(html.Span(label, className="aw-crumb-current") if last
                      else dcc.Link(label, href=path + query, className="aw-crumb"))
+    if labels.get("school") and path != "/school":  # every school view links to the school's profile
+        items.append(dcc.Link(f"({t('page_school', lang)})", href="/school" + view.query(deadline=None, kind=None,
+                              batch=None), className="aw-crumb ms-2", id="aw-crumb-profile"))
     return html.Nav(items, className="aw-breadcrumb", id="aw-breadcrumb", **{"aria-label": "breadcrumb"})
 
 

@@ -6,8 +6,6 @@ provinces weigh as much as large ones and every tile can be read and clicked.
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
 from aidwatch.reference import provinces
 
 #: (row, column) of each province's tile; row 0 is the north.
@@ -26,36 +24,40 @@ TILES = {
 PROGRESS_SCALE = [[0.0, "#b2182b"], [0.5, "#f4d03f"], [0.8, "#a6d96a"], [1.0, "#1a7837"]]
 
 
-def tile_map(values: dict, labels: dict, title: str, hover: dict | None = None, height: int = 420) -> go.Figure:
-    """Tiles coloured by ``values[code]`` (0–100, None = grey), labelled ``labels[code]``.
+def tile_map(values: dict, labels: dict, title: str, hover: dict | None = None, height: int = 420,
+             cmax: float = 100, unit: str = "%") -> dict:
+    """Tiles coloured by ``values[code]`` (0–``cmax``, None = grey), labelled ``labels[code]``; ``unit``
+    titles the colour bar (a percentage by default, e.g. a count of steps done with ``cmax`` steps).
 
     ``customdata`` carries the province code, so a click tells which tile it was.
+    The figure is a plain dict: Plotly's object validation would cost more than
+    the page's queries on a warm cache.
     """
     short = {p["code"]: p["short_name"] for p in provinces()}
     names = {p["code"]: p["name"] for p in provinces()}
     hover = hover or {}
-    fig = go.Figure()
+    traces = []
     for has_value in (False, True):
         codes = [c for c in TILES if (values.get(c) is not None) == has_value]
         if not codes:
             continue
         marker = dict(symbol="square", size=50, line=dict(width=1, color="#ffffff"))
         if has_value:
-            marker.update(color=[values[c] for c in codes], colorscale=PROGRESS_SCALE, cmin=0, cmax=100,
-                          showscale=True, colorbar=dict(title="%", thickness=10, len=0.7))
+            marker.update(color=[values[c] for c in codes], colorscale=PROGRESS_SCALE, cmin=0, cmax=cmax,
+                          showscale=True, colorbar=dict(title=unit, thickness=10, len=0.7))
         else:
             marker.update(color="#d5d8dc")
-        fig.add_trace(go.Scatter(
-            x=[TILES[c][1] for c in codes], y=[-TILES[c][0] for c in codes], mode="markers+text",
+        traces.append(dict(
+            type="scatter", x=[TILES[c][1] for c in codes], y=[-TILES[c][0] for c in codes], mode="markers+text",
             marker=marker, customdata=codes,
             text=[f"{short[c]}<br>{labels.get(c, '')}" for c in codes],
             textfont=dict(size=11, color="#1b1b1b"),
             hovertext=[f"{names[c]}<br>{hover.get(c, labels.get(c, ''))}" for c in codes], hoverinfo="text",
             showlegend=False,
         ))
-    fig.update_layout(
+    layout = dict(
         title=dict(text=title, x=0, font=dict(size=14)), height=height, margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(visible=False, range=[-0.6, 7.6]), yaxis=dict(visible=False, range=[-7.6, 0.6], scaleanchor="x"),
         plot_bgcolor="white", paper_bgcolor="white", clickmode="event",
     )
-    return fig
+    return {"data": traces, "layout": layout}

@@ -1,0 +1,107 @@
+"""Status-change backlog page callbacks: the view → registry → figures; a click → a drill-down URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from aidwatch.masking import mask_frame
+from aidwatch.metrics import backlog as m
+from aidwatch.policy import policy_for
+from aidwatch.workdays import calendar
+from callbacks.common import register_content, register_drill, resolve
+from dashboard.i18n import t
+from dashboard.pages import backlog as page
+from dashboard.viewstate import View
+from queries import backlog as q
+from queries.regions import Region
+
+
+@dataclass(frozen=True)
+class BacklogView:
+    view: View
+    region: Region
+    as_of: dt.date
+    year: int
+    record_workdays: int
+    approval_workdays: int
+    total: pd.DataFrame            # the selected region's own row
+    rows: pd.DataFrame             # one row per child region: the export's columns and more, ``drill`` = its key
+    recording_ages: pd.DataFrame   # the schools' open items by working-day age bucket
+    approval_ages: pd.DataFrame    # the province's
+    recording_types: pd.DataFrame
+    approval_types: pd.DataFrame
+    ranked: pd.DataFrame           # schools by late-recording rate (not at school level)
+    cases: pd.DataFrame | None     # masked
+    suspects: pd.DataFrame | None  # masked
+    cases_note: str | None
+
+
+def _rows(r, region: Region) -> pd.DataFrame:
+    children, counts = r.registry.query(q.backlog_counts, r.scope, region, r.year, r.as_of)
+    phantom = r.registry.query(q.phantom_counts, r.scope, region, r.as_of)
+    rows = m.region_rows(children, counts, phantom)
+    rows["drill"] = rows["code"]  # the key one level down; for schools the id, while code is the school code
+    if "school_code" in children:
+        rows["code"] = rows["drill"].map(dict(zip(children["code"].astype(str), children["school_code"])))
+    return rows
+
+
+def backlog_data(query: dict) -> BacklogView:
+    """The view, its data and its cases, for the page and for its export alike."""
+    r = resolve(query)
+    policy, cal = policy_for(r.year), calendar()
+    if r.region.level == "school":
+        # A school's own figures are its row in its city's table (the same cached query).
+        parent = _rows(r, Region("city", r.region.province, r.region.city))
+        rows = parent[parent["drill"] == str(r.region.school)].reset_index(drop=True)
+        own_name = r.labels.get("school") or ""
+    else:
+        rows = _rows(r, r.region)
+        own_name = r.labels.get(r.region.level) or t("nation", r.view.lang)
+    own = {"nation": "nation", "province": r.region.province, "city": r.region.city}.get(
+        r.region.level, str(r.region.school))
+    total = m.total_row(rows.drop(columns=["drill"]), own, own_name)
+    ages = m.open_ages(r.registry.query(q.open_items, r.scope, r.region, r.year, r.as_of), r.as_of, policy, cal)
+    ranked = pd.DataFrame()
+    cases = suspects = note = None
+    if r.region.level != "school":
+        ranked = m.rank_schools(r.registry.query(q.school_counts, r.scope, r.region, r.year, r.as_of))
+    elif not r.scope.cases_allowed:
+        note = t("cases_forbidden", r.view.lang)
+    else:
+        # Not cached: unmasked personal data stays out of the shared cache.
+        with r.registry.connect() as conn:
+            raw_cases = q.change_cases(conn, r.scope, r.region, r.year, r.as_of)
+            raw_suspects = q.suspect_evidence(conn, r.scope, r.region, r.as_of)
+        cases = mask_frame(m.change_cases(raw_cases, r.as_of, policy, cal))
+        suspects = mask_frame(m.suspect_cases(raw_suspects, r.as_of))
+    return BacklogView(
+        r.view, r.region, r.as_of, r.year, policy.status_change_workdays, policy.status_approval_workdays,
+        total, rows, m.by_bucket(ages, "recording"), m.by_bucket(ages, "approval"),
+        m.by_type(ages, "recording"), m.by_type(ages, "approval"), ranked, cases, suspects, note)
+
+
+def build(query: dict, lang: str):
+    return page.content(backlog_data(query), lang)
+
+
+def export_frame(query: dict) -> pd.DataFrame:
+    """What ``/export/backlog.*`` downloads: the spec's rows per child region, or at a school its masked
+    case list: the changes (``case`` = ``status_change``) followed by the suspects (``phantom_suspect``)."""
+    data = backlog_data(query)
+    if data.region.level != "school":
+        return data.rows[m.EXPORT_COLUMNS]
+    if data.cases_note:
+        raise PermissionError(data.cases_note)
+    changes = data.cases.reindex(columns=m.CASE_COLUMNS).assign(case="status_change")
+    suspects = data.suspects.reindex(columns=m.SUSPECT_COLUMNS).assign(case="phantom_suspect")
+    columns = ["case", *dict.fromkeys([*m.CASE_COLUMNS, *m.SUSPECT_COLUMNS])]
+    return pd.concat([changes, suspects], ignore_index=True).reindex(columns=columns)
+
+
+def register(app) -> None:
+    register_content(app, "bl", build)
+    register_drill(app, "bl", page.PATH)

@@ -1,0 +1,318 @@
+"""Status-change backlog page (学籍异动积压): layout and the pieces its callback fills in.
+
+The schools' duty (record a change within 10 working days) and the province's
+(approve it) are shown side by side and never summed, so each side sees its
+own backlog. Phantom-enrolment suspects (长期空挂学籍) are counted per region
+and listed, with their evidence, at school level.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from aidwatch.metrics.backlog import AGE_BUCKETS, CASE_COLUMNS, MIN_RANK_VOLUME, SUSPECT_COLUMNS
+from dashboard.components.grid import data_grid
+from dashboard.components.status import STATUS_COLORS
+from dashboard.components.tilegrid import tile_map
+from dashboard.i18n import add_strings, t, value_name
+from dashboard.pages import framed
+
+PATH = "/backlog"
+
+add_strings({
+    "page_backlog": ("学籍异动积压", "Status-change backlog"),
+    "changes": ("异动数", "Changes"),
+    "late_recorded": ("逾期办理", "Recorded late"),
+    "unrecorded_overdue": ("逾期未办理", "Unrecorded, overdue"),
+    "awaiting_approval": ("待审批", "Awaiting approval"),
+    "overdue_approval": ("逾期未审批", "Approval overdue"),
+    "phantom_suspects": ("空挂学籍疑似", "Phantom suspects"),
+    "late_rate": ("逾期办理率 %", "Late-recording rate %"),
+    "decided_recording": ("已到期异动", "Settled recordings"),
+    "rule_1": ("规则一", "Rule 1"), "rule_2": ("规则二", "Rule 2"), "rule_3": ("规则三", "Rule 3"),
+    "bl_school_side": ("学校：异动办理（{n} 个工作日内）", "Schools: recording changes (within {n} working days)"),
+    "bl_province_side": ("省级：异动审批（{n} 个工作日内）", "Province: approving changes (within {n} working days)"),
+    "bl_open_by_age": ("未办结按已过工作日", "Open, by working days elapsed"),
+    "bl_open_count": ("未办结", "Open"),
+    "bl_within": ("未逾期", "Not overdue"),
+    "bl_overdue": ("已逾期", "Overdue"),
+    "bl_of_which_overdue": ("其中逾期", "of which overdue"),
+    "bl_by_type": ("按异动类型", "By change type"),
+    "bl_none_open": ("没有未办结的异动。", "Nothing open."),
+    "bl_tiles_title": ("各省份按时办理率（逾期或未办视为不按时）", "On-time recording by province (late or overdue = not on time)"),
+    "bl_bars_title": ("下级逾期：学校未办理 + 省级未审批", "Overdue below: unrecorded by schools + unapproved by the province"),
+    "bl_rank_title": ("学校逾期办理率排名", "Schools by late-recording rate"),
+    "bl_rank_note": ("仅含已到期异动不少于 {n} 条的学校；逾期办理率 = (逾期办理 + 逾期未办理) ÷ 已到期异动。",
+                     "Only schools with at least {n} settled recordings; rate = (recorded late + unrecorded overdue) ÷ "
+                     "settled recordings."),
+    "bl_rank_none": ("没有学校达到排名所需的异动数量。", "No school has enough changes to be ranked."),
+    "bl_cases_title": ("本校异动个案", "This school's status changes"),
+    "bl_cases_none": ("本年度截至该日没有异动。", "No status changes this year up to this date."),
+    "bl_suspects_title": ("空挂学籍疑似学生", "Phantom-enrolment suspects"),
+    "bl_suspects_none": ("没有疑似空挂学籍的学生。", "No phantom-enrolment suspects."),
+    "bl_suspects_note": ("规则一：退学、转出、开除或死亡异动截至该日未审批通过；规则二：休学两年以上且未复学；"
+                         "规则三：入学日期 + 学制 + 1 年早于该日。学生状态仍为在籍或休学。",
+                         "Rule 1: a withdrawal, transfer out, expulsion or death not approved by the date; rule 2: "
+                         "suspended more than two years ago with no resumption; rule 3: enrolment + programme + 1 year "
+                         "before the date. The student is still enrolled or suspended."),
+    "bl_wd": ("工作日", "working days"),
+    "change_type": ("异动类型", "Change type"),
+    "occurred_on": ("异动日期", "Occurred"),
+    "record_due_on": ("办理期限", "Recording due"),
+    "recorded_on": ("办理日期", "Recorded"),
+    "recording_workdays": ("办理用时（工作日）", "Working days to record"),
+    "recording": ("学校办理", "Recording"),
+    "approval_due_on": ("审批期限", "Approval due"),
+    "rejected_on": ("退回日期", "Rejected"),
+    "approval_workdays": ("审批用时（工作日）", "Working days to approve"),
+    "approval": ("省级审批", "Approval"),
+    "rule": ("触发规则", "Rule fired"),
+    "program_years": ("学制（年）", "Programme (years)"),
+    "expected_end_on": ("应结业日期", "Expected end"),
+    "student_status": ("学籍状态", "Status"),
+    "school_code": ("学校代码", "School code"),
+    "late": ("逾期", "Late"),
+}, {
+    "transfer_out": ("转出", "Transfer out"), "transfer_in": ("转入", "Transfer in"), "suspend": ("休学", "Suspend"),
+    "resume": ("复学", "Resume"), "withdraw": ("退学", "Withdraw"), "expel": ("开除", "Expel"),
+    "major_change": ("转专业", "Change of major"), "enlist": ("应征入伍保留学籍", "Enlistment"),
+    "deceased": ("死亡", "Deceased"),
+    "on_time": ("按时", "On time"), "late": ("逾期办理", "Late"), "overdue": ("逾期未办", "Overdue"),
+    "pending": ("办理期内", "Within limit"), "awaiting": ("待审批", "Awaiting"),
+    "approved": ("已审批", "Approved"), "rejected": ("已退回", "Rejected"),
+    "unapproved_leaving": ("规则一：离校异动未审批", "Rule 1: leaving change not approved"),
+    "long_suspension": ("规则二：休学两年以上未复学", "Rule 2: suspended over two years"),
+    "overstay": ("规则三：超出学制一年以上", "Rule 3: over a year past the programme"),
+})
+
+COUNT_CARDS = ("changes", "late_recorded", "unrecorded_overdue", "awaiting_approval", "overdue_approval",
+               "phantom_suspects")
+ALARM = {"late_recorded", "unrecorded_overdue", "overdue_approval", "phantom_suspects"}
+
+
+def layout(**query):
+    """The frame for the URL's view and a store the content callback renders from."""
+    return framed(PATH, query, lambda view: [
+        dcc.Store(id="bl-view", data=query),
+        dcc.Loading(html.Div(id="bl-content", className="aw-content"), type="default", delay_show=300),
+    ])
+
+
+def summary_cards(total: pd.DataFrame, lang: str) -> dbc.Row:
+    row = total.iloc[0]
+    cards = []
+    for key in COUNT_CARDS:
+        value = int(row[key])
+        alarm = key in ALARM and value > 0
+        body = dbc.CardBody([
+            html.Div(t(key, lang), className="aw-card-title"),
+            html.Div(f"{value:,}", className="aw-card-figure", style={"color": STATUS_COLORS["overdue"]} if alarm else {}),
+        ])
+        cards.append(dbc.Col(dbc.Card(body, className="aw-card", id=f"bl-card-{key}"), xs=6, md=4, xl=2))
+    return dbc.Row(cards, className="g-2 aw-cards")
+
+
+def _count_ticks(values) -> dict:
+    """Whole-number ticks for counts: small counts would otherwise get ticks at 0.5."""
+    return {"dtick": 1} if len(values) == 0 or max(values) <= 5 else {"tickformat": ",d"}
+
+
+def age_figure(buckets: pd.DataFrame, lang: str) -> go.Figure:
+    """Open items per working-day age bucket, the overdue part in red."""
+    labels = [b[0] for b in AGE_BUCKETS]
+    within = buckets["n"] - buckets["overdue"]
+    fig = go.Figure([
+        go.Bar(x=labels, y=within, name=t("bl_within", lang), marker_color=STATUS_COLORS["on_track"]),
+        go.Bar(x=labels, y=buckets["overdue"], name=t("bl_overdue", lang), marker_color=STATUS_COLORS["overdue"]),
+    ])
+    fig.update_layout(
+        barmode="stack", height=220, margin=dict(l=10, r=10, t=30, b=30), plot_bgcolor="white",
+        paper_bgcolor="white", title=dict(text=t("bl_open_by_age", lang), x=0, font=dict(size=13)),
+        xaxis=dict(title=t("bl_wd", lang)), yaxis=dict(gridcolor="#eee", rangemode="tozero", **_count_ticks(buckets["n"])),
+        legend=dict(orientation="h", y=1.18, x=1, xanchor="right", traceorder="normal"),
+    )
+    return fig
+
+
+def type_table(types: pd.DataFrame, lang: str):
+    if types.empty:
+        return html.Div(t("bl_none_open", lang), className="aw-hint")
+    head = html.Thead(html.Tr([html.Th(t("bl_by_type", lang)), html.Th(t("bl_open_count", lang)),
+                               html.Th(t("bl_of_which_overdue", lang))]))
+    body = html.Tbody([html.Tr([html.Td(value_name(r.change_type, lang)), html.Td(f"{r.n:,}"),
+                                html.Td(f"{r.overdue:,}", className="text-danger" if r.overdue else "")])
+                       for r in types.itertuples()])
+    return dbc.Table([head, body], size="sm", className="aw-small-table")
+
+
+def duty_panel(side_id: str, title: str, figures: list, buckets: pd.DataFrame, types: pd.DataFrame, lang: str):
+    """One side's duty: its two headline counts, its open items by age and by change type."""
+    counts = html.Div([html.Span([html.Strong(f"{v:,}"), " ", label], className="aw-duty-figure me-3")
+                       for label, v in figures], className="aw-duty-figures mb-1")
+    return dbc.Card(dbc.CardBody([
+        html.H2(title, className="aw-h2"), counts,
+        dcc.Graph(figure=age_figure(buckets, lang), config={"displayModeBar": False}, id=f"bl-{side_id}-ages"),
+        type_table(types, lang),
+    ]), className="aw-panel", id=f"bl-{side_id}")
+
+
+def bars(rows: pd.DataFrame, lang: str) -> go.Figure:
+    """Overdue items per child region, worst first, each side its own colour; ``customdata`` is the drill key."""
+    data = rows.assign(total=rows["unrecorded_overdue"] + rows["overdue_approval"]).sort_values(
+        ["total", "name"], ascending=[True, False])
+    fig = go.Figure([
+        go.Bar(y=data["name"], x=data["unrecorded_overdue"], orientation="h", customdata=data["drill"],
+               name=t("unrecorded_overdue", lang), marker_color=STATUS_COLORS["overdue"]),
+        go.Bar(y=data["name"], x=data["overdue_approval"], orientation="h", customdata=data["drill"],
+               name=t("overdue_approval", lang), marker_color=STATUS_COLORS["at_risk"]),
+    ])
+    fig.update_layout(
+        barmode="stack", title=dict(text=t("bl_bars_title", lang), x=0, font=dict(size=14)),
+        height=max(260, 26 * len(data) + 100), margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white",
+        paper_bgcolor="white", yaxis=dict(automargin=True),
+        xaxis=dict(gridcolor="#eee", rangemode="tozero", **_count_ticks(data["total"])),
+        legend=dict(orientation="h", y=-0.08 if len(data) > 8 else -0.2, traceorder="normal"),
+        clickmode="event",
+    )
+    return fig
+
+
+def tiles(rows: pd.DataFrame, lang: str) -> go.Figure:
+    """Nation: each province coloured by its on-time recording rate (100 − late-recording rate)."""
+    on_time = {r.drill: (None if pd.isna(r.late_rate) else 100 - r.late_rate) for r in rows.itertuples()}
+    labels = {c: ("—" if v is None else f"{v:.0f}%") for c, v in on_time.items()}
+    hover = {r.drill: f"{t('late_recorded', lang)} {r.late_recorded:,} · {t('unrecorded_overdue', lang)} "
+                      f"{r.unrecorded_overdue:,}<br>{t('overdue_approval', lang)} {r.overdue_approval:,} · "
+                      f"{t('phantom_suspects', lang)} {r.phantom_suspects:,}" for r in rows.itertuples()}
+    return tile_map(on_time, labels, t("bl_tiles_title", lang), hover=hover)
+
+
+def region_columns(level: str, lang: str) -> list[dict]:
+    num = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
+    return [
+        {"field": "name", "headerName": t(level, lang), "pinned": "left", "minWidth": 160},
+        {"field": "code", "headerName": t("code", lang), "maxWidth": 120},
+        *[{"field": f, "headerName": t(f, lang), **num} for f in
+          ("changes", "late_recorded", "unrecorded_overdue", "late_rate", "awaiting_approval", "overdue_approval",
+           "phantom_suspects")],
+    ]
+
+
+def rank_grid(ranked: pd.DataFrame, lang: str):
+    num = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
+    columns = [
+        {"field": "name", "headerName": t("school", lang), "pinned": "left", "minWidth": 180},
+        {"field": "school_code", "headerName": t("school_code", lang), "maxWidth": 120},
+        {"field": "city", "headerName": t("city", lang), "maxWidth": 120},
+        {"field": "decided_recording", "headerName": t("decided_recording", lang), **num},
+        {"field": "late", "headerName": t("late", lang), **num},
+        {"field": "late_rate", "headerName": t("late_rate", lang), **num, "sort": "desc"},
+    ]
+    return data_grid("bl-rank", ranked, columns, height=360)
+
+
+def _display(frame: pd.DataFrame, fields: list[str], value_cols: tuple, lang: str) -> pd.DataFrame:
+    out = frame.reindex(columns=fields).copy()
+    for col in value_cols:
+        if col in out:
+            out[col] = out[col].map(lambda v: value_name(v, lang) if isinstance(v, str) and v else "")
+    for col in out.columns:
+        if col.endswith("_on"):
+            out[col] = out[col].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else "")
+    return out
+
+
+#: Minimum widths so that long tables scroll sideways instead of cutting dates and ID numbers short.
+WIDTHS = {"name": 90, "id_number": 175, "rule": 250, "status": 90}
+
+
+def _columns(fields, labels: dict, lang: str) -> list[dict]:
+    return [{"field": f, "headerName": labels.get(f) or t(f, lang), "headerTooltip": labels.get(f) or t(f, lang),
+             "minWidth": WIDTHS.get(f, 115)} for f in fields]
+
+
+def case_grid(cases: pd.DataFrame, lang: str):
+    """A school's changes, masked by the caller, with both clocks."""
+    frame = _display(cases, ["change_id", *CASE_COLUMNS], ("change_type", "recording", "approval"), lang)
+    frame["change_id"] = frame["change_id"].astype(str)
+    columns = _columns(CASE_COLUMNS, {"name": t("student", lang)}, lang)
+    return data_grid("bl-cases", frame, columns, row_id="change_id", height=420)
+
+
+def suspect_grid(suspects: pd.DataFrame, lang: str):
+    """A school's suspects, masked by the caller: the rule that fired and its evidence dates."""
+    frame = _display(suspects, SUSPECT_COLUMNS, ("status", "rule", "change_type"), lang)
+    columns = _columns(SUSPECT_COLUMNS, {"name": t("student", lang), "status": t("student_status", lang)}, lang)
+    return data_grid("bl-suspects", frame, columns, height=360)
+
+
+def _exports(view, lang: str):
+    return html.Div([
+        html.A(t("export_csv", lang), href="/export/backlog.csv" + view.query(),
+               className="btn btn-outline-secondary btn-sm", id="bl-export-csv"),
+        html.A(t("export_xlsx", lang), href="/export/backlog.xlsx" + view.query(),
+               className="btn btn-outline-secondary btn-sm", id="bl-export-xlsx"),
+    ], className="aw-exports")
+
+
+def content(data, lang: str) -> list:
+    """Everything below the header for one view (``data``: callbacks.backlog.BacklogView)."""
+    level = data.region.level
+    is_nation, show_children = level == "nation", level != "school"
+    parts = [summary_cards(data.total, lang)]
+    total = data.total.iloc[0]
+    parts.append(dbc.Row([
+        dbc.Col(duty_panel("schools", t("bl_school_side", lang, n=data.record_workdays),
+                           [(t("late_recorded", lang), int(total.late_recorded)),
+                            (t("unrecorded_overdue", lang), int(total.unrecorded_overdue))],
+                           data.recording_ages, data.recording_types, lang), md=6),
+        dbc.Col(duty_panel("province", t("bl_province_side", lang, n=data.approval_workdays),
+                           [(t("awaiting_approval", lang), int(total.awaiting_approval)),
+                            (t("overdue_approval", lang), int(total.overdue_approval))],
+                           data.approval_ages, data.approval_types, lang), md=6),
+    ], className="g-2"))
+
+    charts = dbc.Row([
+        dbc.Col(dcc.Graph(id="bl-tiles", figure=tiles(data.rows, lang) if is_nation else go.Figure(),
+                          config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
+        dbc.Col(dcc.Graph(id="bl-bars", figure=bars(data.rows, lang) if show_children else go.Figure(),
+                          config={"displayModeBar": False}),
+                md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
+    ], className="g-2")
+    parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel", style={} if show_children else {"display": "none"}))
+
+    if show_children:
+        grid = data_grid("bl-grid", data.rows, region_columns(data.region.child_level, lang), row_id="drill",
+                         clickable=True)
+        head = html.Div([html.H2(f"{t('page_backlog', lang)} · {t(data.region.child_level, lang)}", className="aw-h2"),
+                         _exports(data.view, lang)], className="aw-panel-head")
+        parts.append(dbc.Card(dbc.CardBody([head, html.Div(t("click_to_drill", lang), className="aw-hint"), grid]),
+                              className="aw-panel"))
+        rank = [html.H2(t("bl_rank_title", lang), className="aw-h2"),
+                html.Div(t("bl_rank_note", lang, n=MIN_RANK_VOLUME), className="aw-hint")]
+        rank.append(rank_grid(data.ranked, lang) if len(data.ranked) else
+                    dbc.Alert(t("bl_rank_none", lang), color="secondary", id="bl-rank-none"))
+        parts.append(dbc.Card(dbc.CardBody(rank), className="aw-panel"))
+        return parts
+
+    head = html.Div([html.H2(t("bl_cases_title", lang), className="aw-h2"), _exports(data.view, lang)],
+                    className="aw-panel-head")
+    cases = [head]
+    suspects = [html.H2(t("bl_suspects_title", lang), className="aw-h2"),
+                html.Div(t("bl_suspects_note", lang), className="aw-hint")]
+    if data.cases_note:
+        cases.append(dbc.Alert(data.cases_note, color="secondary", id="bl-cases-note"))
+        suspects.append(dbc.Alert(data.cases_note, color="secondary"))
+    else:
+        cases.append(case_grid(data.cases, lang) if len(data.cases) else
+                     dbc.Alert(t("bl_cases_none", lang), color="success", id="bl-cases-note"))
+        suspects.append(suspect_grid(data.suspects, lang) if len(data.suspects) else
+                        dbc.Alert(t("bl_suspects_none", lang), color="success", id="bl-suspects-note"))
+    # The grid id must exist for the drill callback even where there is nothing to drill.
+    cases.append(html.Div(data_grid("bl-grid", data.rows.iloc[0:0], []), style={"display": "none"}))
+    parts.append(dbc.Card(dbc.CardBody(cases), className="aw-panel"))
+    parts.append(dbc.Card(dbc.CardBody(suspects), className="aw-panel"))
+    return parts

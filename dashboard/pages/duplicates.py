@@ -1,0 +1,332 @@
+"""Duplicate-aid alerts page (重复资助预警): layout and the pieces its callback fills in.
+
+Alerts come first: what a supervisor must chase as of D, school by school,
+each with its reason and a link to the school's cases. Below them the
+overview of the level below (the export's columns), the ageing of open
+matches and the monthly trend, with kind and batch-month filters in the URL.
+"""
+
+from __future__ import annotations
+
+import math
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from aidwatch.metrics.duplicates import AGE_BUCKETS, EXPORT_COLUMNS, STATES, Overview
+from dashboard.components.grid import data_grid
+from dashboard.components.status import STATUS_COLORS
+from dashboard.components.tilegrid import tile_map
+from dashboard.i18n import add_strings, t, value_name
+from dashboard.pages import framed
+from dashboard.viewstate import View
+
+PATH = "/duplicates"
+EMPTY_FIGURE = {"data": [], "layout": {}}
+#: The alert list shows this many; the rest are counted ("and N more").
+ALERTS_SHOWN = 20
+KIND_COLORS = {"grant": "#2c7fb8", "tuition": "#8c6bb1"}
+ALERT_BADGES = {"overdue": "danger", "repeat": "danger", "many_open": "warning", "untouched": "info"}
+CASE_COLUMNS = ["state", "name", "id_number", "term", "kind", "batch_month", "other_school_name", "other_province",
+                "pushed_on", "due_on", "verified_on", "outcome", "rectified_on", "workdays_elapsed"]
+
+add_strings({
+    "page_duplicates": ("重复资助预警", "Duplicate-aid alerts"),
+    "dup_alerts": ("需要处理的预警", "Alerts: what needs action"),
+    "dup_alerts_none": ("截至当日没有需要处理的预警。", "Nothing needs action as of this date."),
+    "dup_alerts_more": ("另有 {n} 所学校有预警，见下方明细表。", "{n} more schools have alerts; see the table below."),
+    "dup_alert_link": ("查看个案", "Open cases"),
+    "dup_rule_overdue": ("逾期未办结", "Overdue"),
+    "dup_rule_repeat": ("再次比中", "Matched again"),
+    "dup_rule_many_open": ("积压较多", "Many open"),
+    "dup_rule_untouched": ("新批次未处理", "New batch untouched"),
+    "dup_reason_overdue": ("{n} 条比对结果超过 {limit} 个工作日未办结，最久已 {days} 个工作日",
+                           "open past the {limit}-working-day limit: {n}; the oldest was pushed {days} working days ago"),
+    "dup_reason_repeat": ("{n} 名学生在本年度不同月份批次中再次被比中（整改未巩固）",
+                          "students matched again in a later monthly batch (a rectification that did not hold): {n}"),
+    "dup_reason_many_open": ("{n} 条比对结果尚未办结", "matches still open: {n}"),
+    "dup_reason_untouched": ("{batch} 批次 {n} 条比对结果尚未核实", "batch {batch}: not yet checked: {n}"),
+    "dup_filter_kind": ("资助类型", "Aid"),
+    "dup_filter_batch": ("比对批次", "Batch"),
+    "dup_all": ("全部", "All"),
+    "dup_all_year": ("全年", "Whole year"),
+    "dup_col_matches": ("比对结果", "Matches"),
+    "dup_col_unverified": ("未核实", "Unverified"),
+    "dup_col_confirmed": ("确认重复", "Confirmed"),
+    "dup_col_open": ("未办结", "Open"),
+    "dup_col_overdue": ("逾期", "Overdue"),
+    "dup_col_closed_late": ("逾期办结", "Closed late"),
+    "dup_col_repeat_students": ("再次比中学生", "Repeat students"),
+    "dup_col_closed": ("已办结", "Closed"),
+    "dup_tiles_title": ("各省份未逾期比对结果占比", "Share of matches not overdue, by province"),
+    "dup_bars_title": ("下级办理情况（逾期最多者在上）", "The level below (most overdue at the top)"),
+    "dup_ageing": ("未办结比对结果的账龄（自推送起工作日）", "Age of open matches (working days since the push)"),
+    "dup_trend": ("月度趋势：比对结果数与 {limit} 个工作日内办结比例", "By month: matches, and share closed within {limit} working days"),
+    "dup_trend_share": ("按期办结 %", "Closed in time %"),
+    "dup_trend_note": ("办结比例只计已到期的比对结果；本月批次尚未到期时不显示。",
+                       "The share counts matches whose due day has passed; a batch not yet due has no point."),
+    "dup_workdays": ("工作日", "working days"),
+    "dup_table": ("比对结果办理情况", "Duplicate matches"),
+    "dup_cases": ("比对个案", "Matches at this school"),
+    "dup_cases_none": ("该校在所选范围内没有比对结果。", "No matches at this school for this selection."),
+    "dup_col_batch_month": ("批次", "Batch"),
+    "dup_col_other_school_name": ("比中学校（教育系统）", "Other school (education system)"),
+    "dup_col_other_province": ("比中学校所在省", "Its province"),
+    "dup_col_pushed_on": ("推送日期", "Pushed"),
+    "dup_col_due_on": ("应办结日期", "Due"),
+    "dup_col_verified_on": ("核实日期", "Verified"),
+    "dup_col_outcome": ("核实结论", "Outcome"),
+    "dup_col_rectified_on": ("整改日期", "Rectified"),
+    "dup_col_workdays_elapsed": ("已用工作日", "Working days used"),
+    "dup_col_state": ("办理状态", "State"),
+    "dup_state_overdue": ("逾期未办结", "Overdue"),
+    "dup_state_open": ("办理中", "Open"),
+    "dup_state_closed_late": ("逾期办结", "Closed late"),
+    "dup_state_closed": ("按期办结", "Closed in time"),
+}, values={
+    "confirmed": ("确认重复", "Confirmed"),
+    "false_positive": ("误报", "False positive"),
+})
+
+
+def layout(**query):
+    """The frame for the URL's view and a store the content callback renders from."""
+    return framed(PATH, query, lambda view: [
+        dcc.Store(id="dup-view", data=query),
+        dcc.Loading(html.Div(id="dup-content", className="aw-content"), type="default", delay_show=300),
+    ])
+
+
+def _pill(label: str, href: str, active: bool, pill_id: str):
+    return dcc.Link(label, href=href, id=pill_id, className="aw-pill" + (" active" if active else ""))
+
+
+def filters(view: View, batches: list, lang: str) -> html.Div:
+    """Kind and batch month as links: each filter is a URL."""
+    kinds = [_pill(t("dup_all", lang), PATH + view.query(kind=None), view.kind is None, "dup-kind-all")]
+    kinds += [_pill(value_name(k, lang), PATH + view.query(kind=k), view.kind == k, f"dup-kind-{k}")
+              for k in ("grant", "tuition")]
+    months = sorted(set(batches) | ({view.batch} if view.batch else set()))
+    pills = [_pill(t("dup_all_year", lang), PATH + view.query(batch=None), view.batch is None, "dup-batch-all")]
+    pills += [_pill(f"{int(b[5:])}月" if lang == "zh" else b, PATH + view.query(batch=b), view.batch == b,
+                    f"dup-batch-{b}") for b in months]
+    return html.Div([
+        html.Span(t("dup_filter_kind", lang), className="aw-label"), html.Div(kinds, className="aw-pills"),
+        html.Span(t("dup_filter_batch", lang), className="aw-label"), html.Div(pills, className="aw-pills"),
+    ], className="aw-filters", id="dup-filters")
+
+
+def reason(rule: str, row, limit: int, lang: str) -> str:
+    if rule == "overdue":
+        return t("dup_reason_overdue", lang, n=row.overdue, limit=limit, days=int(row.oldest))
+    if rule == "repeat":
+        return t("dup_reason_repeat", lang, n=row.repeat_students)
+    if rule == "many_open":
+        return t("dup_reason_many_open", lang, n=row.open)
+    return t("dup_reason_untouched", lang, batch=row.batch, n=int(row.batch_n))
+
+
+def alert_list(alerts: pd.DataFrame, labels: pd.DataFrame, view: View, limit: int, lang: str):
+    """The ranked alerts: severity, school, every reason that fired, and a link to the school's cases."""
+    head = html.H2(t("dup_alerts", lang), className="aw-h2")
+    if alerts.empty:
+        return dbc.Card(dbc.CardBody([head, dbc.Alert(t("dup_alerts_none", lang), color="success", className="mb-0")]),
+                        className="aw-panel", id="dup-alerts")
+    names = labels.set_index("id").to_dict("index")
+    items = []
+    for i, row in enumerate(alerts.head(ALERTS_SHOWN).itertuples()):
+        school = names.get(row.code, {})
+        where = " · ".join(x for x in (school.get("province"), school.get("city")) if x)
+        batch = row.batch if row.rule == "untouched" else view.batch
+        href = PATH + view.query(province=None, city=None, school=row.code, batch=batch)
+        items.append(html.Li([
+            dbc.Badge(t(f"dup_rule_{row.rule}", lang), color=ALERT_BADGES[row.rule], className="aw-alert-badge"),
+            html.Div([
+                html.Div([html.Strong(school.get("school", row.code)), html.Span(where, className="aw-alert-where")]),
+                html.Div("；".join(reason(r, row, limit, lang) for r in row.rules) if lang == "zh"
+                         else "; ".join(reason(r, row, limit, lang) for r in row.rules), className="aw-alert-reason"),
+            ], className="aw-alert-body"),
+            dcc.Link(t("dup_alert_link", lang) + " →", href=href, className="aw-alert-link", id=f"dup-alert-{row.code}"),
+        ], className="aw-alert", **{"data-rank": str(i + 1), "data-rule": row.rule}))
+    body = [head, html.Ol(items, className="aw-alerts")]
+    if len(alerts) > ALERTS_SHOWN:
+        body.append(html.Div(t("dup_alerts_more", lang, n=len(alerts) - ALERTS_SHOWN), className="aw-hint"))
+    return dbc.Card(dbc.CardBody(body), className="aw-panel", id="dup-alerts")
+
+
+def summary_cards(total: dict, lang: str) -> dbc.Row:
+    """The selected region's own figures, one card each."""
+    tone = {"open": "at_risk", "overdue": "overdue", "closed_late": "overdue", "repeat_students": "overdue"}
+    cards = []
+    for col in EXPORT_COLUMNS[2:]:
+        style = {"color": STATUS_COLORS[tone[col]]} if col in tone and total[col] else {}
+        cards.append(dbc.Col(dbc.Card(dbc.CardBody([
+            html.Div(t(f"dup_col_{col}", lang), className="aw-card-title"),
+            html.Div(f"{total[col]:,}", className="aw-card-figure", style=style, id=f"dup-total-{col}"),
+        ]), className="aw-card"), xs=6, md=3, xl=True))
+    return dbc.Row(cards, className="g-2 aw-cards")
+
+
+def bars(rows: pd.DataFrame, lang: str) -> dict:
+    """The level below, stacked overdue / open / closed, most overdue first; ``customdata`` is the drill key."""
+    data = rows.sort_values(["overdue", "open", "matches", "name"], ascending=[False, False, False, True])
+    parts = (("overdue", data["overdue"], STATUS_COLORS["overdue"]),
+             ("open", data["open"] - data["overdue"], STATUS_COLORS["at_risk"]),
+             ("closed", data["matches"] - data["open"], STATUS_COLORS["done"]))
+    traces = [dict(type="bar", orientation="h", name=t(f"dup_col_{key}", lang), x=values.tolist(), y=data["name"].tolist(),
+                   customdata=data["drill"].tolist(), marker=dict(color=color),
+                   hovertemplate="%{y}: %{x} " + t(f"dup_col_{key}", lang) + "<extra></extra>")
+              for key, values, color in parts]
+    layout = dict(
+        title=dict(text=t("dup_bars_title", lang), x=0, font=dict(size=14)), barmode="stack",
+        height=max(260, 26 * len(data) + 100), margin=dict(l=10, r=20, t=40, b=30),
+        plot_bgcolor="white", paper_bgcolor="white", xaxis=dict(gridcolor="#eee", rangemode="tozero"),
+        yaxis=dict(automargin=True, autorange="reversed"), clickmode="event",
+        legend=dict(orientation="h", y=-0.08, x=0, traceorder="normal"),
+    )
+    return {"data": traces, "layout": layout}
+
+
+def tiles(rows: pd.DataFrame, lang: str) -> dict:
+    """Nation level: each province coloured by the share of its matches not overdue (grey: no matches),
+    so a province with only fresh, open matches is not painted as behind."""
+    pct = {r.drill: (round(100 * (r.matches - r.overdue) / r.matches) if r.matches else None)
+           for r in rows.itertuples()}
+    return tile_map(
+        pct, {code: ("" if v is None else f"{v}%") for code, v in pct.items()}, t("dup_tiles_title", lang),
+        hover={r.drill: f"{t('dup_col_matches', lang)} {r.matches} · {t('dup_col_open', lang)} {r.open} · {t('dup_col_overdue', lang)} "
+                        f"{r.overdue}" for r in rows.itertuples()},
+    )
+
+
+def _count_step(values) -> int:
+    """A whole-number tick step for a count axis (Plotly would label 0.5 steps as 0, 1, 1, 2)."""
+    top = int(max(values, default=0))
+    return max(1, math.ceil(top / 5))
+
+
+def ageing_chart(ageing: pd.DataFrame, lang: str) -> dict:
+    labels = {b: b.replace("-", "–").replace("20+", ">20") for b, _, _ in AGE_BUCKETS}
+    traces = []
+    for kind in ("grant", "tuition"):
+        part = ageing[ageing["kind"] == kind]
+        traces.append(dict(type="bar", name=value_name(kind, lang), x=[labels[b] for b in part["bucket"]],
+                           y=part["n"].tolist(), marker=dict(color=KIND_COLORS[kind]), text=part["n"].tolist(),
+                           textposition="auto"))
+    layout = dict(
+        title=dict(text=t("dup_ageing", lang), x=0, font=dict(size=14)), barmode="stack", height=320,
+        margin=dict(l=40, r=10, t=40, b=40), plot_bgcolor="white", paper_bgcolor="white",
+        xaxis=dict(title=dict(text=t("dup_workdays", lang)), type="category"),
+        yaxis=dict(gridcolor="#eee", rangemode="tozero",
+                   dtick=_count_step(ageing.groupby("bucket")["n"].sum())),
+        legend=dict(orientation="h", y=-0.25, x=0),
+        # buckets past the limit are overdue: shade them
+        shapes=[dict(type="rect", xref="x", yref="paper", x0=1.5, x1=3.5, y0=0, y1=1, line=dict(width=0),
+                     fillcolor="rgba(178,24,43,0.06)", layer="below")],
+        annotations=[dict(xref="x", yref="paper", x=2.5, y=1, yanchor="bottom", showarrow=False,
+                          text=t("dup_col_overdue", lang), font=dict(color=STATUS_COLORS["overdue"], size=11))],
+    )
+    return {"data": traces, "layout": layout}
+
+
+def trend_chart(trend: pd.DataFrame, limit: int, lang: str) -> dict:
+    traces = []
+    for kind in ("grant", "tuition"):
+        part = trend[trend["kind"] == kind]
+        traces.append(dict(type="bar", name=f"{value_name(kind, lang)} · {t('dup_col_matches', lang)}",
+                           x=part["batch_month"].tolist(), y=part["matches"].tolist(),
+                           marker=dict(color=KIND_COLORS[kind], opacity=0.55), offsetgroup=kind))
+    for kind in ("grant", "tuition"):
+        part = trend[trend["kind"] == kind]
+        traces.append(dict(type="scatter", mode="lines+markers", yaxis="y2", connectgaps=False,
+                           name=f"{value_name(kind, lang)} · {t('dup_trend_share', lang)}",
+                           x=part["batch_month"].tolist(),
+                           y=[None if pd.isna(v) else float(v) for v in part["pct_on_time"]],
+                           line=dict(color=KIND_COLORS[kind], width=2), marker=dict(size=8)))
+    layout = dict(
+        title=dict(text=t("dup_trend", lang, limit=limit), x=0, font=dict(size=14)), height=300, barmode="group",
+        margin=dict(l=40, r=50, t=40, b=40), plot_bgcolor="white", paper_bgcolor="white",
+        xaxis=dict(type="category", categoryorder="category ascending"),
+        yaxis=dict(gridcolor="#eee", rangemode="tozero", dtick=_count_step(trend["matches"]),
+                   title=dict(text=t("dup_col_matches", lang))),
+        yaxis2=dict(overlaying="y", side="right", range=[0, 105], tickvals=[0, 25, 50, 75, 100],
+                    ticktext=["0%", "25%", "50%", "75%", "100%"], showgrid=False),
+        legend=dict(orientation="h", y=-0.18, x=0),
+    )
+    return {"data": traces, "layout": layout}
+
+
+def region_columns(level: str, lang: str) -> list[dict]:
+    numeric = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
+    return [{"field": "name", "headerName": t(level, lang), "pinned": "left", "minWidth": 160},
+            {"field": "code", "headerName": t("code", lang), "maxWidth": 130},
+            *({"field": col, "headerName": t(f"dup_col_{col}", lang), **numeric} for col in EXPORT_COLUMNS[2:])]
+
+
+def case_grid(cases: pd.DataFrame, lang: str):
+    """The school's matches as they stood on D, already masked by the caller."""
+    frame = cases.reindex(columns=CASE_COLUMNS).copy()
+    for col in ("kind", "outcome"):
+        frame[col] = frame[col].map(lambda v: "" if pd.isna(v) else value_name(v, lang))
+    frame["state"] = frame["state"].map(lambda v: t(f"dup_state_{v}", lang))
+    for col in frame.columns:
+        if col.endswith("_on"):
+            frame[col] = frame[col].map(lambda v: "" if pd.isna(v) else pd.Timestamp(v).date().isoformat())
+    generic = {"name": "student", "id_number": "id_number", "term": "term", "kind": "kind"}
+    widths = {"name": 90, "id_number": 170, "other_school_name": 190, "other_province": 120}
+    columns = [{"field": f, "headerName": t(generic[f] if f in generic else f"dup_col_{f}", lang),
+                "minWidth": widths.get(f, 110)} for f in CASE_COLUMNS]
+    columns[0]["cellClassRules"] = {f"aw-state-{s}": f"params.value == '{t(f'dup_state_{s}', lang)}'"
+                                    for s in STATES}
+    columns[0]["pinned"] = "left"
+    return data_grid("dup-cases", frame, columns, height=460)
+
+
+def content(view: View, data: Overview, alert_labels: pd.DataFrame, level: str, cases: pd.DataFrame | None,
+            cases_note: str | None, limit: int, lang: str) -> list:
+    """Everything below the header for one view."""
+    child_level = {"nation": "province", "province": "city", "city": "school", "school": "case"}[level]
+    parts = [filters(view, data.batches, lang), alert_list(data.alerts, alert_labels, view, limit, lang),
+             summary_cards(data.total, lang)]
+    is_nation, show_children = level == "nation", level != "school"
+    charts = dbc.Row([
+        dbc.Col(dcc.Graph(id="dup-tiles", figure=tiles(data.rows, lang) if is_nation else EMPTY_FIGURE,
+                          config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
+        dbc.Col(dcc.Graph(id="dup-bars", figure=bars(data.rows, lang) if show_children else EMPTY_FIGURE,
+                          config={"displayModeBar": False}),
+                md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
+    ], className="g-2")
+    parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel",
+                          style={} if show_children else {"display": "none"}))
+    parts.append(dbc.Card(dbc.CardBody(dbc.Row([
+        dbc.Col(dcc.Graph(id="dup-ageing", figure=ageing_chart(data.ageing, lang), config={"displayModeBar": False}),
+                md=5),
+        dbc.Col([dcc.Graph(id="dup-trend", figure=trend_chart(data.trend, limit, lang),
+                           config={"displayModeBar": False}),
+                 html.Div(t("dup_trend_note", lang), className="aw-hint")], md=7),
+    ], className="g-2")), className="aw-panel"))
+
+    exports = html.Div([
+        html.A(t("export_csv", lang), href="/export/duplicates.csv" + view.query(),
+               className="btn btn-outline-secondary btn-sm", id="dup-export-csv"),
+        html.A(t("export_xlsx", lang), href="/export/duplicates.xlsx" + view.query(),
+               className="btn btn-outline-secondary btn-sm", id="dup-export-xlsx"),
+    ], className="aw-exports")
+    if show_children:
+        grid = data_grid("dup-grid", data.rows, region_columns(child_level, lang), row_id="drill", clickable=True)
+        title = f"{t('dup_table', lang)} · {t(child_level, lang)}"
+        body = [html.Div([html.H2(title, className="aw-h2"), exports], className="aw-panel-head"),
+                html.Div(t("click_to_drill", lang), className="aw-hint"), grid]
+    else:
+        body = [html.Div([html.H2(t("dup_cases", lang), className="aw-h2"), exports], className="aw-panel-head")]
+        if cases_note:
+            body.append(dbc.Alert(cases_note, color="secondary", id="dup-cases-note"))
+        elif cases is not None and cases.empty:
+            body.append(dbc.Alert(t("dup_cases_none", lang), color="success", id="dup-cases-note"))
+        if cases is not None and not cases.empty:
+            body.append(case_grid(cases, lang))
+        # The grid id must exist for the drill callback even where there is nothing to drill.
+        body.append(html.Div(data_grid("dup-grid", data.rows.iloc[0:0], []), style={"display": "none"}))
+    parts.append(dbc.Card(dbc.CardBody(body), className="aw-panel"))
+    return parts

@@ -1,0 +1,151 @@
+"""Expansion rollout (扩围提标): the SQL side.
+
+Grant recipients are counted in the database grouped by (child region,
+approval day, third year or not, tier, amount), and payments by (child
+region, payment day), so the result is small and any as-of date is answered
+in memory (``aidwatch.metrics.rollout``). Priority students without a grant
+need an anti-join that depends on D itself, so that count is one small query
+per D, grouped by child region and hardship group.
+
+See shared/spec/metrics.md, "Expansion rollout".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+
+from aidwatch import contract as c
+from queries.frames import to_frame
+from queries.regions import Region, child_grouping, child_names
+from queries.scope import Scope
+
+ROLLOUT_COLUMNS = ["province_code", "policy_revised_on", "tier_count", "tier_amounts", "budget_confirmed_on",
+                   "funds_disbursed_on", "report_submitted_on"]
+
+
+@dataclass(frozen=True)
+class RolloutSeries:
+    """What the page needs for one region and year, independent of D.
+
+    ``provinces``: the ``province_rollout`` row of every province in view (all
+    columns NULL for a province that has no row); ``recipients``: ``code, day
+    (approved_on), third_year, tier, amount, n``; ``paid``: ``code, day, n``
+    where day is the later of approval and payment.
+    """
+
+    children: pd.DataFrame
+    provinces: pd.DataFrame
+    recipients: pd.DataFrame
+    paid: pd.DataFrame
+
+
+def _later(a: sa.ColumnElement, b: sa.ColumnElement) -> sa.ColumnElement:
+    return sa.type_coerce(sa.case((a > b, a), else_=b), sa.Date)
+
+
+def _grant_filters(a: sa.Table, term: str) -> list:
+    return [a.c.term == term, a.c.kind == "grant", a.c.approved_on.is_not(None)]
+
+
+def _provinces(conn, scope: Scope, region: Region, year: int) -> pd.DataFrame:
+    """The rollout row of each province in view: every province at nation level, else the region's own."""
+    p, r = c.province, c.province_rollout
+    q = (sa.select(p.c.code.label("province_code"), *[r.c[col] for col in ROLLOUT_COLUMNS[1:]])
+         .select_from(p.outerjoin(r, sa.and_(r.c.province_code == p.c.code, r.c.year == year)))
+         .order_by(p.c.code))
+    if scope.province is not None:
+        q = q.where(p.c.code == scope.province)
+    if region.level != "nation":
+        q = q.where(p.c.code == region.province)
+    frame = to_frame(conn.execute(q), ROLLOUT_COLUMNS)
+    for col in ROLLOUT_COLUMNS:
+        if col.endswith("_on"):
+            frame[col] = pd.to_datetime(frame[col]).dt.date
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame
+
+
+def rollout_series(conn: sa.Connection, scope: Scope, region: Region, year: int) -> RolloutSeries:
+    """Children, provinces' rollout rows, recipients by approval day and payments by day, for term ``{year}S``."""
+    a = c.aid_record
+    term = f"{year}S"
+    children = child_names(conn, region, scope)
+    g = child_grouping(a, region, scope)
+    third = sa.case((a.c.grade >= 3, 1), else_=0)
+    q = (sa.select(g.key, a.c.approved_on.label("day"), third.label("third_year"), a.c.grant_tier.label("tier"),
+                   a.c.amount, sa.func.count().label("n"))
+         .select_from(g.source).where(*g.where, *_grant_filters(a, term))
+         .group_by(g.key, a.c.approved_on, third, a.c.grant_tier, a.c.amount))
+    recipients = to_frame(conn.execute(q), ["code", "day", "third_year", "tier", "amount", "n"])
+    paid_day = _later(a.c.approved_on, a.c.disbursed_on)
+    q = (sa.select(g.key, paid_day.label("day"), sa.func.count().label("n"))
+         .select_from(g.source).where(*g.where, *_grant_filters(a, term), a.c.disbursed_on.is_not(None))
+         .group_by(g.key, paid_day))
+    paid = to_frame(conn.execute(q), ["code", "day", "n"])
+    for frame in (recipients, paid):
+        frame["code"] = frame["code"].astype(str)
+        frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
+        frame["n"] = pd.to_numeric(frame["n"]).astype("int64")
+    recipients["third_year"] = pd.to_numeric(recipients["third_year"]).astype("int64").astype(bool)
+    recipients["tier"] = pd.to_numeric(recipients["tier"]).astype("Int64")
+    recipients["amount"] = pd.to_numeric(recipients["amount"]).astype(float)
+    return RolloutSeries(children, _provinces(conn, scope, region, year), recipients, paid)
+
+
+def _recipient_exists(student_id, term: str, as_of: dt.date):
+    """A grant record of the term approved by D for this student: the recipients' definition.
+
+    An alias, so that a query that also reads ``aid_record`` (the case list) does not correlate with it."""
+    a = c.aid_record.alias("recipient")
+    return sa.exists().where(a.c.student_id == student_id, *_grant_filters(a, term), a.c.approved_on <= as_of)
+
+
+def _priority_filters(st: sa.Table, as_of: dt.date) -> list:
+    return [st.c.hardship.is_not(None), st.c.status == "enrolled", st.c.enrolled_on <= as_of]
+
+
+def priority_counts(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date) -> pd.DataFrame:
+    """Per child region and hardship group: ``students`` (priority students as of D) and ``without_grant``."""
+    st = c.student
+    g = child_grouping(st, region, scope)
+    missing = sa.case((~_recipient_exists(st.c.id, f"{year}S", as_of), 1), else_=0)
+    q = (sa.select(g.key, st.c.hardship, sa.func.count().label("students"), sa.func.sum(missing).label("without_grant"))
+         .select_from(g.source).where(*g.where, *_priority_filters(st, as_of))
+         .group_by(g.key, st.c.hardship))
+    frame = to_frame(conn.execute(q), ["code", "hardship", "students", "without_grant"])
+    frame["code"] = frame["code"].astype(str)
+    for col in ("students", "without_grant"):
+        frame[col] = pd.to_numeric(frame[col]).fillna(0).astype("int64")
+    return frame
+
+
+def priority_cases(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date) -> pd.DataFrame:
+    """One school's priority students without a grant as of D, with their grant application if any
+    (why they have none: not applied, waiting for approval, rejected). Unmasked: mask before display."""
+    if region.level != "school":
+        raise ValueError("cases are listed per school")
+    if not scope.cases_allowed:
+        raise PermissionError("case lists are not available to this role")
+    scope.check_province(region.province)
+    st, a = c.student, c.aid_record
+    term = f"{year}S"
+    application = sa.and_(a.c.student_id == st.c.id, a.c.term == term, a.c.kind == "grant",
+                          a.c.submitted_on <= as_of)
+    q = (sa.select(st.c.id.label("student_id"), st.c.name, st.c.id_number, st.c.hardship, st.c.intake_term,
+                   st.c.enrolled_on, a.c.submitted_on.label("grant_submitted_on"),
+                   a.c.approved_on.label("grant_approved_on"), a.c.status.label("grant_status"))
+         .select_from(st.outerjoin(a, application))
+         .where(st.c.school_id == region.school, st.c.province_code == region.province,
+                *_priority_filters(st, as_of), ~_recipient_exists(st.c.id, term, as_of))
+         .order_by(st.c.hardship, st.c.id, a.c.submitted_on.desc()))
+    frame = to_frame(conn.execute(q))
+    # One row per student: the latest application when a student has several.
+    frame = frame.drop_duplicates("student_id", keep="first").reset_index(drop=True)
+    # An approval after D is not yet an approval as of D.
+    late = frame["grant_approved_on"].map(lambda d: d is not None and not pd.isna(d) and d > as_of)
+    frame.loc[late, "grant_approved_on"] = None
+    return frame
