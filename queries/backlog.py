@@ -30,7 +30,7 @@ from aidwatch import contract as c
 from aidwatch.metrics.backlog import LEAVING_TYPES, overdue_until, phantom_cutoffs
 from aidwatch.policy import policy_for
 from aidwatch.workdays import calendar
-from queries.frames import to_frame
+from queries.frames import counts_frame, to_frame
 from queries.regions import Region, child_grouping, child_names
 from queries.scope import Scope
 
@@ -104,11 +104,7 @@ def _counts(conn, key, source, where, year: int, as_of: dt.date) -> pd.DataFrame
          .select_from(source)
          .where(*where, sc.c.occurred_on >= first, sc.c.occurred_on <= last)
          .group_by(key))
-    frame = to_frame(conn.execute(q), ["code", *COUNT_COLUMNS])
-    frame["code"] = frame["code"].astype(str)
-    for col in COUNT_COLUMNS:
-        frame[col] = pd.to_numeric(frame[col]).fillna(0).astype("int64")
-    return frame
+    return counts_frame(conn.execute(q), ["code", *COUNT_COLUMNS])
 
 
 def backlog_counts(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date):
@@ -162,7 +158,7 @@ def open_items(conn: sa.Connection, scope: Scope, region: Region, year: int, as_
     return out
 
 
-def _phantom_candidates(scope: Scope, region: Region, as_of: dt.date) -> sa.Subquery:
+def phantom_candidates(scope: Scope, region: Region, as_of: dt.date) -> sa.Subquery:
     """``student_id, rule, change_id`` for every rule a student's records fire (status not yet checked).
 
     Rules 1 and 2 come from ``status_change``; its rows are pre-filtered to the
@@ -196,7 +192,7 @@ def phantom_counts(conn: sa.Connection, scope: Scope, region: Region, as_of: dt.
     """Per child region: ``phantom_suspects`` (students on the roll firing any rule) and per rule
     ``rule_1..rule_3`` (a student firing two rules counts once in the total, once under each rule)."""
     st = c.student
-    cand = _phantom_candidates(scope, region, as_of)
+    cand = phantom_candidates(scope, region, as_of)
     g = child_grouping(st, region, scope)
     per_rule = [sa.func.count(sa.distinct(sa.case((cand.c.rule == k, st.c.id)))).label(f"rule_{k}") for k in (1, 2, 3)]
     q = (sa.select(g.key, sa.func.count(sa.distinct(st.c.id)).label("phantom_suspects"), *per_rule)
@@ -204,25 +200,13 @@ def phantom_counts(conn: sa.Connection, scope: Scope, region: Region, as_of: dt.
          .where(*g.where, st.c.status.in_(ON_ROLL))
          .group_by(g.key))
     cols = ["code", "phantom_suspects", "rule_1", "rule_2", "rule_3"]
-    frame = to_frame(conn.execute(q), cols)
-    frame["code"] = frame["code"].astype(str)
-    for col in cols[1:]:
-        frame[col] = pd.to_numeric(frame[col]).astype("int64")
-    return frame
-
-
-def _school_cases_allowed(scope: Scope, region: Region) -> None:
-    if region.level != "school":
-        raise ValueError("cases are listed per school")
-    if not scope.cases_allowed:
-        raise PermissionError("case lists are not available to this role")
-    scope.check_province(region.province)
+    return counts_frame(conn.execute(q), cols)
 
 
 def change_cases(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date) -> pd.DataFrame:
     """One school's status changes of year Y that occurred by D, with their student (unmasked: mask
     before display). Dates after D are blanked in ``aidwatch.metrics.backlog.change_cases``."""
-    _school_cases_allowed(scope, region)
+    scope.require_cases(region)
     sc, st = c.status_change, c.student
     first, last = _year_window(year, as_of)
     q = (sa.select(sc.c.id.label("change_id"), st.c.name, st.c.id_number, sc.c.change_type, sc.c.occurred_on,
@@ -240,9 +224,9 @@ def suspect_evidence(conn: sa.Connection, scope: Scope, region: Region, as_of: d
     ``change_type, occurred_on, recorded_on, approved_on, rejected_on`` are the change that fired
     rule 1 or 2 (empty for rule 3); ``enrolled_on, program_years`` are the evidence of rule 3.
     """
-    _school_cases_allowed(scope, region)
+    scope.require_cases(region)
     sc, st = c.status_change, c.student
-    cand = _phantom_candidates(scope, region, as_of)
+    cand = phantom_candidates(scope, region, as_of)
     q = (sa.select(st.c.id.label("student_id"), st.c.name, st.c.id_number, st.c.status, cand.c.rule,
                    sc.c.change_type, sc.c.occurred_on, sc.c.recorded_on, sc.c.approved_on, sc.c.rejected_on,
                    st.c.enrolled_on, st.c.program_years)

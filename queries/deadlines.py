@@ -155,11 +155,7 @@ def deadline_series(conn: sa.Connection, scope: Scope, region: Region, year: int
 
 def deadline_cases(conn: sa.Connection, scope: Scope, region: Region, year: int, deadline: str, as_of: dt.date) -> pd.DataFrame:
     """The records of one school that are not done as of D for one deadline (unmasked: mask before display)."""
-    if region.level != "school":
-        raise ValueError("cases are listed per school")
-    if not scope.cases_allowed:
-        raise PermissionError("case lists are not available to this role")
-    scope.check_province(region.province)
+    scope.require_cases(region)
     st, a = c.student, c.aid_record
     half = "S" if deadline.startswith("spring") or deadline == "rollout_funds" else "A"
     term = f"{year}{half}"

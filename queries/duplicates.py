@@ -20,7 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from aidwatch import contract as c
-from queries.frames import to_frame
+from queries.frames import counts_frame, to_frame
 from queries.regions import Region, child_grouping, child_names
 from queries.scope import Scope
 
@@ -111,10 +111,7 @@ def repeat_students(conn: sa.Connection, scope: Scope, region: Region, year: int
         n = conn.execute(sa.select(sa.func.count()).select_from(inner)).scalar()
         return pd.DataFrame({"code": ["*"], "n": [int(n or 0)]})
     q = sa.select(inner.c.code, sa.func.count().label("n")).group_by(inner.c.code)
-    frame = to_frame(conn.execute(q), ["code", "n"])
-    frame["code"] = frame["code"].astype(str)
-    frame["n"] = pd.to_numeric(frame["n"]).astype("int64")
-    return frame
+    return counts_frame(conn.execute(q), ["code", "n"])
 
 
 def school_labels(conn: sa.Connection, scope: Scope, ids: tuple) -> pd.DataFrame:
@@ -134,11 +131,7 @@ def school_labels(conn: sa.Connection, scope: Scope, ids: tuple) -> pd.DataFrame
 def duplicate_cases(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date,
                     kind: str | None, batch: str | None) -> pd.DataFrame:
     """One school's matches of year Y pushed by D, with the student (unmasked: mask before display)."""
-    if region.level != "school":
-        raise ValueError("cases are listed per school")
-    if not scope.cases_allowed:
-        raise PermissionError("case lists are not available to this role")
-    scope.check_province(region.province)
+    scope.require_cases(region)
     t, st, op = c.duplicate_match, c.student, c.province.alias("other_province")
     q = (
         sa.select(t.c.id.label("match_id"), t.c.batch_month, t.c.kind, t.c.term, st.c.name, st.c.id_number,

@@ -15,3 +15,13 @@ def to_frame(result: sa.CursorResult, columns: list[str] | None = None) -> pd.Da
     """All rows of ``result`` as a DataFrame with ``columns`` (default: the result's own names)."""
     names = columns or list(result.keys())
     return pd.DataFrame.from_records([tuple(row) for row in result], columns=names)
+
+
+def counts_frame(result: sa.CursorResult, columns: list[str], counts: list[str] | None = None) -> pd.DataFrame:
+    """A grouped count result: ``code`` as text, each of ``counts`` (default: every column after
+    ``code``) as int64, an empty SUM (no rows in the group) counting as 0."""
+    frame = to_frame(result, columns)
+    frame["code"] = frame["code"].astype(str)
+    for col in counts if counts is not None else [c for c in columns if c != "code"]:
+        frame[col] = pd.to_numeric(frame[col]).fillna(0).astype("int64")
+    return frame

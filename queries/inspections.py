@@ -25,10 +25,10 @@ import sqlalchemy as sa
 
 from aidwatch import contract as c
 from aidwatch.policy import policy_for
-from queries.backlog import ON_ROLL, _phantom_candidates
-from queries.frames import to_frame
+from queries.backlog import ON_ROLL, phantom_candidates
+from queries.frames import counts_frame, to_frame
 from queries.regions import Region, child_grouping, child_names
-from queries.rollout import _priority_filters, _recipient_exists
+from queries.rollout import priority_filters, recipient_exists
 from queries.scope import Scope
 
 FACT_COLUMNS = ["code", "school_code", "name", "city_code", "city", "level", "ownership", "dual_plate",
@@ -116,10 +116,7 @@ def coverage_counts(conn: sa.Connection, scope: Scope, region: Region, year: int
                    sa.func.coalesce(sa.func.sum(agg.c.serious), 0).label("serious_findings"))
          .select_from(s.outerjoin(agg, agg.c.school_id == s.c.id))
          .where(*_schools_in(region, scope), _open_at(as_of)).group_by(key))
-    counts = to_frame(conn.execute(q), ["code", "schools", "inspected", "serious_findings"])
-    counts["code"] = counts["code"].astype(str)
-    for col in ("schools", "inspected", "serious_findings"):
-        counts[col] = pd.to_numeric(counts[col]).fillna(0).astype("int64")
+    counts = counts_frame(conn.execute(q), ["code", "schools", "inspected", "serious_findings"])
     return child_names(conn, region, scope), counts
 
 
@@ -144,26 +141,19 @@ def approval_counts(conn: sa.Connection, scope: Scope, region: Region, year: int
          .where(*g.where, a.c.term.in_(terms), a.c.kind.in_(["tuition", "grant"]),
                 a.c.submitted_on.is_not(None), a.c.submitted_on <= as_of, a.c.status != "rejected")
          .group_by(a.c.school_id))
-    frame = to_frame(conn.execute(q), ["code", "aid_due", "approvals_late"])
-    frame["code"] = frame["code"].astype(str)
-    for col in ("aid_due", "approvals_late"):
-        frame[col] = pd.to_numeric(frame[col]).fillna(0).astype("int64")
-    return frame
+    return counts_frame(conn.execute(q), ["code", "aid_due", "approvals_late"])
 
 
 def phantom_by_school(conn: sa.Connection, scope: Scope, region: Region, as_of: dt.date) -> pd.DataFrame:
     """Phantom-enrolment suspects per school (``code, phantom_suspects``): the backlog page's rules
     (``queries.backlog``), counted per school instead of per child region."""
     st = c.student
-    cand = _phantom_candidates(scope, region, as_of)
+    cand = phantom_candidates(scope, region, as_of)
     g = child_grouping(st, region, scope)
     q = (sa.select(st.c.school_id.label("code"), sa.func.count(sa.distinct(st.c.id)).label("phantom_suspects"))
          .select_from(g.source.join(cand, cand.c.student_id == st.c.id))
          .where(*g.where, st.c.status.in_(ON_ROLL)).group_by(st.c.school_id))
-    frame = to_frame(conn.execute(q), ["code", "phantom_suspects"])
-    frame["code"] = frame["code"].astype(str)
-    frame["phantom_suspects"] = pd.to_numeric(frame["phantom_suspects"]).astype("int64")
-    return frame
+    return counts_frame(conn.execute(q), ["code", "phantom_suspects"])
 
 
 def priority_by_school(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date) -> pd.DataFrame:
@@ -171,15 +161,11 @@ def priority_by_school(conn: sa.Connection, scope: Scope, region: Region, year: 
     priority_without_grant``): the rollout page's definitions (``queries.rollout``), per school."""
     st = c.student
     g = child_grouping(st, region, scope)
-    missing = sa.case((~_recipient_exists(st.c.id, f"{year}S", as_of), 1), else_=0)
+    missing = sa.case((~recipient_exists(st.c.id, f"{year}S", as_of), 1), else_=0)
     q = (sa.select(st.c.school_id.label("code"), sa.func.count().label("priority_students"),
                    sa.func.sum(missing).label("priority_without_grant"))
-         .select_from(g.source).where(*g.where, *_priority_filters(st, as_of)).group_by(st.c.school_id))
-    frame = to_frame(conn.execute(q), ["code", "priority_students", "priority_without_grant"])
-    frame["code"] = frame["code"].astype(str)
-    for col in ("priority_students", "priority_without_grant"):
-        frame[col] = pd.to_numeric(frame[col]).fillna(0).astype("int64")
-    return frame
+         .select_from(g.source).where(*g.where, *priority_filters(st, as_of)).group_by(st.c.school_id))
+    return counts_frame(conn.execute(q), ["code", "priority_students", "priority_without_grant"])
 
 
 def inspection_history(conn: sa.Connection, scope: Scope, region: Region, as_of: dt.date) -> pd.DataFrame:

@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from aidwatch import contract as c
-from queries.frames import to_frame
+from queries.frames import counts_frame, to_frame
 from queries.regions import Region, child_grouping, child_names
 from queries.scope import Scope
 
@@ -96,7 +96,7 @@ def rollout_series(conn: sa.Connection, scope: Scope, region: Region, year: int)
     return RolloutSeries(children, _provinces(conn, scope, region, year), recipients, paid)
 
 
-def _recipient_exists(student_id, term: str, as_of: dt.date):
+def recipient_exists(student_id, term: str, as_of: dt.date):
     """A grant record of the term approved by D for this student: the recipients' definition.
 
     An alias, so that a query that also reads ``aid_record`` (the case list) does not correlate with it."""
@@ -104,7 +104,7 @@ def _recipient_exists(student_id, term: str, as_of: dt.date):
     return sa.exists().where(a.c.student_id == student_id, *_grant_filters(a, term), a.c.approved_on <= as_of)
 
 
-def _priority_filters(st: sa.Table, as_of: dt.date) -> list:
+def priority_filters(st: sa.Table, as_of: dt.date) -> list:
     return [st.c.hardship.is_not(None), st.c.status == "enrolled", st.c.enrolled_on <= as_of]
 
 
@@ -112,25 +112,17 @@ def priority_counts(conn: sa.Connection, scope: Scope, region: Region, year: int
     """Per child region and hardship group: ``students`` (priority students as of D) and ``without_grant``."""
     st = c.student
     g = child_grouping(st, region, scope)
-    missing = sa.case((~_recipient_exists(st.c.id, f"{year}S", as_of), 1), else_=0)
+    missing = sa.case((~recipient_exists(st.c.id, f"{year}S", as_of), 1), else_=0)
     q = (sa.select(g.key, st.c.hardship, sa.func.count().label("students"), sa.func.sum(missing).label("without_grant"))
-         .select_from(g.source).where(*g.where, *_priority_filters(st, as_of))
+         .select_from(g.source).where(*g.where, *priority_filters(st, as_of))
          .group_by(g.key, st.c.hardship))
-    frame = to_frame(conn.execute(q), ["code", "hardship", "students", "without_grant"])
-    frame["code"] = frame["code"].astype(str)
-    for col in ("students", "without_grant"):
-        frame[col] = pd.to_numeric(frame[col]).fillna(0).astype("int64")
-    return frame
+    return counts_frame(conn.execute(q), ["code", "hardship", "students", "without_grant"], ["students", "without_grant"])
 
 
 def priority_cases(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date) -> pd.DataFrame:
     """One school's priority students without a grant as of D, with their grant application if any
     (why they have none: not applied, waiting for approval, rejected). Unmasked: mask before display."""
-    if region.level != "school":
-        raise ValueError("cases are listed per school")
-    if not scope.cases_allowed:
-        raise PermissionError("case lists are not available to this role")
-    scope.check_province(region.province)
+    scope.require_cases(region)
     st, a = c.student, c.aid_record
     term = f"{year}S"
     application = sa.and_(a.c.student_id == st.c.id, a.c.term == term, a.c.kind == "grant",
@@ -140,7 +132,7 @@ def priority_cases(conn: sa.Connection, scope: Scope, region: Region, year: int,
                    a.c.approved_on.label("grant_approved_on"), a.c.status.label("grant_status"))
          .select_from(st.outerjoin(a, application))
          .where(st.c.school_id == region.school, st.c.province_code == region.province,
-                *_priority_filters(st, as_of), ~_recipient_exists(st.c.id, term, as_of))
+                *priority_filters(st, as_of), ~recipient_exists(st.c.id, term, as_of))
          .order_by(st.c.hardship, st.c.id, a.c.submitted_on.desc()))
     frame = to_frame(conn.execute(q))
     # One row per student: the latest application when a student has several.

@@ -30,6 +30,15 @@ class Scope:
         """Leadership sees aggregates down to school, never case lists."""
         return self.role in ("ministry", "province")
 
+    def require_cases(self, region) -> None:
+        """Case lists are per school, for roles allowed them, inside the scope: the one gate every
+        case query passes (``region`` is a ``queries.regions.Region``)."""
+        if region.level != "school":
+            raise ValueError("cases are listed per school")
+        if not self.cases_allowed:
+            raise PermissionError("case lists are not available to this role")
+        self.check_province(region.province)
+
     def check_province(self, code: str | None) -> None:
         """Raise ``OutOfScope`` when ``code`` is another province than the user's own."""
         if self.province is not None and code is not None and code != self.province:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import pytest
+
 from dashboard import appdb, create_app
+from tests.conftest import BACKENDS
 from tests.registry_builder import build_registry
 
 PASSWORD = "correct-horse-42"
@@ -12,12 +16,14 @@ USERS = {"ministry": ("ministry", None), "leader": ("leadership", None), "gd": (
          "gx": ("province", "45")}
 
 
-def make_app(url: str, tables: dict, tmp_path):
-    """A dashboard over a new registry at ``url`` filled with ``tables``."""
+def make_app(url: str, tables: dict, tmp_path, **config):
+    """A dashboard over a new registry at ``url`` filled with ``tables``; ``config`` adds or overrides settings."""
     build_registry(url, tables)
     app = create_app({
         "REGISTRY_URL": url, "APP_DB_URL": f"sqlite:///{tmp_path / 'app.sqlite'}", "SECRET_KEY": "t" * 32,
         "INSTANCE_DIR": str(tmp_path / "instance"), "DEMO": False,
+        # Every test client logs in from 127.0.0.1: the login throttle is tested on its own (test_security.py).
+        "LOGIN_RATE": "10000 per minute", **config,
     })
     engine = app.server.extensions["aidwatch_app_db"]
     for name, (role, province) in USERS.items():
@@ -33,3 +39,29 @@ def login(client, username: str):
     response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token.group(1)})
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
+
+
+def app_fixture(tables: dict):
+    """A module-scoped fixture: one app per database (SQLite, PostgreSQL) over ``tables``, for tests that only read."""
+    @pytest.fixture(scope="module", params=BACKENDS)
+    def app(request, module_database, tmp_path_factory):
+        return make_app(module_database(request.param), tables, tmp_path_factory.mktemp("app"))
+    return app
+
+
+def post_content(client, prefix: str, view: dict):
+    """POST a page's content callback (``<prefix>-view.data`` → ``<prefix>-content``) as the browser
+    would, with any view we like: the raw response."""
+    payload = {"output": f"{prefix}-content.children", "outputs": {"id": f"{prefix}-content", "property": "children"},
+               "inputs": [{"id": f"{prefix}-view", "property": "data", "value": view}],
+               "changedPropIds": [f"{prefix}-view.data"], "state": []}
+    return client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
+
+
+def text_of(response) -> str:
+    """The response body with JSON's \\u escapes decoded, so Chinese text can be searched."""
+    body = response.get_data(as_text=True)
+    try:
+        return json.dumps(json.loads(body), ensure_ascii=False)
+    except ValueError:
+        return body

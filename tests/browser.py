@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import requests
@@ -16,6 +17,16 @@ def log_in(dash_duo, username: str) -> None:
     dash_duo.find_element("input[name=password]").send_keys(PASSWORD)
     dash_duo.find_element("button[type=submit]").click()
     dash_duo.wait_for_element("#aw-user")
+
+
+def open_page(dash_duo, app, username: str, path: str) -> None:
+    """Serve ``app``, log ``username`` in through the form and open ``path``.
+
+    ``AIDWATCH_TEST_BROWSER_PORT`` moves the server off 8050, so that two suites can run side by side.
+    """
+    dash_duo.start_server(app, navigate=False, port=int(os.environ.get("AIDWATCH_TEST_BROWSER_PORT", "8050")))
+    log_in(dash_duo, username)
+    dash_duo.driver.get(dash_duo.server.url + path)
 
 
 def settled(dash_duo, timeout: float = 10) -> None:

@@ -8,25 +8,12 @@ working day. Semester amounts are half the declared yearly tier amounts
 expected numbers are in tests/test_rollout.py next to each assertion.
 """
 
-PROVINCES = [
-    {"code": "11", "name": "北京市", "short_name": "京", "region": "east"},
-    {"code": "12", "name": "天津市", "short_name": "津", "region": "east"},
-    {"code": "44", "name": "广东省", "short_name": "粤", "region": "east"},
-    {"code": "45", "name": "广西壮族自治区", "short_name": "桂", "region": "west"},
-]
-CITIES = [
-    {"code": "110101", "province_code": "11", "name": "东城区"},
-    {"code": "120101", "province_code": "12", "name": "和平区"},
-    {"code": "440100", "province_code": "44", "name": "广州市"},
-    {"code": "440300", "province_code": "44", "name": "深圳市"},
-    {"code": "450100", "province_code": "45", "name": "南宁市"},
-]
-SCHOOLS = [
-    {"id": 1, "code": "4401001", "name": "广州市交通技师学院", "province_code": "44", "city_code": "440100"},
-    {"id": 2, "code": "4401002", "name": "广州市轻工技工学校", "province_code": "44", "city_code": "440100"},
-    {"id": 3, "code": "4403001", "name": "深圳市高级技工学校", "province_code": "44", "city_code": "440300"},
-    {"id": 4, "code": "4501001", "name": "南宁市技工学校", "province_code": "45", "city_code": "450100"},
-    {"id": 5, "code": "1101001", "name": "北京市工贸技师学院", "province_code": "11", "city_code": "110101"},
+from tests import fixture_deadlines
+
+# the deadline fixture's places, plus 天津 with one school
+PROVINCES = fixture_deadlines.PROVINCES + [{"code": "12", "name": "天津市", "short_name": "津", "region": "east"}]
+CITIES = fixture_deadlines.CITIES + [{"code": "120101", "province_code": "12", "name": "和平区"}]
+SCHOOLS = fixture_deadlines.SCHOOLS + [
     {"id": 6, "code": "1201001", "name": "天津市机电工艺学院", "province_code": "12", "city_code": "120101"},
 ]
 

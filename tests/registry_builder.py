@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
 from aidwatch import contract
-from aidwatch.replica import writable_engine
+from aidwatch.replica import readonly_engine, writable_engine
+from tests.conftest import BACKENDS
 
 D = dt.date.fromisoformat
 
@@ -32,11 +34,17 @@ def _dates(row: dict) -> dict:
             for k, v in row.items()}
 
 
-def build_registry(url: str, tables: dict[str, list[dict]]) -> str:
-    """Create every contract table at ``url`` and insert ``tables``; returns ``url``."""
+def build_registry(url: str, tables: dict[str, list[dict]], references: bool = True) -> str:
+    """Create every contract table at ``url`` and insert ``tables``; returns ``url``.
+
+    ``references=False`` lets rows refer to students that do not exist, as a replica without foreign keys
+    can (SQLite never checks them; on PostgreSQL the session skips the reference triggers).
+    """
     engine = writable_engine(url)
     contract.metadata.create_all(engine)
     with engine.begin() as conn:
+        if not references and conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
         for table in contract.metadata.sorted_tables:
             rows = tables.get(table.name)
             if rows:
@@ -44,3 +52,14 @@ def build_registry(url: str, tables: dict[str, list[dict]]) -> str:
                 conn.execute(sa.insert(table), [{**base, **_dates(r)} for r in rows])
     engine.dispose()
     return url
+
+
+def engine_fixture(tables: dict):
+    """A module-scoped fixture: a read-only engine over a registry of ``tables``, once on SQLite and once
+    on PostgreSQL (the dashboard's own engine, so a query that writes would fail here too)."""
+    @pytest.fixture(scope="module", params=BACKENDS)
+    def engine(request, module_database):
+        eng = readonly_engine(build_registry(module_database(request.param), tables))
+        yield eng
+        eng.dispose()
+    return engine

@@ -7,21 +7,18 @@ due days are derived there, change by change). D is 20 Oct 2025 unless said.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 
 from aidwatch.metrics import backlog as m
 from aidwatch.policy import policy_for
-from aidwatch.replica import readonly_engine
 from aidwatch.workdays import calendar
 from queries import backlog as q
 from queries.regions import Region, resolve_region
 from queries.scope import OutOfScope, Scope
 from tests import fixture_backlog
-from tests.apps import login, make_app
-from tests.conftest import BACKENDS
-from tests.registry_builder import build_registry
+from tests.apps import app_fixture, login, post_content, text_of
+from tests.registry_builder import engine_fixture
 
 D = dt.date.fromisoformat
 MINISTRY, GD, LEADER = Scope("ministry"), Scope("province", "44"), Scope("leadership")
@@ -33,11 +30,7 @@ COUNTS = ["changes", "late_recorded", "unrecorded_overdue", "awaiting_approval",
           "phantom_suspects"]
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def engine(request, module_database):
-    eng = readonly_engine(build_registry(module_database(request.param), fixture_backlog.TABLES))
-    yield eng
-    eng.dispose()
+engine = engine_fixture(fixture_backlog.TABLES)
 
 
 def rows_at(engine, scope, region, as_of=SNAPSHOT, year=2025):
@@ -214,17 +207,12 @@ def test_open_ages_empty_and_bucket_labels():
 
 # -- over HTTP: exports and forged callbacks -------------------------------
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def app(request, module_database, tmp_path_factory):
-    return make_app(module_database(request.param), fixture_backlog.TABLES, tmp_path_factory.mktemp("app"))
+app = app_fixture(fixture_backlog.TABLES)
 
 
 def render(client, view):
-    payload = {"output": "bl-content.children", "outputs": {"id": "bl-content", "property": "children"},
-               "inputs": [{"id": "bl-view", "property": "data", "value": view}], "changedPropIds": ["bl-view.data"],
-               "state": []}
-    response = client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
-    return response, json.dumps(response.get_json(), ensure_ascii=False)
+    response = post_content(client, "bl", view)
+    return response, text_of(response)
 
 
 def test_export_has_the_spec_columns(app):

@@ -6,7 +6,7 @@ import pytest
 
 from tests import fixture_backlog
 from tests.apps import make_app
-from tests.browser import click_row, download, log_in, wait_url
+from tests.browser import click_row, download, open_page, wait_url
 
 pytestmark = pytest.mark.browser
 VIEW = "as_of=2025-10-20&year=2025"
@@ -18,9 +18,7 @@ def cell(grid: str, row: str, col: str) -> str:
 
 def test_drill_to_a_suspects_evidence(dash_duo, new_database, backend, tmp_path):
     app = make_app(new_database(backend), fixture_backlog.TABLES, tmp_path)
-    dash_duo.start_server(app, navigate=False)
-    log_in(dash_duo, "ministry")
-    dash_duo.driver.get(f"{dash_duo.server.url}/backlog?{VIEW}")
+    open_page(dash_duo, app, "ministry", f"/backlog?{VIEW}")
 
     # nation: 广东 has c6 unrecorded and overdue, c2 awaiting approval past its due day, three suspects
     dash_duo.wait_for_text_to_equal(cell("bl-grid", "44", "unrecorded_overdue"), "1")
@@ -54,9 +52,7 @@ def test_drill_to_a_suspects_evidence(dash_duo, new_database, backend, tmp_path)
 
 def test_clicking_a_tile_drills_down(dash_duo, new_database, tmp_path):
     app = make_app(new_database("sqlite"), fixture_backlog.TABLES, tmp_path)
-    dash_duo.start_server(app, navigate=False)
-    log_in(dash_duo, "ministry")
-    dash_duo.driver.get(f"{dash_duo.server.url}/backlog?{VIEW}")
+    open_page(dash_duo, app, "ministry", f"/backlog?{VIEW}")
     # the coloured tiles are the second trace, in tile order: 桂 (45), then 粤 (44)
     dash_duo.wait_for_element("#bl-tiles .scatterlayer .trace:last-child .point")
     dash_duo.click_at_coord_fractions("#bl-tiles .scatterlayer .trace:last-child .point:nth-child(1)", 0.5, 0.5)

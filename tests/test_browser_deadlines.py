@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 
 from tests import fixture_deadlines
 from tests.apps import make_app
-from tests.browser import click, click_row, download, log_in, wait_url
+from tests.browser import click, click_row, download, open_page, wait_url
 
 pytestmark = pytest.mark.browser
 VIEW = "as_of=2025-05-20&year=2025&deadline=spring_registration"
@@ -19,9 +19,7 @@ def url(dash_duo):
 
 def test_drill_down_back_out_language_and_export(dash_duo, new_database, backend, tmp_path):
     app = make_app(new_database(backend), fixture_deadlines.TABLES, tmp_path)
-    dash_duo.start_server(app, navigate=False)
-    log_in(dash_duo, "ministry")
-    dash_duo.driver.get(f"{dash_duo.server.url}/deadlines?{VIEW}")
+    open_page(dash_duo, app, "ministry", f"/deadlines?{VIEW}")
 
     # nation: 广东 5 of 7 registered by 20 May (one after Labour Day), so overdue
     dash_duo.wait_for_text_to_equal('#dl-grid .ag-row[row-id="44"] .ag-cell[col-id="done"]', "5")
@@ -73,9 +71,7 @@ def test_drill_down_back_out_language_and_export(dash_duo, new_database, backend
 
 def test_clicking_a_tile_and_a_bar_drills_down(dash_duo, new_database, tmp_path):
     app = make_app(new_database("sqlite"), fixture_deadlines.TABLES, tmp_path)
-    dash_duo.start_server(app, navigate=False)
-    log_in(dash_duo, "ministry")
-    dash_duo.driver.get(f"{dash_duo.server.url}/deadlines?{VIEW}")
+    open_page(dash_duo, app, "ministry", f"/deadlines?{VIEW}")
     dash_duo.wait_for_element("#dl-bars .bars")
     # bars are sorted worst first: 北京 (no data) at the top, then 广东 (71.4 %), then 广西 (100 %)
     dash_duo.click_at_coord_fractions("#dl-bars .bars .point:last-child path", 0.5, 0.5)

@@ -6,7 +6,7 @@ import pytest
 
 from tests import fixture_duplicates
 from tests.apps import make_app
-from tests.browser import click, click_row, download, log_in, settled, wait_url
+from tests.browser import click, click_row, download, open_page, settled, wait_url
 
 pytestmark = pytest.mark.browser
 VIEW = "as_of=2025-11-26&year=2025"
@@ -14,9 +14,7 @@ VIEW = "as_of=2025-11-26&year=2025"
 
 def test_province_supervisor_goes_from_an_alert_to_its_cases(dash_duo, new_database, backend, tmp_path):
     app = make_app(new_database(backend), fixture_duplicates.TABLES, tmp_path)
-    dash_duo.start_server(app, navigate=False)
-    log_in(dash_duo, "gd")
-    dash_duo.driver.get(f"{dash_duo.server.url}/duplicates?{VIEW}")
+    open_page(dash_duo, app, "gd", f"/duplicates?{VIEW}")
 
     # 广东's alerts, most urgent first: 深圳 (2 overdue), 广州交通 (1 overdue), then 广州轻工's untouched batch
     dash_duo.wait_for_element("#dup-alerts .aw-alert")
@@ -50,9 +48,7 @@ def test_province_supervisor_goes_from_an_alert_to_its_cases(dash_duo, new_datab
 
 def test_ministry_filters_and_drills(dash_duo, new_database, tmp_path):
     app = make_app(new_database("sqlite"), fixture_duplicates.TABLES, tmp_path)
-    dash_duo.start_server(app, navigate=False)
-    log_in(dash_duo, "ministry")
-    dash_duo.driver.get(f"{dash_duo.server.url}/duplicates?{VIEW}")
+    open_page(dash_duo, app, "ministry", f"/duplicates?{VIEW}")
     dash_duo.wait_for_text_to_equal('#dup-grid .ag-row[row-id="44"] .ag-cell[col-id="overdue"]', "3")
     assert dash_duo.find_element("#dup-total-matches").text == "18"
 

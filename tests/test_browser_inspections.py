@@ -6,7 +6,7 @@ import pytest
 
 from tests import fixture_inspections
 from tests.apps import make_app
-from tests.browser import click, download, log_in, wait_url
+from tests.browser import click, download, open_page, wait_url
 
 pytestmark = pytest.mark.browser
 VIEW = "as_of=2025-11-26&year=2025"
@@ -14,9 +14,7 @@ VIEW = "as_of=2025-11-26&year=2025"
 
 def test_supervisor_goes_from_the_ranking_to_a_profile_and_its_cases(dash_duo, new_database, backend, tmp_path):
     app = make_app(new_database(backend), fixture_inspections.TABLES, tmp_path)
-    dash_duo.start_server(app, navigate=False)
-    log_in(dash_duo, "gd")
-    dash_duo.driver.get(f"{dash_duo.server.url}/inspections?{VIEW}")
+    open_page(dash_duo, app, "gd", f"/inspections?{VIEW}")
 
     # ranked by score (tests/test_inspections.py): 甲 41.0, 丙 16.4, 乙 7.5
     dash_duo.wait_for_element("#insp-rank-table")
@@ -56,9 +54,7 @@ def test_supervisor_goes_from_the_ranking_to_a_profile_and_its_cases(dash_duo, n
 
 def test_ministry_drills_coverage(dash_duo, new_database, tmp_path):
     app = make_app(new_database("sqlite"), fixture_inspections.TABLES, tmp_path)
-    dash_duo.start_server(app, navigate=False)
-    log_in(dash_duo, "ministry")
-    dash_duo.driver.get(f"{dash_duo.server.url}/inspections?{VIEW}")
+    open_page(dash_duo, app, "ministry", f"/inspections?{VIEW}")
     dash_duo.wait_for_text_to_equal('#insp-grid .ag-row[row-id="44"] .ag-cell[col-id="coverage_pct"]', "33.3")
     dash_duo.wait_for_element("#insp-rank-nation")
     click(dash_duo, dash_duo.find_element('#insp-grid .ag-row[row-id="44"] .ag-cell[col-id="name"]'))

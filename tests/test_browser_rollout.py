@@ -7,7 +7,7 @@ import pytest
 
 from tests import fixture_rollout
 from tests.apps import make_app
-from tests.browser import click, click_row, download, log_in, wait_url
+from tests.browser import click, click_row, download, open_page, wait_url
 
 pytestmark = pytest.mark.browser
 VIEW = "as_of=2025-06-10&year=2025"
@@ -19,9 +19,7 @@ def cell(grid, row, col):
 
 def test_matrix_tracker_drill_cases_language_export(dash_duo, new_database, backend, tmp_path):
     app = make_app(new_database(backend), fixture_rollout.TABLES, tmp_path)
-    dash_duo.start_server(app, navigate=False)
-    log_in(dash_duo, "ministry")
-    dash_duo.driver.get(f"{dash_duo.server.url}/rollout?{VIEW}")
+    open_page(dash_duo, app, "ministry", f"/rollout?{VIEW}")
 
     # 广东: all six steps; 广西: report 9 June, one working day late; 北京: missing, two working days overdue
     dash_duo.wait_for_text_to_equal(cell("ro-grid", "44", "steps_done"), "6")
@@ -54,9 +52,7 @@ def test_matrix_tracker_drill_cases_language_export(dash_duo, new_database, back
 
 def test_clicking_a_bar_and_a_tile_drills_down(dash_duo, new_database, tmp_path):
     app = make_app(new_database("sqlite"), fixture_rollout.TABLES, tmp_path)
-    dash_duo.start_server(app, navigate=False)
-    log_in(dash_duo, "ministry")
-    dash_duo.driver.get(f"{dash_duo.server.url}/rollout?{VIEW}")
+    open_page(dash_duo, app, "ministry", f"/rollout?{VIEW}")
     dash_duo.wait_for_element("#ro-bars .bars")
     # lowest average first: 北京 (none), 广西 2067, then 天津 and 广东 at 2300 (by name): 广东 is last
     dash_duo.click_at_coord_fractions("#ro-bars .bars .point:last-child path", 0.5, 0.5)

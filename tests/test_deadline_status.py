@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from aidwatch.metrics.deadlines import classify, default_deadline, pct
+from aidwatch.metrics.deadlines import classify, default_deadline
+from aidwatch.metrics.rates import pct
 from aidwatch.policy import policy_for
 from aidwatch.workdays import calendar
 

@@ -13,14 +13,13 @@ import pytest
 
 from aidwatch.masking import mask_frame
 from aidwatch.metrics import duplicates as m
-from aidwatch.replica import readonly_engine
 from aidwatch.workdays import calendar
 from queries import duplicates as q
 from queries.regions import Region
 from queries.scope import OutOfScope, Scope
 from tests import fixture_duplicates
-from tests.registry_builder import build_registry
-from tests.conftest import BACKENDS
+from tests.apps import app_fixture, login, post_content, text_of
+from tests.registry_builder import engine_fixture
 
 D = dt.date.fromisoformat
 MINISTRY = Scope("ministry")
@@ -30,12 +29,7 @@ GD_REGION = Region("province", "44")
 SCHOOL1 = Region("school", "44", "440100", 1)
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def engine(request, module_database):
-    url = build_registry(module_database(request.param), fixture_duplicates.TABLES)
-    eng = readonly_engine(url)
-    yield eng
-    eng.dispose()
+engine = engine_fixture(fixture_duplicates.TABLES)
 
 
 def view(engine, scope, region, as_of, kind=None, batch=None, year=2025) -> m.Overview:
@@ -203,24 +197,15 @@ def test_scope(engine):
 
 # -- over HTTP: the page's callback and its export, every role --------------------------------------
 
-from tests.apps import login, make_app  # noqa: E402
-from tests.test_scope_http import text_of  # noqa: E402
 
 VIEW = "as_of=2025-11-26&year=2025"
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def app(request, module_database, tmp_path_factory):
-    return make_app(module_database(request.param), fixture_duplicates.TABLES, tmp_path_factory.mktemp("app"))
+app = app_fixture(fixture_duplicates.TABLES)
 
 
 def render(client, query: dict):
-    """POST the page's content callback as the browser would, with any view we like."""
-    import json
-    payload = {"output": "dup-content.children", "outputs": {"id": "dup-content", "property": "children"},
-               "inputs": [{"id": "dup-view", "property": "data", "value": query}],
-               "changedPropIds": ["dup-view.data"], "state": []}
-    return client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
+    return post_content(client, "dup", query)
 
 
 def csv_lines(client, query: str) -> list[str]:

@@ -18,33 +18,26 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 
 import pandas as pd
 import pytest
 
 from aidwatch.metrics import inspections as m
-from aidwatch.replica import readonly_engine
 from aidwatch.workdays import calendar
 from queries import inspections as q
 from queries.regions import Region
 from queries.scope import OutOfScope, Scope
 from tests import fixture_inspections
-from tests.apps import login, make_app
+from tests.apps import login, make_app, post_content, text_of
 from tests.conftest import BACKENDS
-from tests.registry_builder import build_registry
+from tests.registry_builder import engine_fixture
 
 D = dt.date(2025, 11, 26)
 VIEW = "as_of=2025-11-26&year=2025"
 GD = Scope("province", "44")
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def engine(request, module_database):
-    url = build_registry(module_database(request.param), fixture_inspections.TABLES)
-    eng = readonly_engine(url)
-    yield eng
-    eng.dispose()
+engine = engine_fixture(fixture_inspections.TABLES)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -152,13 +145,9 @@ def test_scope(app):
 
 
 def render(client, prefix: str, view: dict) -> str:
-    """POST a page's content callback as the browser would, with any view we like; the decoded body."""
-    payload = {"output": f"{prefix}-content.children", "outputs": {"id": f"{prefix}-content", "property": "children"},
-               "inputs": [{"id": f"{prefix}-view", "property": "data", "value": view}],
-               "changedPropIds": [f"{prefix}-view.data"], "state": []}
-    response = client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
+    response = post_content(client, prefix, view)
     assert response.status_code == 200
-    return json.dumps(response.get_json(), ensure_ascii=False)
+    return text_of(response)
 
 
 def test_callbacks_for_every_role(app):

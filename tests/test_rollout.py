@@ -7,22 +7,19 @@ Every expected number is worked out by hand from tests/fixture_rollout.py.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 
 import pandas as pd
 import pytest
 
 from aidwatch.metrics import rollout as m
-from aidwatch.replica import readonly_engine
 from aidwatch.workdays import calendar
 from queries.regions import Region
 from queries.rollout import priority_cases, priority_counts, rollout_series
 from queries.scope import OutOfScope, Scope
 from tests import fixture_rollout
-from tests.apps import login, make_app
-from tests.conftest import BACKENDS
-from tests.registry_builder import build_registry
+from tests.apps import app_fixture, login, post_content, text_of
+from tests.registry_builder import engine_fixture
 
 D = dt.date.fromisoformat
 MINISTRY = Scope("ministry")
@@ -30,11 +27,7 @@ GD = Scope("province", "44")
 FUNDS_DUE, REPORT_DUE = D("2025-05-31"), D("2025-06-06")
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def engine(request, module_database):
-    eng = readonly_engine(build_registry(module_database(request.param), fixture_rollout.TABLES))
-    yield eng
-    eng.dispose()
+engine = engine_fixture(fixture_rollout.TABLES)
 
 
 def nation_at(engine, as_of, scope=MINISTRY):
@@ -224,17 +217,11 @@ def test_priority_state():
 
 # -- over HTTP: the page, its exports and every role's scope ----------------------------------------------------
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def app(request, module_database, tmp_path_factory):
-    return make_app(module_database(request.param), fixture_rollout.TABLES, tmp_path_factory.mktemp("app"))
+app = app_fixture(fixture_rollout.TABLES)
 
 
 def render(client, view):
-    payload = {"output": "ro-content.children", "outputs": {"id": "ro-content", "property": "children"},
-               "inputs": [{"id": "ro-view", "property": "data", "value": view}],
-               "changedPropIds": ["ro-view.data"], "state": []}
-    response = client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
-    return json.dumps(json.loads(response.get_data(as_text=True)), ensure_ascii=False)
+    return text_of(post_content(client, "ro", view))
 
 
 def csv_lines(client, query):

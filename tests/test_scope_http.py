@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests import fixture_deadlines
-from tests.conftest import BACKENDS
-from tests.apps import login, make_app
+from tests.apps import app_fixture, login, post_content, text_of
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def app(request, module_database, tmp_path_factory):
-    """One app per database for the module: these tests only read."""
-    return make_app(module_database(request.param), fixture_deadlines.TABLES, tmp_path_factory.mktemp("app"))
+app = app_fixture(fixture_deadlines.TABLES)
 
 
 def render(client, view: dict):
-    """POST the deadline page's content callback as the browser would, with any view we like."""
-    payload = {
-        "output": "dl-content.children",
-        "outputs": {"id": "dl-content", "property": "children"},
-        "inputs": [{"id": "dl-view", "property": "data", "value": view}],
-        "changedPropIds": ["dl-view.data"],
-        "state": [],
-    }
-    return client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
-
-
-def text_of(response) -> str:
-    """The response body with JSON's \\u escapes decoded, so Chinese text can be searched."""
-    body = response.get_data(as_text=True)
-    try:
-        return json.dumps(json.loads(body), ensure_ascii=False)
-    except ValueError:
-        return body
+    return post_content(client, "dl", view)
 
 
 def test_province_user_export_is_their_province_only(app):

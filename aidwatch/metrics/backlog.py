@@ -16,6 +16,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from aidwatch.metrics.rates import pct
 from aidwatch.policy import YearPolicy
 from aidwatch.workdays import WorkCalendar
 
@@ -65,14 +66,6 @@ def overdue_until(cal: WorkCalendar, as_of: dt.date, n: int) -> dt.date:
     while cal.due(day, n) >= as_of:
         day -= dt.timedelta(days=1)
     return day
-
-
-def pct(part, whole):
-    """100·part/whole rounded to one decimal; NaN (an empty cell) when whole is 0."""
-    part = np.asarray(part, dtype=float)
-    whole = np.asarray(whole, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(whole > 0, np.round(100.0 * part / np.where(whole > 0, whole, 1), 1), np.nan)
 
 
 def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:

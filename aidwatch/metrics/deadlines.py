@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from aidwatch.policy import DEADLINES, YearPolicy
+from aidwatch.metrics.rates import pct
 from aidwatch.workdays import WorkCalendar
 
 PACE_WINDOW_DAYS = 14
@@ -50,14 +51,6 @@ def cumulative(series: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     out = out.reindex(columns=["done", "total"], fill_value=0).reset_index()
     out.columns.name = None
     return out
-
-
-def pct(done, total):
-    """100·done/total rounded to one decimal; NaN (an empty cell) when total is 0."""
-    done = np.asarray(done, dtype=float)
-    total = np.asarray(total, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(total > 0, np.round(100.0 * done / np.where(total > 0, total, 1), 1), np.nan)
 
 
 def classify(done, total, as_of: dt.date, due_on: dt.date, done_before, cal: WorkCalendar):

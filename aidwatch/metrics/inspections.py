@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from aidwatch.metrics.deadlines import pct
+from aidwatch.metrics.rates import pct
 from aidwatch.workdays import WorkCalendar
 
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "risk_weights.toml"

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from aidwatch.contract import FULL_COVERAGE_GROUPS, HARDSHIP_GROUPS
-from aidwatch.metrics.deadlines import pct
+from aidwatch.metrics.rates import pct
 from aidwatch.workdays import WorkCalendar
 
 #: 财教〔2024〕181号: the national average standard from spring 2025, yuan per student per year.
