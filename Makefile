@@ -7,7 +7,7 @@ DEMO_DB := data/registry.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: install system-deps run test test-sqlite bench demo clean
+.PHONY: install system-deps run-deps run test test-sqlite bench demo clean
 
 # Idempotent: creates .venv with the `aidwatch` command; reinstalls only when pyproject.toml changed.
 install: $(BIN)/.installed
@@ -22,13 +22,17 @@ $(BIN)/.installed: pyproject.toml
 system-deps:
 	scripts/system-deps.sh
 
+# Debian packages the served dashboard needs: the CJK font the briefing PDF embeds.
+run-deps:
+	scripts/system-deps.sh --run
+
 $(DEMO_DB): | $(BIN)/.installed
 	mkdir -p data
 	$(BIN)/aidwatch demo-data --url sqlite:///$(DEMO_DB) --scale $(DEMO_SCALE) --seed 2025
 
 demo: $(DEMO_DB)
 
-run: install $(DEMO_DB)
+run: install run-deps $(DEMO_DB)
 	AIDWATCH_DEMO=1 $(BIN)/aidwatch users demo-accounts
 	AIDWATCH_DEMO=1 $(BIN)/aidwatch serve --host $(HOST) --port $(PORT)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from aidwatch.commands import demo, replica, serve, users
+from aidwatch.commands import audit, demo, replica, serve, users
 
 
 @click.group()
@@ -16,3 +16,4 @@ main.add_command(demo.demo_data)
 main.add_command(replica.check_replica)
 main.add_command(serve.serve)
 main.add_command(users.users)
+main.add_command(audit.audit)

@@ -26,5 +26,12 @@ def from_env(environ=None) -> dict:
         "STATEMENT_TIMEOUT_MS": int(env.get("AIDWATCH_STATEMENT_TIMEOUT_MS", "30000")),
         "QUERY_THREADS": int(env.get("AIDWATCH_QUERY_THREADS", "4")),
         "SESSION_COOKIE_SECURE": env.get("AIDWATCH_COOKIE_SECURE", "0") == "1",
+        "IDLE_MINUTES": int(env.get("AIDWATCH_IDLE_MINUTES", "30")),
+        "SESSION_HOURS": int(env.get("AIDWATCH_SESSION_HOURS", "12")),
+        "LOGIN_RATE": env.get("AIDWATCH_LOGIN_RATE", "10 per minute;50 per hour"),
+        "TRUSTED_PROXIES": int(env.get("AIDWATCH_TRUSTED_PROXIES", "0")),
+        "PDF_FONT": env.get("AIDWATCH_PDF_FONT"),
+        # seconds between checks for a new replica snapshot to warm (dashboard.warmup); 0: never
+        "WARM_INTERVAL_S": float(env.get("AIDWATCH_WARM_INTERVAL_S", "300")),
         "INSTANCE_DIR": str(instance),
     }

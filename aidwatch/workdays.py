@@ -150,11 +150,31 @@ class WorkCalendar:
                 raise UnknownCalendarYear(dt.date.fromordinal(int(hi)).year)
         return ords
 
-    def due_many(self, days, n: int) -> np.ndarray:
-        """Vectorised ``due``: an array of ``datetime64[D]``; NaT stays NaT."""
+    def known(self, days) -> np.ndarray:
+        """Which of ``days`` (``datetime64[D]``) fall in a year the calendar knows (NaT: False)."""
+        arr = np.asarray(days, dtype="datetime64[D]")
+        return ~np.isnat(arr) & (arr >= np.datetime64(self.first, "D")) & (arr <= np.datetime64(self.last, "D"))
+
+    def _unknown_as_nat(self, days, outside: str) -> np.ndarray:
+        """``days`` with those outside the calendar turned into NaT when ``outside`` is ``"nat"``.
+
+        Registry rows can carry any date (a typo'd 1999, a placeholder 2099): for them the
+        working-day figures are unknown and left empty, and the data-quality page counts them.
+        ``"raise"`` keeps the error that names the year, for everything that is not such a row.
+        """
+        arr = np.asarray(days, dtype="datetime64[D]")
+        if outside == "raise":
+            return arr
+        if outside != "nat":
+            raise ValueError(f"outside must be 'raise' or 'nat', not {outside!r}")
+        return np.where(self.known(arr), arr, np.datetime64("NaT", "D"))
+
+    def due_many(self, days, n: int, outside: str = "raise") -> np.ndarray:
+        """Vectorised ``due``: an array of ``datetime64[D]``; NaT stays NaT, and with ``outside="nat"`` so
+        does a day in a year the calendar does not know (a due day past the calendar still raises)."""
         if n < 1:
             raise ValueError("n must be at least 1")
-        arr = np.asarray(days, dtype="datetime64[D]")
+        arr = self._unknown_as_nat(days, outside)
         ords = self._ordinals_of(arr)
         out = np.full(arr.shape, np.datetime64("NaT"), dtype="datetime64[D]")
         valid = ~np.isnat(arr)
@@ -165,10 +185,11 @@ class WorkCalendar:
         out[valid] = (self._ordinals[idx] - epoch).astype("datetime64[D]")
         return out
 
-    def workdays_between_many(self, start, end) -> np.ndarray:
-        """Vectorised ``workdays_between`` as float (NaN where either side is NaT)."""
-        s = np.asarray(start, dtype="datetime64[D]")
-        e = np.asarray(end, dtype="datetime64[D]")
+    def workdays_between_many(self, start, end, outside: str = "raise") -> np.ndarray:
+        """Vectorised ``workdays_between`` as float (NaN where either side is NaT, and with ``outside="nat"``
+        where either side is in a year the calendar does not know)."""
+        s = self._unknown_as_nat(start, outside)
+        e = self._unknown_as_nat(end, outside)
         s, e = np.broadcast_arrays(s, e)
         valid = ~(np.isnat(s) | np.isnat(e))
         out = np.full(s.shape, np.nan)

@@ -9,9 +9,10 @@ import argparse
 import os
 import resource
 import sys
+import time
 
 from bench import registries
-from bench.measure import build_app, largest_province, measure_page
+from bench.measure import _cold, build_app, largest_province, measure_page
 from bench.pages import PAGES
 from bench.report import write
 
@@ -24,8 +25,10 @@ def main(argv=None) -> int:
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args(argv)
     from dashboard import PAGES as PAGE_MODULES
+    from dashboard import warmup
 
-    results, browser = {}, {}
+    results, browser, warm_up = {}, {}, {}
+    load_before = os.getloadavg()
     for backend in args.backends.split(","):
         if backend == "sqlite":
             url = registries.sqlite_registry(args.scale)
@@ -43,13 +46,19 @@ def main(argv=None) -> int:
             results[backend][page.name] = measure_page(app, client, page, PAGE_MODULES[page.name], url, province,
                                                        args.repeat)
             print(f"  {results[backend][page.name]}", flush=True)
+        _cold(app)
+        started = time.perf_counter()
+        warm_up[backend] = {"total": None, "views": warmup.warm(app)}
+        warm_up[backend]["total"] = time.perf_counter() - started
+        print(f"  warm-up: {warm_up[backend]['total']:.1f} s", flush=True)
         if not args.no_browser:
             from bench.browser import measure_browser
 
             browser[backend] = measure_browser(app, PAGES, args.repeat)
             print(f"  browser: {browser[backend]}", flush=True)
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    doc = write(args.scale, results, browser, rss_mib, registries.generation_figures(), args.repeat)
+    doc = write(args.scale, results, browser, rss_mib, registries.generation_figures(), args.repeat, warm_up,
+                (load_before, os.getloadavg()))
     print(f"wrote {doc}")
     return 0
 

@@ -15,4 +15,9 @@ class PageBench:
 
 PAGES = [
     PageBench("deadlines", "/deadlines", "dl", "#dl-grid .ag-row"),
+    PageBench("rollout", "/rollout", "ro", "#ro-grid .ag-row"),
+    PageBench("duplicates", "/duplicates", "dup", "#dup-grid .ag-row"),
+    PageBench("backlog", "/backlog", "bl", "#bl-grid .ag-row"),
+    PageBench("inspections", "/inspections", "insp", "#insp-grid .ag-row"),
+    PageBench("briefing", "/briefing", "br", "#br-sentences li"),
 ]

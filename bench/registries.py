@@ -18,6 +18,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from aidwatch.demo.indexes import sync_indexes
+
 CACHE = Path(__file__).resolve().parent / "cache"
 SEED = 2025
 UNTIL = "2026-11-26"
@@ -49,6 +51,17 @@ def generation_figures() -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
+def _sync(url: str) -> None:
+    """A cached registry may predate a change to the index list: rebuild what differs."""
+    engine = sa.create_engine(url)
+    try:
+        built = sync_indexes(engine)
+    finally:
+        engine.dispose()
+    if built:
+        print(f"rebuilt indexes {', '.join(built)} on {make_url(url).database}", flush=True)
+
+
 def sqlite_registry(scale: float) -> str:
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"{_name(scale)}.sqlite"
@@ -59,6 +72,7 @@ def sqlite_registry(scale: float) -> str:
         figures["size_mib"] = round(partial.stat().st_size / 2**20)
         partial.rename(path)
         _record(f"sqlite {scale}", figures)
+    _sync(f"sqlite:///{path}")
     return f"sqlite:///{path}"
 
 
@@ -83,4 +97,5 @@ def postgres_registry(server_url: str, scale: float) -> str:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         _record(f"postgresql {scale}", _generate(url.render_as_string(hide_password=False), scale))
     admin.dispose()
+    _sync(url.render_as_string(hide_password=False))
     return url.render_as_string(hide_password=False)

@@ -38,7 +38,8 @@ def _check(value, target) -> str:
     return "✓" if value <= target else f"✗ (+{(value / target - 1) * 100:.0f} %)"
 
 
-def write(scale: float, results: dict, browser: dict, rss_mib: float, generation: dict, repeat: int) -> Path:
+def write(scale: float, results: dict, browser: dict, rss_mib: float, generation: dict, repeat: int,
+          warm_up: dict, load: tuple) -> Path:
     lines = [
         "# Performance",
         "",
@@ -51,6 +52,10 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
         "- **warm**: the same again with the cache full; **as-of**: another as-of date, cache warm;",
         "- **drill**: the largest province's view, cold; **floor**: the page's SQL run directly, uncached;",
         "- **overhead** = cold ÷ floor − 1: what the dashboard adds to the database's own time.",
+        "",
+        f"Load average (1 min) when the run started and ended: {load[0][0]:.1f} and {load[1][0]:.1f} on "
+        f"{os.cpu_count()} cores. A load above the core count means other work shared the machine and "
+        "the times are inflated by it.",
         "",
     ]
     for backend, pages in results.items():
@@ -68,6 +73,16 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
                 + f" | {_ms(browser.get(backend, {}).get(name))} "
                 f"{_check(browser.get(backend, {}).get(name), TARGETS['browser'])} |")
         lines.append("")
+    if warm_up:
+        lines += ["## Warm-up per snapshot", "",
+                  "In service the national first views are computed once per replica snapshot in the background "
+                  "(`dashboard/warmup.py`, every `AIDWATCH_WARM_INTERVAL_S`), so the first person to open a page "
+                  "gets the **warm** time above, for any as-of date, and **cold** is what the warm-up pays once. "
+                  "Its duration, for the ministry and leadership scopes together:", "",
+                  "| backend | warm-up of every page, both scopes |", "|---|---|"]
+        for backend, w in warm_up.items():
+            lines.append(f"| {backend} | {w['total']:.1f} s ({len(w['views'])} views) |")
+        lines.append("")
     lines += [f"Server peak RSS over the whole run: {rss_mib:,.0f} MiB "
               f"{_check(rss_mib, TARGETS['rss_mib'])} (target under 1 GiB).", ""]
     lines += ["Targets: cold first view within 3 s on SQLite and 1.5 s on PostgreSQL, overhead over the SQL "
@@ -79,5 +94,6 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
             size = f"{g['size_mib']:,} MiB" if "size_mib" in g else "—"
             lines.append(f"| {key} | {g['seconds'] / 60:.1f} min | {g['peak_rss_mib']:,} MiB | {size} |")
         lines.append("")
+    lines += ["Many users at once: `docs/load.md` (`python -m bench.load`, 50 simulated users against gunicorn).", ""]
     DOC.write_text("\n".join(lines))
     return DOC

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from callbacks import backlog, deadlines, duplicates, inspections, rollout, school, view
+from callbacks import backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school, view
+
+
+#: Each page's data function (URL query → the view's data): what ``dashboard.warmup`` runs for the
+#: nation's first view. The school profile and the data-quality page are not opened first.
+FIRST_VIEWS = {
+    "deadlines": deadlines.deadline_data,
+    "rollout": rollout.rollout_data,
+    "duplicates": duplicates.duplicate_data,
+    "backlog": backlog.backlog_data,
+    "inspections": inspections.inspection_data,
+    "briefing": briefing.briefing_data,
+}
 
 
 def register(app) -> None:
     view.register(app)
-    for module in (deadlines, rollout, duplicates, backlog, inspections, school):
+    for module in (briefing, deadlines, rollout, duplicates, backlog, inspections, school, quality):
         module.register(app)

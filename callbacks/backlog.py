@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from aidwatch.masking import mask_frame
 from aidwatch.metrics import backlog as m
 from aidwatch.policy import policy_for
 from aidwatch.workdays import calendar
-from callbacks.common import register_content, register_drill, resolve
+from callbacks.common import case_list, register_content, register_drill
+from dashboard.context import resolve
 from dashboard.i18n import t
 from dashboard.pages import backlog as page
 from dashboard.viewstate import View
@@ -76,8 +76,8 @@ def backlog_data(query: dict) -> BacklogView:
         with r.registry.connect() as conn:
             raw_cases = q.change_cases(conn, r.scope, r.region, r.year, r.as_of)
             raw_suspects = q.suspect_evidence(conn, r.scope, r.region, r.as_of)
-        cases = mask_frame(m.change_cases(raw_cases, r.as_of, policy, cal))
-        suspects = mask_frame(m.suspect_cases(raw_suspects, r.as_of))
+        cases = case_list("status_changes", m.change_cases(raw_cases, r.as_of, policy, cal))
+        suspects = case_list("phantom_suspects", m.suspect_cases(raw_suspects, r.as_of))
     return BacklogView(
         r.view, r.region, r.as_of, r.year, policy.status_change_workdays, policy.status_approval_workdays,
         total, rows, m.by_bucket(ages, "recording"), m.by_bucket(ages, "approval"),

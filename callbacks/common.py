@@ -1,15 +1,19 @@
-"""What every page's callbacks share: resolving the view, and drilling down on a click."""
+"""What every page's callbacks share: resolving the view, case lists and their audit, drilling down on a click."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+import flask
 from dash import Input, Output, State, ctx, no_update
+from flask_login import current_user
 
-from dashboard import context
+from aidwatch.masking import mask_frame
+from dashboard import appdb, auth, context
 from dashboard.errors import describe
-from dashboard.context import resolve  # noqa: F401  (re-exported for the page callbacks)
-from dashboard.viewstate import BadView, View
+from dashboard.viewstate import PARAMS, BadView, View
 from queries.scope import Scope
+
+_SHOWN = "aidwatch_case_lists"
 
 
 def lang_of(query) -> str:
@@ -22,13 +26,45 @@ def message(exc: Exception, lang: str):
     return dbc.Alert(text, color="danger" if status >= 403 else "warning", id="aw-message")
 
 
+def case_list(name: str, frame):
+    """``frame`` (a list of students) masked for the screen or an export, and noted for the audit log.
+
+    Every case list a page shows goes through here, so ``register_content``
+    can write one audit row per view that showed personal data.
+    """
+    masked = mask_frame(frame)
+    if flask.has_request_context():
+        flask.g.setdefault(_SHOWN, []).append((name, len(masked)))
+    return masked
+
+
+def audit_case_lists(page: str, query: dict) -> None:
+    """One ``view_cases`` audit row (who, scope, view, rows per list) if this request showed case lists."""
+    shown = flask.g.pop(_SHOWN, None)
+    if not shown:
+        return
+    lists: dict[str, int] = {}
+    for name, rows in shown:
+        lists[name] = lists.get(name, 0) + rows
+    params = {k: str(v) for k, v in query.items() if k in PARAMS} | {"page": page, "lists": lists}
+    appdb.audit(auth.app_db(), current_user.username, "view_cases", context.current_scope(), params,
+                sum(lists.values()))
+
+
 def register_content(app, prefix: str, build) -> None:
-    """``{prefix}-view`` (the URL's view) → ``{prefix}-content``: ``build(query, lang)`` makes the children."""
+    """``{prefix}-view`` (the URL's view) → ``{prefix}-content``: ``build(query, lang)`` makes the children.
+
+    Case lists shown are audited before they leave; if the audit row cannot be
+    written, the page shows a message instead of the cases.
+    """
     @app.callback(Output(f"{prefix}-content", "children"), Input(f"{prefix}-view", "data"))
     def render(query):
         lang = lang_of(query)
+        query = query if isinstance(query, dict) else {}
         try:
-            return build(query if isinstance(query, dict) else {}, lang)
+            children = build(query, lang)
+            audit_case_lists(prefix, query)
+            return children
         except Exception as exc:  # noqa: BLE001 — every failure becomes a message (dashboard.errors)
             return message(exc, lang)
 
@@ -46,16 +82,33 @@ def register_drill(app, prefix: str, path: str) -> None:
     )
     def drill(bar, tile, cell, query):
         source = {f"{prefix}-bars": bar, f"{prefix}-tiles": tile, f"{prefix}-grid": cell}.get(ctx.triggered_id)
-        if not source:
-            return no_update
-        code = source.get("rowId") if ctx.triggered_id == f"{prefix}-grid" else source["points"][0].get("customdata")
-        if code in (None, ""):
+        code = clicked_code(source, ctx.triggered_id == f"{prefix}-grid")
+        if code is None:
             return no_update
         try:
             view = context.view_from(query if isinstance(query, dict) else {})
         except BadView:
             return no_update
         return path + child_query(view, str(code), context.current_scope())
+
+
+def clicked_code(source, from_grid: bool) -> str | None:
+    """The region key a click carries (a grid row's id, a Plotly point's ``customdata``), or None.
+
+    The payload comes from the browser, so anything else — a forged string, an
+    empty point list — means "no click", never an exception.
+    """
+    if not isinstance(source, dict):
+        return None
+    if from_grid:
+        code = source.get("rowId")
+    else:
+        points = source.get("points")
+        first = points[0] if isinstance(points, list) and points else None
+        code = first.get("customdata") if isinstance(first, dict) else None
+    if isinstance(code, bool) or not isinstance(code, (str, int)) or code == "":
+        return None
+    return str(code)
 
 
 def child_query(view: View, code: str, scope: Scope) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from aidwatch.masking import mask_frame
 from aidwatch.metrics.deadlines import EXPORT_COLUMNS, default_deadline
 from aidwatch.policy import policy_for
-from callbacks.common import register_content, register_drill, resolve
+from callbacks.common import case_list, register_content, register_drill
+from dashboard.context import resolve
 from dashboard.i18n import t
 from dashboard.pages import deadlines as page
 
@@ -22,7 +22,7 @@ def deadline_data(query: dict):
         elif deadline == "rollout_report":
             note = t("report_no_cases", r.view.lang)
         else:
-            cases = mask_frame(r.registry.deadline_cases(r.scope, r.region, r.year, deadline, r.as_of))
+            cases = case_list("deadline_cases", r.registry.deadline_cases(r.scope, r.region, r.year, deadline, r.as_of))
     return r.view, data, deadline, cases, note
 
 

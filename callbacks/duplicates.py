@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from aidwatch.masking import mask_frame
 from aidwatch.metrics import duplicates as m
 from aidwatch.policy import policy_for
 from aidwatch.workdays import calendar
-from callbacks.common import register_content, register_drill, resolve
+from callbacks.common import case_list, register_content, register_drill
+from dashboard.context import resolve
 from dashboard.i18n import t
 from dashboard.pages import duplicates as page
 from dashboard.viewstate import BadView, View
@@ -53,7 +53,7 @@ def duplicate_data(query: dict) -> DuplicateView:
             note = t("cases_forbidden", view.lang)
         else:
             raw = r.registry.uncached(q.duplicate_cases, r.scope, region, r.year, r.as_of, view.kind, view.batch)
-            cases = mask_frame(m.case_rows(raw, r.as_of, cal, limit))
+            cases = case_list("duplicate_cases", m.case_rows(raw, r.as_of, cal, limit))
     return DuplicateView(view, region.level, data, labels, cases, note, limit)
 
 

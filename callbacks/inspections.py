@@ -16,7 +16,8 @@ from aidwatch.metrics import duplicates as dup_m
 from aidwatch.metrics import inspections as m
 from aidwatch.policy import policy_for
 from aidwatch.workdays import calendar
-from callbacks.common import register_content, register_drill, resolve
+from callbacks.common import register_content, register_drill
+from dashboard.context import resolve
 from dashboard.i18n import t
 from dashboard.pages import inspections as page
 from dashboard.viewstate import BadView, View

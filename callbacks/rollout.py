@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from aidwatch.masking import mask_frame
 from aidwatch.metrics import rollout as m
 from aidwatch.policy import policy_for
 from aidwatch.workdays import calendar
-from callbacks.common import register_content, register_drill, resolve
+from callbacks.common import case_list, register_content, register_drill
+from dashboard.context import resolve
 from dashboard.i18n import t
 from dashboard.pages import rollout as page
 from queries import rollout as q
@@ -59,8 +59,9 @@ def rollout_data(query: dict) -> RolloutView:
     r = resolve(query)
     policy, cal = policy_for(r.year), calendar()
     funds_due = policy.due["rollout_funds"]
-    series = r.registry.query(q.rollout_series, r.scope, r.region, r.year)
-    counts = r.registry.query(q.priority_counts, r.scope, r.region, r.year, r.as_of)
+    found = r.registry.query_many(r.scope, {"series": (q.rollout_series, r.region, r.year),
+                                            "priority": (q.priority_days, r.region, r.year)})
+    series, counts = found["series"], m.priority_counts(found["priority"], r.as_of)
     codes = list(series.children["code"].astype(str))
     figures = m.grant_figures(codes, series.recipients, series.paid, r.as_of)
     priority = m.priority_table(codes, counts)
@@ -91,7 +92,7 @@ def rollout_data(query: dict) -> RolloutView:
             # Not cached: unmasked personal data stays out of the shared cache.
             with r.registry.connect() as conn:
                 raw = q.priority_cases(conn, r.scope, r.region, r.year, r.as_of)
-            cases = mask_frame(m.case_reasons(raw, r.as_of))
+            cases = case_list("priority_cases", m.case_reasons(raw, r.as_of))
     return RolloutView(r.view, r.region, r.as_of, r.year, funds_due, policy.due["rollout_report"], steps, rows, summary,
                        m.tier_distribution(series.recipients, declared, r.as_of), cases, note)
 

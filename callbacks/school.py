@@ -15,8 +15,9 @@ import pandas as pd
 from aidwatch.metrics import inspections as m
 from aidwatch.metrics import rollout as ro_m
 from aidwatch.policy import DEADLINES
-from callbacks.common import register_content, resolve
+from callbacks.common import register_content
 from callbacks.inspections import school_signals
+from dashboard.context import resolve
 from dashboard.pages import school as page
 from dashboard.viewstate import View
 from queries import inspections as q

@@ -19,7 +19,7 @@ def register(app) -> None:
     )
     def pick(as_of, year, query, pathname):
         try:
-            view = context.view_from(parse_query_string(query))
+            view = context.view_from(parse_query_string(query if isinstance(query, str) else ""))
             picked = context.view_from({"as_of": as_of, "year": year})
         except BadView:
             return no_update

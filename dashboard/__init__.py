@@ -13,6 +13,7 @@ from pathlib import Path
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (components register with Dash on import)
 import flask_bootstrap
+import flask_login
 from dash import Dash, dcc, html
 from flask import Flask, send_from_directory
 from flask_caching import Cache
@@ -22,7 +23,7 @@ from aidwatch.config import PROJECT_ROOT, from_env
 from dashboard import appdb, auth, exports, guards, headers
 from dashboard.context import EXTENSION
 from dashboard.i18n import t
-from dashboard.pages import backlog, deadlines, duplicates, inspections, rollout, school
+from dashboard.pages import backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school
 from dashboard.registry import Registry
 
 HERE = Path(__file__).resolve().parent
@@ -33,13 +34,21 @@ log = logging.getLogger(__name__)
 #: Page name → layout module (``PATH``, ``layout``), in navigation order; ``NAV`` in
 #: dashboard/components/frame.py lists the same pages for the header.
 PAGES = {
+    "briefing": briefing,
     "deadlines": deadlines,
     "rollout": rollout,
     "duplicates": duplicates,
     "backlog": backlog,
     "inspections": inspections,
     "school": school,
+    "quality": quality,
 }
+
+
+def landing(**query):
+    """``/``: the briefing for leadership, the deadline page for every other role."""
+    leader = flask_login.current_user.is_authenticated and auth.current_scope().role == "leadership"
+    return (briefing if leader else deadlines).layout(**query)
 
 
 def _cache_config(cfg: dict) -> dict:
@@ -68,6 +77,7 @@ def create_app(config: dict | None = None) -> Dash:
     def healthz():
         return {"ok": True}
 
+    server.config["AIDWATCH_PDF_FONT"] = cfg.get("PDF_FONT")  # the briefing PDF's font (dashboard.briefing_pdf)
     exports.register(server)
 
     app = Dash(
@@ -82,11 +92,12 @@ def create_app(config: dict | None = None) -> Dash:
         update_title=None,
     )
     # "/" shows the landing page itself: a redirect rule would clash with Dash's own "/" route.
-    dash.register_page("home", path="/", layout=deadlines.layout, title=t("product"), order=0)
+    dash.register_page("home", path="/", layout=landing, title=t("product"), order=0)
     for order, (name, module) in enumerate(PAGES.items(), start=1):
         dash.register_page(name, path=module.PATH, layout=module.layout, title=t("product"), order=order)
     app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container])
     callbacks.register(app)
     guards.install(server, ["/", *(module.PATH for module in PAGES.values())])
+    guards.install_callback_check(app)
     headers.install(server)
     return app

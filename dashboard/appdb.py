@@ -214,6 +214,13 @@ def set_disabled(engine: sa.Engine, username: str, disabled: bool) -> None:
         conn.execute(app_user.update().where(app_user.c.id == uid).values(**values))
 
 
+def unlock(engine: sa.Engine, username: str) -> None:
+    """Lift a failed-login lock now, without enabling a disabled account."""
+    with engine.begin() as conn:
+        uid = _require(conn, username)
+        conn.execute(app_user.update().where(app_user.c.id == uid).values(failed_logins=0, locked_until=None))
+
+
 def set_password(engine: sa.Engine, username: str, password: str) -> None:
     """Set a new password, end all existing sessions and clear any lock."""
     check_password_rules(password)
@@ -292,10 +299,26 @@ def audit(engine: sa.Engine, username: str | None, action: str, scope, params=No
         )
 
 
-def audit_rows(engine: sa.Engine, limit: int = 100) -> list[dict]:
-    """The newest audit rows first, ``params`` decoded (for tests and an admin view)."""
+def audit_rows(engine: sa.Engine, limit: int | None = 100, user: str | None = None, action: str | None = None,
+               since: dt.datetime | None = None, oldest_first: bool = False) -> list[dict]:
+    """Audit rows, newest first unless ``oldest_first``, ``params`` decoded (tests, ``aidwatch audit``).
+
+    ``action`` matches the action itself or its family: ``export`` matches
+    ``export:deadlines.csv``. ``since`` is inclusive; a naive datetime is UTC.
+    """
+    query = sa.select(audit_log)
+    if user is not None:
+        query = query.where(audit_log.c.username == user)
+    if action is not None:
+        query = query.where(sa.or_(audit_log.c.action == action,
+                                   audit_log.c.action.startswith(action + ":", autoescape=True)))
+    if since is not None:
+        query = query.where(audit_log.c.at >= _utc(since))
+    query = query.order_by(audit_log.c.id.asc() if oldest_first else audit_log.c.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).all()
+        rows = conn.execute(query).all()
     out = []
     for r in rows:
         d = dict(r._mapping)

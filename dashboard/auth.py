@@ -10,22 +10,33 @@ decorator would never see.
 Sessions are Flask's signed cookies. The user's ``session_version`` is kept in
 the cookie at login and compared with the app DB on every request, so
 disabling a user or changing their password ends their open sessions at once,
-without a server-side session store.
+without a server-side session store. The cookie also carries the login time
+and the time of the last request: a session idle for ``IDLE_MINUTES`` or older
+than ``SESSION_HOURS`` ends on its next request, checked here on the server
+against a clock the tests can move (``config["CLOCK"]``).
+
+Login posts are throttled per client address (Flask-Limiter, in memory or in
+the shared Redis of ``AIDWATCH_CACHE_URL``); per account, repeated wrong
+passwords lock the account (``appdb.verify``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import logging
 import secrets
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import flask
 import flask_login
 import sqlalchemy as sa
+from flask_limiter import Limiter
 from flask_wtf import FlaskForm
+from werkzeug.middleware.proxy_fix import ProxyFix
 from wtforms import PasswordField, StringField
 from werkzeug.exceptions import Unauthorized
 from wtforms.validators import DataRequired, Length
@@ -37,9 +48,17 @@ from queries.scope import Scope
 PUBLIC_PATHS = frozenset({"/login", "/logout", "/_favicon.ico", "/healthz"})
 PUBLIC_PREFIXES = ("/assets/",)
 SESSION_VERSION_KEY = "_aw_sv"
+LOGIN_AT_KEY = "_aw_t0"    # when the session logged in (seconds since the epoch, by the app's clock)
+SEEN_AT_KEY = "_aw_seen"   # the session's last request
 EXTENSION_KEY = "aidwatch_app_db"
-#: Idle timeout: the signed cookie is refreshed on each request and expires after this.
+#: A session ends after this long without a request (``AIDWATCH_IDLE_MINUTES``) ...
+DEFAULT_IDLE_MINUTES = 30
+#: ... and this long after its login, however active (``AIDWATCH_SESSION_HOURS``).
 DEFAULT_SESSION_HOURS = 12
+#: Login posts per client address (``AIDWATCH_LOGIN_RATE``, Flask-Limiter notation).
+DEFAULT_LOGIN_RATE = "10 per minute;50 per hour"
+
+log = logging.getLogger("aidwatch.auth")
 
 MSG_WRONG = "用户名或密码错误 / Wrong username or password"
 MSG_LOCKED = (
@@ -48,6 +67,8 @@ MSG_LOCKED = (
 )
 MSG_CSRF = "页面已过期，请重新提交 / The form has expired, please try again"
 MSG_MISSING = "请输入用户名和密码 / Enter your username and password"
+MSG_THROTTLED = "登录尝试过于频繁，请稍后再试 / Too many login attempts from this address: please wait and try again"
+MSG_EXPIRED = "会话已因长时间无操作或超时而结束，请重新登录 / Your session has ended (idle or too old): please log in again"
 
 ROLE_LABELS = {
     "ministry": "部级 / ministry",
@@ -163,6 +184,23 @@ def _client_params() -> dict:
     return {"ip": flask.request.remote_addr}
 
 
+def _limiter_storage(config: dict) -> str:
+    """The shared Redis when there is one, so that every app server counts the same attempts."""
+    return config.get("CACHE_URL") or "memory://"
+
+
+def _session_end_reason(now: float, idle_s: float, max_s: float) -> str | None:
+    """Why the logged-in session in the cookie must end now, or None while it is alive."""
+    seen, start = flask.session.get(SEEN_AT_KEY), flask.session.get(LOGIN_AT_KEY)
+    if not isinstance(seen, (int, float)) or not isinstance(start, (int, float)):
+        return "no_timestamps"  # a cookie from before idle timeouts existed, or a forged one
+    if now - seen > idle_s:
+        return "idle"
+    if now - start > max_s:
+        return "max_age"
+    return None
+
+
 # --- setup ------------------------------------------------------------------------------------
 
 
@@ -178,12 +216,28 @@ def init_auth(server: flask.Flask, config: dict, app_engine: sa.Engine | None = 
     server.extensions[EXTENSION_KEY] = app_engine
 
     server.secret_key = _secret_key(config)
+    idle_minutes = int(config.get("IDLE_MINUTES") or DEFAULT_IDLE_MINUTES)
+    max_hours = int(config.get("SESSION_HOURS") or DEFAULT_SESSION_HOURS)
+    clock = config.get("CLOCK") or time.time
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=bool(config.get("SESSION_COOKIE_SECURE")),
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=config.get("SESSION_HOURS", DEFAULT_SESSION_HOURS)),
+        # The browser drops the cookie after the idle time too; the server checks both times itself.
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=idle_minutes),
         SESSION_REFRESH_EACH_REQUEST=True,
+    )
+    proxies = int(config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Behind a load balancer the client address is in X-Forwarded-For; trust only that many hops,
+        # or anyone could pick the address the login throttle counts.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies, x_proto=proxies)
+    limiter = Limiter(
+        lambda: flask.request.remote_addr or "unknown", app=server, storage_uri=_limiter_storage(config),
+        key_prefix="aidwatch-login", strategy="moving-window",
+        # A cache outage must not lock everybody out: count in memory meanwhile (the per-account lock
+        # in the app DB still holds).
+        in_memory_fallback_enabled=True, swallow_errors=True, headers_enabled=True,
     )
 
     manager = flask_login.LoginManager()
@@ -207,11 +261,23 @@ def init_auth(server: flask.Flask, config: dict, app_engine: sa.Engine | None = 
 
     bp = flask.Blueprint("auth", __name__, template_folder="templates")
 
+    def throttled(limit):
+        username = flask.request.form.get("username", "")
+        appdb.audit(app_engine, username.strip()[:64] or None, "login_throttled", None,
+                    {**_client_params(), "limit": str(limit.limit)})
+        log.warning("login throttled for %s (%s)", flask.request.remote_addr, limit.limit)
+        form = LoginForm(formdata=None)
+        form.username.data = username[:64]
+        next_url = safe_next(flask.request.args.get("next"))
+        body = flask.render_template("login.html", form=form, error=MSG_THROTTLED, next_url=next_url)
+        return flask.make_response(body, 429)
+
     @bp.route("/login", methods=["GET", "POST"])
+    @limiter.limit(config.get("LOGIN_RATE") or DEFAULT_LOGIN_RATE, methods=["POST"], on_breach=throttled)
     def login():
         next_url = safe_next(flask.request.args.get("next"))
         form = LoginForm()
-        error = None
+        error = MSG_EXPIRED if flask.request.args.get("expired") == "1" and flask.request.method == "GET" else None
         status = 200
         if flask.request.method == "POST":
             if not form.validate_on_submit():
@@ -228,6 +294,7 @@ def init_auth(server: flask.Flask, config: dict, app_engine: sa.Engine | None = 
                     user = User.from_row(row)
                     flask_login.login_user(user)
                     flask.session[SESSION_VERSION_KEY] = row["session_version"]
+                    flask.session[LOGIN_AT_KEY] = flask.session[SEEN_AT_KEY] = int(clock())
                     flask.session.permanent = True
                     appdb.audit(app_engine, user.username, "login", user.scope, _client_params())
                     return flask.redirect(next_url)
@@ -254,18 +321,37 @@ def init_auth(server: flask.Flask, config: dict, app_engine: sa.Engine | None = 
 
     server.register_blueprint(bp)
 
+    def end_stale_session() -> bool:
+        """End a logged-in session that is idle or too old (and say so in the audit log); refresh a live one."""
+        if "_user_id" not in flask.session:
+            return False
+        now = clock()
+        reason = _session_end_reason(now, idle_minutes * 60, max_hours * 3600)
+        if reason is None:
+            flask.session[SEEN_AT_KEY] = int(now)
+            return False
+        user = flask_login.current_user
+        if user.is_authenticated:
+            appdb.audit(app_engine, user.username, "session_expired", user.scope,
+                        {**_client_params(), "reason": reason})
+        flask_login.logout_user()
+        flask.session.clear()
+        return True
+
     @server.before_request
     def require_login():
         path = flask.request.path
+        expired = end_stale_session()
         if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
             return None
         if flask_login.current_user.is_authenticated:
             return None
         if path.startswith("/_dash-") or flask.request.method not in ("GET", "HEAD"):
-            return flask.jsonify(error="login required"), 401
+            return flask.jsonify(error="session expired" if expired else "login required"), 401
         target = flask.request.script_root + path
         if flask.request.query_string:
             target += "?" + flask.request.query_string.decode("utf-8", "replace")
-        return flask.redirect(flask.url_for("auth.login") + "?next=" + quote(target, safe="/"))
+        return flask.redirect(flask.url_for("auth.login") + "?next=" + quote(target, safe="/")
+                              + ("&expired=1" if expired else ""))
 
     return manager

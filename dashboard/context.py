@@ -52,7 +52,7 @@ def frame_context(lang: str) -> FrameContext:
     return FrameContext(
         username=current_user.username, role=scope.role, scope_province=scope.province,
         scope_label=scope_label(scope, lang), snapshot_at=fresh.snapshot_at, replay_lag=fresh.replay_lag,
-        last_year=last_known_year(),
+        last_year=last_known_year(), stale=fresh.stale, checked_at=fresh.checked_at,
     )
 
 

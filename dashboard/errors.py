@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import logging
 
+from aidwatch.workdays import UnknownCalendarYear
 from dashboard.i18n import t
-from dashboard.registry import ReplicaUnavailable
+from dashboard.registry import NotCached, QueryTimeout, ReplicaUnavailable, db_failure
 from dashboard.viewstate import BadView
 from queries.regions import UnknownRegion
 from queries.scope import OutOfScope
 
 log = logging.getLogger("aidwatch.errors")
+
+
+class FontMissing(RuntimeError):
+    """The server has no font with Chinese glyphs to embed in a PDF (``dashboard.briefing_pdf``)."""
 
 
 def describe(exc: Exception, lang: str) -> tuple[str, int]:
@@ -29,7 +34,23 @@ def describe(exc: Exception, lang: str) -> tuple[str, int]:
     if isinstance(exc, (BadView, UnknownRegion)):
         log.info("bad request: %s", exc)
         return t("bad_request", lang, detail=exc), 400
+    if isinstance(exc, UnknownCalendarYear):
+        log.error("working-day calendar gap: %s", exc)
+        return t("calendar_unknown", lang, year=exc.year), 503
+    if isinstance(exc, FontMissing):
+        log.error("PDF refused: %s", exc)
+        return t("pdf_no_font", lang), 503
+    if isinstance(exc, NotCached):
+        return t("replica_down_uncached", lang), 503
     if isinstance(exc, ReplicaUnavailable):
         return t("replica_down", lang), 503
+    if isinstance(exc, QueryTimeout):
+        log.warning("query cancelled by statement_timeout: %s", exc)
+        return t("query_timeout", lang), 504
+    failure = db_failure(exc)  # raised by a query run on a connection of the caller's own
+    if failure is not None:
+        if isinstance(failure, ReplicaUnavailable):
+            log.error("replica lost during a query: %s", failure)
+        return describe(failure, lang)
     log.exception("unexpected failure", exc_info=exc)
     return ("出现意外错误，已记录。" if lang == "zh" else "Something unexpected went wrong; it has been logged."), 500

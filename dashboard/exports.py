@@ -14,17 +14,22 @@ import pandas as pd
 from flask import Response, abort, jsonify, request
 from flask_login import current_user
 
-from callbacks import backlog, deadlines, duplicates, inspections, rollout
+from aidwatch.spreadsheet import defuse_frame
+from callbacks import backlog, briefing, deadlines, duplicates, inspections, quality, rollout
 from dashboard import appdb
 from dashboard.auth import app_db, current_scope
 from dashboard.errors import describe
 
 EXPORTS = {"deadlines": deadlines.export_frame, "rollout": rollout.export_frame,
            "duplicates": duplicates.export_frame, "backlog": backlog.export_frame,
-           "inspections": inspections.export_frame, "inspection-plan": inspections.plan_frame}
+           "inspections": inspections.export_frame, "inspection-plan": inspections.plan_frame,
+           "quality": quality.export_frame, "briefing": briefing.export_frame}
+#: Documents drawn on the server rather than tables: (page, format) → fn(query) → (bytes, figures in it).
+DOCUMENTS = {("briefing", "pdf"): briefing.pdf_document}
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
 }
 
 
@@ -42,19 +47,26 @@ def to_xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
 def register(server) -> None:
     @server.get("/export/<page>.<fmt>")
     def export(page: str, fmt: str):
-        if page not in EXPORTS or fmt not in MIMETYPES:
+        document = DOCUMENTS.get((page, fmt))
+        if document is None and (page not in EXPORTS or fmt not in ("csv", "xlsx")):
             abort(404)
         query = request.args.to_dict()
         lang = "en" if query.get("lang") == "en" else "zh"
         try:
-            frame = EXPORTS[page](query)
+            if document is not None:
+                body, rows = document(query)
+            else:
+                frame = EXPORTS[page](query)
+                body, rows = None, len(frame)
         except Exception as exc:  # noqa: BLE001 — mapped to a message and status in one place
             text, status = describe(exc, lang)
             return jsonify({"error": text}), status
-        appdb.audit(app_db(), current_user.username, f"export:{page}.{fmt}", current_scope(), query, len(frame))
-        body = to_csv(frame) if fmt == "csv" else to_xlsx(frame, page)
+        appdb.audit(app_db(), current_user.username, f"export:{page}.{fmt}", current_scope(), query, rows)
+        if body is None:
+            frame = defuse_frame(frame)  # registry text must not become a formula in Excel
+            body = to_csv(frame) if fmt == "csv" else to_xlsx(frame, page)
         stamp = dt.date.today().isoformat()
         return Response(body, mimetype=MIMETYPES[fmt], headers={
             "Content-Disposition": f'attachment; filename="{page}-{stamp}.{fmt}"',
-            "X-Row-Count": str(len(frame)),
+            "X-Row-Count": str(rows),
         })

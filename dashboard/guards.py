@@ -1,17 +1,34 @@
-"""Page requests are checked before Dash serves its page shell.
+"""Page requests and callback requests are checked before Dash sees them.
 
 Dash answers every path with its index page and 200, and would only show a
 bad view's message after loading. Here a page URL with a malformed or
 out-of-scope view, or an unknown page, gets its message at once with a real
 4xx status, so bookmarks and links fail visibly (and monitoring sees them).
+
+Dash trusts the shape of a callback request and fails with a 500 on a forged
+one (an unknown output, inputs that are not a list, …). ``install_callback_check``
+refuses any request that is not shaped like one the page itself would send,
+with a 400, before Dash dispatches it; the values inside are the callbacks'
+to judge.
 """
 
 from __future__ import annotations
+
+import logging
 
 import flask
 
 from dashboard import context
 from dashboard.errors import describe
+
+log = logging.getLogger("aidwatch.guards")
+
+DISPATCH = "/_dash-update-component"
+#: Largest request body accepted (callback payloads and login forms are a few kB).
+MAX_BODY_BYTES = 1 << 20
+MSG_BAD_CALLBACK = "请求格式错误 / Malformed callback request"
+#: Dash's own page router trusts these to be text: anything else is a forged request (and would be a 500).
+TEXT_PROPS = {("_pages_location", "pathname"), ("_pages_location", "search")}
 
 
 def install(server, page_paths) -> None:
@@ -40,3 +57,78 @@ def install(server, page_paths) -> None:
 
 def _message(text: str, status: int):
     return flask.render_template("message.html", message=text, status=status, home="/"), status
+
+
+def install_callback_check(app) -> None:
+    """Refuse malformed callback requests to ``app`` with 400, and bodies over ``MAX_BODY_BYTES`` with 413."""
+    server = app.server
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+
+    @server.before_request
+    def check_callback():
+        request = flask.request
+        if request.method != "POST" or not request.path.endswith(DISPATCH):
+            return None
+        problem = callback_request_problem(app.callback_map, request.get_json(silent=True))
+        if problem is None:
+            return None
+        log.warning("refused callback request: %s", problem)
+        return flask.jsonify(error=MSG_BAD_CALLBACK, reason=problem), 400
+
+
+def _clean(prop) -> str | None:
+    return prop.split("@", 1)[0] if isinstance(prop, str) else None
+
+
+def _items_problem(name: str, items, spec: list[dict]) -> str | None:
+    """``items`` must be one ``{id, property, value}`` per dependency in ``spec``, in order."""
+    if not isinstance(items, list) or len(items) != len(spec):
+        return f"{name}: expected a list of {len(spec)}"
+    for item, dep in zip(items, spec):
+        if isinstance(dep["id"], dict) or str(dep["id"]).startswith("{"):  # pattern-matching: item or list
+            group = item if isinstance(item, list) else [item]
+            if not all(isinstance(i, dict) and i.get("property") == dep["property"] for i in group):
+                return f"{name}: not items of {dep['property']}"
+            continue
+        if not isinstance(item, dict) or item.get("id") != dep["id"] or item.get("property") != dep["property"]:
+            return f"{name}: expected {dep['id']}.{dep['property']}"
+        if (dep["id"], dep["property"]) in TEXT_PROPS and not isinstance(item.get("value"), (str, type(None))):
+            return f"{name}: {dep['id']}.{dep['property']} must be text"
+    return None
+
+
+def _expected_outputs(output: str) -> list[tuple[str, str]] | None:
+    """``(id, property)`` of each output named by a callback key; None for pattern-matching outputs."""
+    if "{" in output:
+        return None
+    parts = output[2:-2].split("...") if output.startswith("..") and output.endswith("..") else [output]
+    return [tuple(part.rsplit(".", 1)) for part in parts]
+
+
+def callback_request_problem(callback_map: dict, body) -> str | None:
+    """Why ``body`` is not a request the dashboard's own pages could send to a server callback, or None."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str) or output not in callback_map:
+        return "no such callback"
+    spec = callback_map[output]
+    if not callable(spec.get("callback")):
+        return "not a server-side callback"
+    for name, default in (("inputs", None), ("state", [])):
+        problem = _items_problem(name, body.get(name, default), spec.get(name, []))
+        if problem:
+            return problem
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "changedPropIds: expected a list of strings"
+    outputs, expected = body.get("outputs"), _expected_outputs(output)
+    if spec.get("no_output") or expected is None:
+        return None if isinstance(outputs, (list, dict, type(None))) else "outputs: expected a list"
+    given = outputs if len(expected) > 1 else [outputs]
+    if not isinstance(given, list) or len(given) != len(expected):
+        return f"outputs: expected {len(expected)}"
+    for item, (oid, prop) in zip(given, expected):
+        if not isinstance(item, dict) or item.get("id") != oid or _clean(item.get("property")) != _clean(prop):
+            return f"outputs: expected {oid}.{_clean(prop)}"
+    return None

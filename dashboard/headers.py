@@ -5,7 +5,9 @@ page being served, allowed one by one by their SHA-256 hashes (Dash's index
 page bootstraps its renderer inline, and which scripts it inlines depends on
 the Dash version and features). Inline styles are allowed because Dash,
 Plotly and AG Grid set them on elements; images may be ``data:`` URIs
-(Plotly's). Nothing may frame the dashboard.
+(Plotly's). Nothing may frame the dashboard. Nothing but static files may
+be kept in a browser's or proxy's cache: pages, callbacks and exports carry
+registry data, some of it personal.
 """
 
 from __future__ import annotations
@@ -13,6 +15,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+
+from flask import request
+
+#: Responses that are the same for everyone and may be cached.
+STATIC_PREFIXES = ("/assets/", "/vendor/", "/_dash-component-suites/", "/_favicon.ico")
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>(.*?)</script>", re.S)
 
@@ -52,4 +59,6 @@ def install(server) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.path.startswith(STATIC_PREFIXES):
+            response.headers["Cache-Control"] = "no-store"
         return response

@@ -47,7 +47,20 @@ STRINGS = {
     "click_to_drill": ("点击图块、柱条或表格行可下钻。", "Click a tile, bar or row to drill down."),
     "out_of_scope": ("超出您的数据范围：{detail}", "Outside your data scope: {detail}"),
     "bad_request": ("请求参数有误：{detail}", "Invalid request: {detail}"),
+    "calendar_unknown": ("工作日日历尚未收录 {year} 年的法定节假日安排，无法计算期限，请管理员补充（见 docs/working-days.md）。",
+                         "The working-day calendar does not know {year}'s official holidays, so deadlines cannot be "
+                         "computed; an administrator must add them (see docs/working-days.md)."),
     "replica_down": ("无法连接登记系统副本，请稍后再试。", "The registry replica cannot be reached; please try again shortly."),
+    "replica_down_uncached": ("数据库暂时无法连接，此视图此前没有缓存，暂时无法显示；连接恢复后即可查看。",
+                              "The database cannot be reached right now and this view was not cached before; "
+                              "it will show once the connection is back."),
+    "stale_banner": ("数据库暂时无法连接，显示的是 {snapshot} 的数据（缓存，最后一次连接成功于 {checked}），"
+                     "连接恢复后自动更新。",
+                     "The database cannot be reached right now: showing the data of {snapshot} from the cache (last "
+                     "reached at {checked}). It will update by itself once the database is back."),
+    "query_timeout": ("查询超时，已停止并记录。请缩小范围（选择省份或地市）后重试。",
+                      "The query took too long and was stopped; it has been logged. Narrow the view (pick a "
+                      "province or city) and try again."),
     "no_pct": ("无数据", "no data"),
     "lang_switch": ("English", "中文"),
     "student": ("学生", "Student"),

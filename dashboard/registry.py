@@ -5,6 +5,13 @@ compute the same numbers the same way. Results are cached per (query, scope,
 region, parameters, snapshot): the scope is in every key, so one scope's
 result can never reach another, and the snapshot time is too, so the cache
 turns over by itself when the replica moves.
+
+When the replica cannot be reached, the last snapshot it was seen at (kept in
+the cache backend, so every app server agrees) stands in for the freshness:
+results cached under it are served marked stale, anything else is a
+``NotCached`` message, and the replica is tried again every ``RETRY_S``
+seconds, so the dashboard recovers by itself once it is back (the pools
+pre-ping, so dead connections are replaced, not reused).
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import sqlalchemy as sa
@@ -31,16 +39,54 @@ from queries.scope import Scope
 log = logging.getLogger(__name__)
 
 FRESHNESS_TTL_S = 30
+#: While the replica is unreachable, how long a failed attempt stands before a request tries again: long
+#: enough that requests do not queue on connection timeouts, short enough to notice the replica's return.
+RETRY_S = 5
+#: The cache key of the last freshness read from the replica, shared by every app server.
+LAST_GOOD_KEY = "aidwatch:last-good-freshness"
+#: Errors that mean the replica (or the SQLite file) cannot be reached at all.
+UNREACHABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, FileNotFoundError)
 
 
 class ReplicaUnavailable(RuntimeError):
     """The replica cannot be reached; the message is safe to show."""
 
 
+class NotCached(ReplicaUnavailable):
+    """The replica cannot be reached and this view's results were never cached."""
+
+
+class QueryTimeout(RuntimeError):
+    """A query ran past the replica's ``statement_timeout`` and was cancelled."""
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of a driver error: what the log needs, without the SQL that follows."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def db_failure(exc: BaseException) -> Exception | None:
+    """The user-facing failure a database error stands for (``QueryTimeout`` or ``ReplicaUnavailable``),
+    or None for an error that says nothing about the replica's health (a bug: it stays unexpected)."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return None
+    if getattr(exc.orig, "sqlstate", None) == "57014":  # query_canceled: statement_timeout
+        return QueryTimeout(_reason(exc))
+    if exc.connection_invalidated or isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
+        return ReplicaUnavailable(_reason(exc))
+    return None
+
+
 @dataclass(frozen=True)
 class Freshness:
     snapshot_at: dt.datetime | None
     replay_lag: dt.timedelta | None
+    #: True while the replica cannot be reached: these are the last known values, and only cached
+    #: results can be shown.
+    stale: bool = False
+    #: When this server (or another, through the shared cache) last read the freshness from the replica.
+    checked_at: dt.datetime | None = None
 
     @property
     def key(self) -> str:
@@ -66,12 +112,17 @@ class DeadlineView:
 class Registry:
     def __init__(self, url: str, cache: Cache, statement_timeout_ms: int = 30_000, query_threads: int = 4):
         self.url = url
-        self._pool = ThreadPoolExecutor(max_workers=query_threads, thread_name_prefix="aidwatch-query")
+        self.query_threads = query_threads
         self.cache = cache
         self.statement_timeout_ms = statement_timeout_ms
+        self.freshness_ttl_s = FRESHNESS_TTL_S
+        self.retry_s = RETRY_S
         self._engine: sa.Engine | None = None
         self._lock = threading.Lock()
-        self._freshness: tuple[float, Freshness] | None = None
+        #: (monotonic time of the lookup, its result); the result is None after a failed lookup with no
+        #: earlier freshness to fall back on.
+        self._freshness: tuple[float, Freshness | None] | None = None
+        self._last_good: Freshness | None = None
         #: When a list, every query a view asks for is appended as (fn, scope, args): the benchmark
         #: replays exactly those on a bare connection to measure the SQL floor. None in service.
         self.trace: list | None = None
@@ -84,41 +135,101 @@ class Registry:
             return self._engine
 
     def connect(self):
+        """A connection to the replica; refused at once while the replica is known to be down."""
+        if self.is_down:
+            raise NotCached("the registry replica cannot be reached and this view is not cached")
         try:
             return self.engine.connect()
-        except (sa.exc.OperationalError, sa.exc.InterfaceError, FileNotFoundError) as exc:
-            log.error("replica unavailable: %s", exc)
+        except UNREACHABLE as exc:
+            self._freshness = None  # the next request looks again, and falls back to the last snapshot
+            log.error("replica unavailable: %s", _reason(exc))
             raise ReplicaUnavailable("the registry replica cannot be reached") from exc
 
+    @property
+    def is_down(self) -> bool:
+        """The last freshness lookup failed (local state only: safe in the query threads)."""
+        cached = self._freshness
+        return cached is not None and (cached[1] is None or cached[1].stale)
+
+    @contextmanager
+    def _guard(self):
+        """Database errors that mean "unreachable" or "too slow" become the failures users are told about."""
+        try:
+            yield
+        except sa.exc.DBAPIError as exc:
+            failure = db_failure(exc)
+            if failure is None:
+                raise
+            if isinstance(failure, ReplicaUnavailable):
+                self._freshness = None
+                log.error("replica lost during a query: %s", failure)
+            raise failure from exc
+
+    def _execute(self, fn, scope: Scope, *args):
+        with self._guard(), self.connect() as conn:
+            return fn(conn, scope, *args)
+
     def freshness(self) -> Freshness:
+        """The replica's freshness, looked up at most every ``freshness_ttl_s`` seconds.
+
+        When the replica cannot be reached, the last freshness any app server read
+        (``LAST_GOOD_KEY`` in the shared cache) comes back marked ``stale``, so the
+        results cached under its snapshot are still served; with none known,
+        ``ReplicaUnavailable``. Either way the failure is logged with its reason
+        and the lookup is tried again after ``retry_s`` seconds.
+        """
         now = time.monotonic()
         cached = self._freshness
-        if cached and now - cached[0] < FRESHNESS_TTL_S:
-            return cached[1]
+        if cached:
+            current = cached[1]
+            down = current is None or current.stale
+            if now - cached[0] < (self.retry_s if down else self.freshness_ttl_s):
+                if current is None:
+                    raise ReplicaUnavailable("the registry replica cannot be reached")
+                return current
         try:
             info = freshness(self.engine)
-        except (sa.exc.OperationalError, sa.exc.InterfaceError, FileNotFoundError) as exc:
-            log.error("replica unavailable: %s", exc)
-            raise ReplicaUnavailable("the registry replica cannot be reached") from exc
-        fresh = Freshness(info["snapshot_at"], info["replay_lag"])
+        except UNREACHABLE as exc:
+            return self._fall_back(now, exc)
+        fresh = Freshness(info["snapshot_at"], info["replay_lag"], checked_at=dt.datetime.now().replace(microsecond=0))
+        if cached is not None and (cached[1] is None or cached[1].stale):
+            log.warning("replica reachable again; snapshot %s", fresh.key)
         self._freshness = (now, fresh)
+        self._last_good = fresh
+        self.cache.set(LAST_GOOD_KEY, fresh, timeout=0)
         return fresh
+
+    def _fall_back(self, now: float, exc: Exception) -> Freshness:
+        last = self.cache.get(LAST_GOOD_KEY) or self._last_good
+        if last is None:
+            self._freshness = (now, None)
+            log.error("replica unavailable, no earlier snapshot to fall back on: %s", _reason(exc))
+            raise ReplicaUnavailable("the registry replica cannot be reached") from exc
+        stale = replace(last, stale=True)
+        self._freshness = (now, stale)
+        log.error("replica unavailable, serving results cached for snapshot %s (last reached %s): %s",
+                  stale.key, stale.checked_at, _reason(exc))
+        return stale
 
     def _cached(self, key: tuple, compute):
         cache_key = "aidwatch:" + repr(key)
         value = self.cache.get(cache_key)
         if value is None:
+            if self.is_down:
+                raise NotCached("the registry replica cannot be reached and this view is not cached")
             value = compute()
             self.cache.set(cache_key, value)
         return value
 
-    def query_many(self, scope: Scope, calls: dict[str, tuple]) -> dict:
+    def query_many(self, scope: Scope, calls: dict[str, tuple], return_exceptions: bool = False) -> dict:
         """Independent queries ``name → (fn, *args)`` at once, each cached on its own like ``query``.
 
         The SQL runs in worker threads, each on its own connection (SQLite and
         the PostgreSQL driver both release the GIL while the database works);
         the cache is read and written here, in the request's thread, where the
-        Flask app context lives.
+        Flask app context lives. With ``return_exceptions`` a query that fails comes back as its
+        exception and the others are still answered (and cached), so that a view made of several
+        sources can show what it has.
         """
         fresh = self.freshness().key
         if self.trace is not None:
@@ -127,15 +238,31 @@ class Registry:
                 for name, (fn, *args) in calls.items()}
         results = {name: self.cache.get(key) for name, key in keys.items()}
         missing = {name: calls[name] for name, value in results.items() if value is None}
-        futures = {name: self._pool.submit(self._run, fn, scope, *args) for name, (fn, *args) in missing.items()}
-        for name, future in futures.items():
-            results[name] = future.result()
-            self.cache.set(keys[name], results[name])
+        if missing and self.is_down:
+            if not return_exceptions:
+                raise NotCached("the registry replica cannot be reached and this view is not cached")
+            results |= {name: NotCached("the registry replica cannot be reached") for name in missing}
+            missing = {}
+        if not missing:
+            return results
+        # Threads for this call only: no idle pool outlives the request (a test server that stops by
+        # killing its threads would otherwise kill idle workers too, and they would print tracebacks).
+        with ThreadPoolExecutor(max_workers=min(self.query_threads, len(missing)),
+                                thread_name_prefix="aidwatch-query") as pool:
+            futures = {name: pool.submit(self._run, fn, scope, *args) for name, (fn, *args) in missing.items()}
+            for name, future in futures.items():
+                try:
+                    results[name] = future.result()
+                except Exception as exc:  # noqa: BLE001 — the caller asked to see failures one by one
+                    if not return_exceptions:
+                        raise
+                    results[name] = exc  # not cached: the next view tries again
+                    continue
+                self.cache.set(keys[name], results[name])
         return results
 
     def _run(self, fn, scope: Scope, *args):
-        with self.connect() as conn:
-            return fn(conn, scope, *args)
+        return self._execute(fn, scope, *args)
 
     def query(self, fn, scope: Scope, *args):
         """``fn(conn, scope, *args)`` from ``queries/``, cached per (function, snapshot, scope, arguments).
@@ -146,26 +273,20 @@ class Registry:
         key = (fn.__module__, fn.__qualname__, self.freshness().key, scope, *args)
         if self.trace is not None:
             self.trace.append((fn, scope, args))
-
-        def compute():
-            with self.connect() as conn:
-                return fn(conn, scope, *args)
-
-        return self._cached(key, compute)
+        return self._cached(key, lambda: self._execute(fn, scope, *args))
 
     def uncached(self, fn, scope: Scope, *args):
         """``fn(conn, scope, *args)`` without the cache: case lists, so that personal data never sits in it."""
         if self.trace is not None:
             self.trace.append((fn, scope, args))
-        with self.connect() as conn:
-            return fn(conn, scope, *args)
+        return self._execute(fn, scope, *args)
 
     def region(self, scope: Scope, province=None, city=None, school=None) -> tuple[Region, dict]:
         """Validate a drill path within the scope; raises OutOfScope / UnknownRegion."""
         key = ("region", self.freshness().key, scope, province, city, school)
 
         def compute():
-            with self.connect() as conn:
+            with self._guard(), self.connect() as conn:
                 region = resolve_region(conn, scope, province, city, school)
                 return region, region_label(conn, region)
 
@@ -200,5 +321,4 @@ class Registry:
                             policy.source_year if policy.assumed else None)
 
     def deadline_cases(self, scope: Scope, region: Region, year: int, deadline: str, as_of: dt.date) -> pd.DataFrame:
-        with self.connect() as conn:
-            return deadline_queries.deadline_cases(conn, scope, region, year, deadline, as_of)
+        return self._execute(deadline_queries.deadline_cases, scope, region, year, deadline, as_of)

@@ -1,6 +1,8 @@
 """WSGI entry for gunicorn (``Procfile``): configuration comes from the environment."""
 
-from dashboard import create_app
+from aidwatch.config import from_env
+from dashboard import create_app, warmup
 
 app = create_app()
 server = app.server
+warmup.start(app, from_env()["WARM_INTERVAL_S"])

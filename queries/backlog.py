@@ -54,10 +54,13 @@ def _step_lookup(column: sa.ColumnElement, bounds: list, values: list) -> sa.Col
                    else_=_step_lookup(column, bounds[mid:], values[mid:]))
 
 
-def _record_due(occurred_on: sa.ColumnElement, year: int) -> sa.ColumnElement:
-    """The recording due day ``due(occurred_on, n)`` of a change that occurred in year Y, in SQL."""
+def _record_due(occurred_on: sa.ColumnElement, year: int, as_of: dt.date) -> sa.ColumnElement:
+    """The recording due day ``due(occurred_on, n)`` of a change that occurred in year Y by D, in SQL.
+
+    Only the days up to D: a change cannot have occurred later, and the due days of late December
+    fall in a year whose holidays may not be published yet (the calendar refuses to guess)."""
     cal, n = calendar(), policy_for(year).status_change_workdays
-    days = pd.date_range(dt.date(year, 1, 1), dt.date(year, 12, 31)).values.astype("datetime64[D]")
+    days = pd.date_range(*_year_window(year, as_of)).values.astype("datetime64[D]")
     dues = cal.due_many(days, n)
     last = np.append(dues[1:] != dues[:-1], True)  # the last day of each run with the same due day
     bounds = [d.item() for d in days[last]]
@@ -89,7 +92,7 @@ def _count_columns(sc, year: int, as_of: dt.date) -> list:
 
     return [
         sa.func.count().label("changes"),
-        total(sa.and_(recorded, sc.c.recorded_on > _record_due(sc.c.occurred_on, year)), "late_recorded"),
+        total(sa.and_(recorded, sc.c.recorded_on > _record_due(sc.c.occurred_on, year, as_of)), "late_recorded"),
         total(unrecorded_overdue, "unrecorded_overdue"),
         total(awaiting, "awaiting_approval"),
         total(sa.and_(awaiting, sc.c.recorded_on <= approval_overdue_until), "overdue_approval"),

@@ -140,7 +140,8 @@ def assemble(results: dict, region: Region) -> tuple[pd.DataFrame, pd.DataFrame]
                                "code": [k for k, v in days.items() if v is not None],
                                "day": pd.to_datetime([v for v in days.values() if v is not None]), "n": 1}))
     series = pd.concat([p for p in parts if len(p)], ignore_index=True).reindex(columns=SERIES_COLUMNS)
-    series["code"] = series["code"].astype(str)
+    # categories: every as-of change groups this frame several times (aidwatch.metrics.deadlines.cumulative)
+    series = series.astype({"deadline": "category", "measure": "category", "code": "category"})
     series["day"] = pd.to_datetime(series["day"]).astype("datetime64[s]")
     series["n"] = pd.to_numeric(series["n"]).fillna(0).astype("int64")
     series = series.groupby(["deadline", "measure", "code", "day"], dropna=False, as_index=False)["n"].sum()

@@ -19,7 +19,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from aidwatch import contract as c
-from queries.frames import counts_frame, to_frame
+from aidwatch.metrics import rollout as m
+from queries.deadlines import aid_date_pairs
+from queries.frames import to_frame
 from queries.regions import Region, child_grouping, child_names
 from queries.scope import Scope
 
@@ -41,10 +43,6 @@ class RolloutSeries:
     provinces: pd.DataFrame
     recipients: pd.DataFrame
     paid: pd.DataFrame
-
-
-def _later(a: sa.ColumnElement, b: sa.ColumnElement) -> sa.ColumnElement:
-    return sa.type_coerce(sa.case((a > b, a), else_=b), sa.Date)
 
 
 def _grant_filters(a: sa.Table, term: str) -> list:
@@ -70,27 +68,33 @@ def _provinces(conn, scope: Scope, region: Region, year: int) -> pd.DataFrame:
 
 
 def rollout_series(conn: sa.Connection, scope: Scope, region: Region, year: int) -> RolloutSeries:
-    """Children, provinces' rollout rows, recipients by approval day and payments by day, for term ``{year}S``."""
+    """Children, provinces' rollout rows, recipients by approval day and payments by day, for term ``{year}S``.
+
+    Both counts group by the records' own columns in the order of their index (term, kind,
+    province, approval day, …), so the database streams the national groups instead of sorting
+    millions of rows; the year of study ≥ 3 and the payment day (the later of approval and
+    payment) are derived from the small result.
+    """
     a = c.aid_record
     term = f"{year}S"
     children = child_names(conn, region, scope)
     g = child_grouping(a, region, scope)
-    third = sa.case((a.c.grade >= 3, 1), else_=0)
-    q = (sa.select(g.key, a.c.approved_on.label("day"), third.label("third_year"), a.c.grant_tier.label("tier"),
-                   a.c.amount, sa.func.count().label("n"))
+    q = (sa.select(g.key, a.c.approved_on.label("day"), a.c.grade, a.c.grant_tier.label("tier"), a.c.amount,
+                   sa.func.count().label("n"))
          .select_from(g.source).where(*g.where, *_grant_filters(a, term))
-         .group_by(g.key, a.c.approved_on, third, a.c.grant_tier, a.c.amount))
-    recipients = to_frame(conn.execute(q), ["code", "day", "third_year", "tier", "amount", "n"])
-    paid_day = _later(a.c.approved_on, a.c.disbursed_on)
-    q = (sa.select(g.key, paid_day.label("day"), sa.func.count().label("n"))
-         .select_from(g.source).where(*g.where, *_grant_filters(a, term), a.c.disbursed_on.is_not(None))
-         .group_by(g.key, paid_day))
-    paid = to_frame(conn.execute(q), ["code", "day", "n"])
+         .group_by(g.key, a.c.approved_on, a.c.grade, a.c.grant_tier, a.c.amount))
+    recipients = to_frame(conn.execute(q), ["code", "day", "grade", "tier", "amount", "n"])
+    recipients["third_year"] = pd.to_numeric(recipients.pop("grade")) >= 3
+    recipients = recipients.groupby(["code", "day", "third_year", "tier", "amount"], as_index=False, dropna=False)["n"].sum()
+    pairs = aid_date_pairs(conn, scope, region, term, "grant", "approved_on", "disbursed_on")
+    pairs = pairs[pairs["second"].notna()]
+    first, second = pd.to_datetime(pairs["first"]), pd.to_datetime(pairs["second"])
+    paid = pd.DataFrame({"code": pairs["code"], "day": first.where(first > second, second), "n": pairs["n"]})
+    paid = paid.groupby(["code", "day"], as_index=False)["n"].sum()
     for frame in (recipients, paid):
         frame["code"] = frame["code"].astype(str)
         frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
         frame["n"] = pd.to_numeric(frame["n"]).astype("int64")
-    recipients["third_year"] = pd.to_numeric(recipients["third_year"]).astype("int64").astype(bool)
     recipients["tier"] = pd.to_numeric(recipients["tier"]).astype("Int64")
     recipients["amount"] = pd.to_numeric(recipients["amount"]).astype(float)
     return RolloutSeries(children, _provinces(conn, scope, region, year), recipients, paid)
@@ -108,15 +112,51 @@ def priority_filters(st: sa.Table, as_of: dt.date) -> list:
     return [st.c.hardship.is_not(None), st.c.status == "enrolled", st.c.enrolled_on <= as_of]
 
 
-def priority_counts(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date) -> pd.DataFrame:
-    """Per child region and hardship group: ``students`` (priority students as of D) and ``without_grant``."""
+def first_grant_day(student_id, term: str) -> sa.ScalarSelect:
+    """The day a student's first grant record of the term was approved (NULL: none approved yet).
+
+    Answered from ``ix_aid_record_student`` (student, term, kind, approved_on) alone, one seek per
+    student; an alias, so that a query that also reads ``aid_record`` does not correlate with it."""
+    a = c.aid_record.alias("recipient")
+    return sa.select(sa.func.min(a.c.approved_on)).where(a.c.student_id == student_id, *_grant_filters(a, term)) \
+        .scalar_subquery()
+
+
+def priority_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
+    """Priority students per child region, hardship group and day (``code, hardship, measure, day, n``),
+    independent of D, so that one cached result answers every as-of date
+    (``aidwatch.metrics.rollout.priority_counts``).
+
+    ``measure`` ``priority`` counts them on their ``enrolled_on``; ``granted`` counts those with a
+    grant of YS on the later of ``enrolled_on`` and the grant's first approval: from that day they
+    are recipients. ``status`` is the registry's current status, as the spec defines it.
+    """
     st = c.student
     g = child_grouping(st, region, scope)
-    missing = sa.case((~recipient_exists(st.c.id, f"{year}S", as_of), 1), else_=0)
-    q = (sa.select(g.key, st.c.hardship, sa.func.count().label("students"), sa.func.sum(missing).label("without_grant"))
-         .select_from(g.source).where(*g.where, *priority_filters(st, as_of))
-         .group_by(g.key, st.c.hardship))
-    return counts_frame(conn.execute(q), ["code", "hardship", "students", "without_grant"], ["students", "without_grant"])
+    priority = [*g.where, st.c.status == "enrolled", st.c.hardship.is_not(None)]
+    q = (sa.select(g.key, st.c.hardship, st.c.enrolled_on.label("day"), sa.func.count().label("n"))
+         .select_from(g.source).where(*priority).group_by(g.key, st.c.hardship, st.c.enrolled_on))
+    enrolled = to_frame(conn.execute(q), ["code", "hardship", "day", "n"]).assign(measure="priority")
+    # the first grant day once per student (a derived table), then grouped by the later of the two days
+    per_student = (sa.select(g.key, st.c.hardship, st.c.enrolled_on, first_grant_day(st.c.id, f"{year}S")
+                             .label("granted_on")).select_from(g.source).where(*priority).subquery())
+    day = sa.case((per_student.c.granted_on > per_student.c.enrolled_on, per_student.c.granted_on),
+                  else_=per_student.c.enrolled_on)
+    q = (sa.select(per_student.c.code, per_student.c.hardship, day.label("day"), sa.func.count().label("n"))
+         .where(per_student.c.granted_on.is_not(None))
+         .group_by(per_student.c.code, per_student.c.hardship, day))
+    granted = to_frame(conn.execute(q), ["code", "hardship", "day", "n"]).assign(measure="granted")
+    frame = pd.concat([enrolled, granted], ignore_index=True)
+    frame["code"] = frame["code"].astype(str)
+    frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
+    frame["n"] = pd.to_numeric(frame["n"]).astype("int64")
+    return frame[["code", "hardship", "measure", "day", "n"]]
+
+
+def priority_counts(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date) -> pd.DataFrame:
+    """Per child region and hardship group as of D: ``students`` and ``without_grant`` (the two queries'
+    composition, for callers that want one date)."""
+    return m.priority_counts(priority_days(conn, scope, region, year), as_of)
 
 
 def priority_cases(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date) -> pd.DataFrame:

@@ -10,9 +10,16 @@ from __future__ import annotations
 import os
 import uuid
 
+import hypothesis  # noqa: F401  (see below)
+import hypothesis.strategies  # noqa: F401
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+
+# hypothesis is imported here, at collection, in the main thread before any test starts a thread, and its
+# pytest plugin is off (-p no:hypothesispytest in pyproject): pytest rewrites the modules of every installed
+# plugin, and CPython 3.11.7 crashes when that rewriting of a lazily imported module races another thread
+# formatting a traceback (gh-106905). tests/test_fuzz.py runs its strategies once at import for the same reason.
 
 BACKENDS = ("sqlite", "postgresql")
 

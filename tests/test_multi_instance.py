@@ -65,7 +65,8 @@ def redis_url(tmp_path):
 def test_session_and_cache_cross_between_two_instances(tmp_path, redis_url):
     registry = build_registry(f"sqlite:///{tmp_path / 'registry.sqlite'}", fixture_deadlines.TABLES)
     env = {**os.environ, "AIDWATCH_REGISTRY_URL": registry, "AIDWATCH_APP_DB_URL": f"sqlite:///{tmp_path / 'app.sqlite'}",
-           "AIDWATCH_SECRET_KEY": "s" * 40, "AIDWATCH_CACHE_URL": redis_url, "AIDWATCH_INSTANCE_DIR": str(tmp_path)}
+           "AIDWATCH_SECRET_KEY": "s" * 40, "AIDWATCH_CACHE_URL": redis_url, "AIDWATCH_INSTANCE_DIR": str(tmp_path),
+           "AIDWATCH_WARM_INTERVAL_S": "0"}  # no warm-up: the test counts the cache keys one request makes
     from dashboard import appdb
 
     engine = appdb.app_engine(env["AIDWATCH_APP_DB_URL"])

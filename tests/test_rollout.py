@@ -306,3 +306,18 @@ def test_bad_parameters_and_no_login(app):
     client = login(app.server.test_client(), "ministry")
     assert client.get("/export/rollout.csv?as_of=2025-02-30").status_code == 400
     assert app.server.test_client().get("/export/rollout.csv").status_code == 302
+
+
+def test_priority_counts_as_of_come_from_one_day_grouped_result():
+    """44/dibao: 5 enrolled 1 Sep, 2 of them recipients from 1 Sep (granted earlier), 3 from 10 Oct;
+    44/orphan: 1 enrolled 1 Sep, never granted; 45/dibao: 7 enrolled 1 Dec."""
+    days = pd.DataFrame({"code": ["44", "44", "44", "44", "45"], "hardship": ["dibao", "orphan", "dibao", "dibao", "dibao"],
+                         "measure": ["priority", "priority", "granted", "granted", "priority"],
+                         "day": pd.to_datetime(["2025-09-01", "2025-09-01", "2025-09-01", "2025-10-10", "2025-12-01"]),
+                         "n": [5, 1, 2, 3, 7]}).astype({"day": "datetime64[s]"})
+    assert m.priority_counts(days, D("2025-08-31")).empty
+    sept = m.priority_counts(days, D("2025-09-30")).set_index(["code", "hardship"])
+    assert sept.loc[("44", "dibao")].tolist() == [5, 3] and sept.loc[("44", "orphan")].tolist() == [1, 1]
+    assert ("45", "dibao") not in sept.index
+    dec = m.priority_counts(days, D("2025-12-01")).set_index(["code", "hardship"])
+    assert dec.loc[("44", "dibao")].tolist() == [5, 0] and dec.loc[("45", "dibao")].tolist() == [7, 7]

@@ -37,3 +37,11 @@ def test_bad_values_are_named(query, message):
 
 def test_blank_values_mean_absent():
     assert parse_view({"province": "", "as_of": " "}, 2026) == View()
+
+
+def test_the_header_link_to_the_briefing_keeps_the_province_only():
+    from dashboard.components.frame import nav_query
+
+    view = View(as_of=dt.date(2025, 6, 10), year=2025, province="44", city="440100", school=3)
+    assert nav_query("/briefing", view) == "?as_of=2025-06-10&year=2025&province=44"
+    assert nav_query("/deadlines", view) == "?as_of=2025-06-10&year=2025&province=44&city=440100&school=3"

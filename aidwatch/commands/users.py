@@ -6,6 +6,8 @@ line, where they would land in shell history and ``ps`` output.
 
 from __future__ import annotations
 
+import functools
+import getpass
 import secrets
 import string
 import unicodedata
@@ -53,7 +55,16 @@ def _fail_on_value_error(fn, *args):
         raise click.ClickException(str(exc)) from exc
 
 
-class _AppDB:
+def _audit(db, action: str, name: str, **params) -> None:
+    """Account changes go into the audit log too, under the operating-system account that made them."""
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        who = "unknown"
+    _appdb().audit(db.engine, f"cli:{who}"[:64], f"user_{action}", None, {"user": name, **params})
+
+
+class AppDB:
     """The app DB engine, opened on first use so that ``--help`` creates no files."""
 
     def __init__(self, url: str | None):
@@ -73,13 +84,21 @@ class _AppDB:
             self._engine.dispose()
 
 
-@click.group()
-@click.option("--app-db", "app_db_url", metavar="URL", help="App DB URL (default: AIDWATCH_APP_DB_URL).")
-@click.pass_context
-def users(ctx: click.Context, app_db_url: str | None) -> None:
-    """Dashboard accounts: add, list, disable, enable, passwd, demo-accounts."""
-    ctx.obj = _AppDB(app_db_url)
-    ctx.call_on_close(ctx.obj.close)
+def app_db_group(fn):
+    """A command group on the app DB: ``--app-db URL`` and the DB, opened on first use, as ``ctx.obj``."""
+    @click.option("--app-db", "app_db_url", metavar="URL", help="App DB URL (default: AIDWATCH_APP_DB_URL).")
+    @click.pass_context
+    @functools.wraps(fn)
+    def group(ctx: click.Context, app_db_url: str | None) -> None:
+        ctx.obj = AppDB(app_db_url)
+        ctx.call_on_close(ctx.obj.close)
+
+    return click.group(help=fn.__doc__)(group)
+
+
+@app_db_group
+def users() -> None:
+    """Dashboard accounts: add, list, disable, enable, unlock, passwd, demo-accounts."""
 
 
 @users.command("add")
@@ -93,6 +112,7 @@ def add(db, name: str, role: str, province: str | None, password_file) -> None:
     """Create an account."""
     password = _read_password(password_file)
     _fail_on_value_error(_appdb().add_user, db.engine, name, role, province, password)
+    _audit(db, "add", name, role=role, province=province)
     where = f" {province} {_province_name(province)}" if province else ""
     click.echo(f"added {name} ({role}{where})")
 
@@ -121,6 +141,7 @@ def list_(db) -> None:
 def disable(db, name: str) -> None:
     """Block an account and end its open sessions."""
     _fail_on_value_error(_appdb().set_disabled, db.engine, name, True)
+    _audit(db, "disable", name)
     click.echo(f"disabled {name}; their open sessions have ended")
 
 
@@ -130,7 +151,18 @@ def disable(db, name: str) -> None:
 def enable(db, name: str) -> None:
     """Allow a disabled or locked account to log in again."""
     _fail_on_value_error(_appdb().set_disabled, db.engine, name, False)
+    _audit(db, "enable", name)
     click.echo(f"enabled {name}")
+
+
+@users.command("unlock")
+@click.argument("name")
+@click.pass_obj
+def unlock(db, name: str) -> None:
+    """Lift a lock from too many wrong passwords now (a disabled account stays disabled)."""
+    _fail_on_value_error(_appdb().unlock, db.engine, name)
+    _audit(db, "unlock", name)
+    click.echo(f"unlocked {name}")
 
 
 @users.command("passwd")
@@ -142,6 +174,7 @@ def passwd(db, name: str, password_file) -> None:
     """Set a new password; ends the account's open sessions and clears a lock."""
     password = _read_password(password_file)
     _fail_on_value_error(_appdb().set_password, db.engine, name, password)
+    _audit(db, "passwd", name)
     click.echo(f"password changed for {name}; their open sessions have ended")
 
 

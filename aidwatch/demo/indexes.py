@@ -33,8 +33,9 @@ INDEXES: tuple[Index, ...] = (
           "phantom-enrolment suspects and students on the roll per school"),
     Index("ix_student_status_program_enrolled", "student", ("status", "program_years", "enrolled_on"),
           "phantom-enrolment suspects: students on the roll past their programme + 1 year"),
-    Index("ix_student_province_hardship_status", "student", ("province_code", "hardship", "status"),
-          "expansion rollout: enrolled priority students per province"),
+    Index("ix_student_status_hardship_region", "student",
+          ("status", "hardship", "province_code", "school_id", "enrolled_on", "id"),
+          "expansion rollout: enrolled priority students per region and enrolment day, covering"),
     Index("ix_aid_record_term_kind_region_dates", "aid_record",
           ("term", "kind", "province_code", "school_id", "status", "submitted_on", "approved_on", "disbursed_on"),
           "aid approval and funds deadlines, grant recipients: covering, so counts by day never read the table"),
@@ -46,10 +47,10 @@ INDEXES: tuple[Index, ...] = (
           ("term", "kind", "province_code", "approved_on", "disbursed_on", "school_id"),
           "expansion funds deadline: grants per province and (approved, disbursed) days in index order"),
     Index("ix_aid_record_grant_recipients", "aid_record",
-          ("term", "kind", "province_code", "school_id", "approved_on", "grade", "grant_tier", "amount"),
-          "expansion rollout: grant recipients by approval day, year of study, tier and amount, covering"),
-    Index("ix_aid_record_student", "aid_record", ("student_id",),
-          "a student's aid history (case lists, priority students without a grant)"),
+          ("term", "kind", "province_code", "approved_on", "grade", "grant_tier", "amount", "school_id"),
+          "expansion rollout: grant recipients by approval day, year of study, tier and amount, in index order"),
+    Index("ix_aid_record_student", "aid_record", ("student_id", "term", "kind", "approved_on"),
+          "a student's aid history (case lists); a priority student's first grant day, covering"),
     Index("ix_status_change_province_occurred_school", "status_change",
           ("province_code", "occurred_on", "school_id", "change_type", "recorded_on", "approved_on", "rejected_on"),
           "status-change backlog of a year, per region: covering, so the counts never read the table"),
@@ -78,6 +79,31 @@ def create_indexes(conn: sa.Connection) -> None:
     if conn.dialect.name == "sqlite":
         conn.execute(sa.text("PRAGMA analysis_limit=2000"))
     conn.execute(sa.text("ANALYZE"))
+
+
+def sync_indexes(engine: sa.Engine) -> list[str]:
+    """Bring an existing registry's indexes in line with the list: create the missing ones, rebuild
+    those whose columns changed (``IF NOT EXISTS`` would keep a stale definition), then ``ANALYZE``.
+    The names of the indexes built; for registries generated before a change to the list (the
+    benchmark keeps national ones for days)."""
+    built = []
+    existing = {}
+    inspector = sa.inspect(engine)
+    for table in {ix.table for ix in INDEXES}:
+        existing.update({i["name"]: tuple(i["column_names"]) for i in inspector.get_indexes(table)})
+    with engine.begin() as conn:
+        for ix, stmt in zip(INDEXES, create_statements(engine.dialect.name)):
+            if existing.get(ix.name) == ix.columns:
+                continue
+            if ix.name in existing:
+                conn.execute(sa.text(f"DROP INDEX {ix.name}"))  # a name from the list above
+            conn.execute(sa.text(stmt))
+            built.append(ix.name)
+        if built:
+            if conn.dialect.name == "sqlite":
+                conn.execute(sa.text("PRAGMA analysis_limit=2000"))
+            conn.execute(sa.text("ANALYZE"))
+    return built
 
 
 def markdown() -> str:

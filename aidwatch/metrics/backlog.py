@@ -108,10 +108,12 @@ def open_ages(items: pd.DataFrame, as_of: dt.date, policy: YearPolicy, cal: Work
         return out.assign(age=[], bucket=[], overdue=[])
     start = out["start"].to_numpy(dtype="datetime64[D]")
     limit = np.where(out["side"] == "recording", policy.status_change_workdays, policy.status_approval_workdays)
-    out["age"] = cal.workdays_between_many(start, np.datetime64(as_of, "D")).astype("int64")
+    # A start in a year the calendar does not know (an odd row, see the quality page) has no age and no due
+    # day: it stays out of the age buckets (its count is in the SQL figures).
+    out["age"] = cal.workdays_between_many(start, np.datetime64(as_of, "D"), outside="nat")
     due = np.empty(start.shape, dtype="datetime64[D]")
     for n in np.unique(limit):
-        due[limit == n] = cal.due_many(start[limit == n], int(n))
+        due[limit == n] = cal.due_many(start[limit == n], int(n), outside="nat")
     out["overdue"] = due < np.datetime64(as_of, "D")
     out["bucket"] = _bucket(out["age"].to_numpy())
     return out
@@ -179,14 +181,16 @@ def change_cases(raw: pd.DataFrame, as_of: dt.date, policy: YearPolicy, cal: Wor
     approved, rejected = days("approved_on"), days("rejected_on")
     decided = np.where(np.isnat(approved), rejected, np.where(np.isnat(rejected), approved,
                                                                np.minimum(approved, rejected)))
-    record_due = cal.due_many(occurred, policy.status_change_workdays)
-    approval_due = cal.due_many(recorded, policy.status_approval_workdays)
+    # dates in years the calendar does not know (odd rows) leave their clocks empty
+    record_due = cal.due_many(occurred, policy.status_change_workdays, outside="nat")
+    approval_due = cal.due_many(recorded, policy.status_approval_workdays, outside="nat")
     is_recorded = ~np.isnat(recorded)
     is_decided = ~np.isnat(decided)
     out["record_due_on"] = pd.Series(record_due).dt.date.to_numpy()
     out["approval_due_on"] = pd.Series(approval_due).dt.date.astype(object).where(is_recorded, None).to_numpy()
-    out["recording_workdays"] = cal.workdays_between_many(occurred, np.where(is_recorded, recorded, d)).astype("int64")
-    approval_days = cal.workdays_between_many(recorded, np.where(is_decided, decided, d))
+    out["recording_workdays"] = pd.array(cal.workdays_between_many(
+        occurred, np.where(is_recorded, recorded, d), outside="nat"), dtype="Int64")
+    approval_days = cal.workdays_between_many(recorded, np.where(is_decided, decided, d), outside="nat")
     out["approval_workdays"] = pd.array(np.where(is_recorded, approval_days, np.nan), dtype="Int64")
     out["recording"] = np.where(is_recorded, np.where(recorded > record_due, "late", "on_time"),
                                 np.where(d > record_due, "overdue", "pending"))

@@ -35,22 +35,17 @@ EXPORT_COLUMNS = ["deadline", "code", "name", "due_on", "done", "total", "pct_do
 def cumulative(series: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Totals per (deadline, code, measure) counting records whose day is on or before ``as_of``.
 
-    One pass of ``bincount`` over integer group ids: this runs on every as-of
-    change, so it must stay well under the 150 ms a date change may take.
+    This runs on every as-of change, so it must stay well under the 150 ms a date change may
+    take: one grouped sum over the (categorical) cached series.
     """
     if series.empty:
         return pd.DataFrame(columns=["deadline", "code", "done", "total"])
-    key = series["deadline"].str.cat([series["code"], series["measure"]], sep="\x1f")
-    groups, uniques = pd.factorize(key)
     day = series["day"].to_numpy()
     keep = np.isnat(day) | (day <= np.datetime64(as_of))
-    sums = np.bincount(groups[keep], weights=series["n"].to_numpy()[keep], minlength=len(uniques))
-    parts = pd.Series(uniques).str.split("\x1f", expand=True)
-    frame = pd.DataFrame({"deadline": parts[0], "code": parts[1], "measure": parts[2], "n": sums.astype("int64")})
-    out = frame.pivot_table(index=["deadline", "code"], columns="measure", values="n", aggfunc="sum", fill_value=0)
-    out = out.reindex(columns=["done", "total"], fill_value=0).reset_index()
+    out = (series.loc[keep].groupby(["deadline", "code", "measure"], sort=True, observed=True)["n"].sum()
+           .unstack("measure", fill_value=0).reindex(columns=["done", "total"], fill_value=0).reset_index())
     out.columns.name = None
-    return out
+    return out.astype({"deadline": str, "code": str, "done": "int64", "total": "int64"})
 
 
 def classify(done, total, as_of: dt.date, due_on: dt.date, done_before, cal: WorkCalendar):
@@ -85,12 +80,12 @@ def progress(children: pd.DataFrame, series: pd.DataFrame, as_of: dt.date, polic
     out["pct_done"] = pct(out["done"], out["total"])
     left = {d: cal.workdays_between(as_of, due) for d, due in policy.due.items()}
     out["working_days_left"] = out["deadline"].map(left).astype("int64")
-    out["status"] = ""
-    before = done_before.to_numpy()
+    before, done, total = done_before.to_numpy(), out["done"].to_numpy(), out["total"].to_numpy()
+    deadline_of, status = out["deadline"].to_numpy(), np.empty(len(out), dtype=object)
     for deadline, due_on in policy.due.items():
-        rows = (out["deadline"] == deadline).to_numpy()
-        out.loc[rows, "status"] = classify(out.loc[rows, "done"], out.loc[rows, "total"], as_of, due_on,
-                                           before[rows], cal)
+        rows = deadline_of == deadline
+        status[rows] = classify(done[rows], total[rows], as_of, due_on, before[rows], cal)
+    out["status"] = status
     return out[EXPORT_COLUMNS]
 
 
@@ -104,7 +99,7 @@ def summary(series: pd.DataFrame, region_code: str, level: str, as_of: dt.date, 
     merged = series.copy()
     if level != "nation" and not merged.empty:
         report = merged["deadline"] == "rollout_report"
-        first = merged.loc[report, "code"].min()
+        first = merged.loc[report, "code"].astype(str).min()
         merged = merged[~report | (merged["code"] == first)]
     merged["code"] = region_code
     children = pd.DataFrame({"code": [region_code], "name": [""]})

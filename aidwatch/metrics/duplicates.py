@@ -67,12 +67,13 @@ def classify(frame: pd.DataFrame, as_of: dt.date, cal: WorkCalendar, workdays: i
     closed_on = verified_on.where(false_positive)
     closed_on = closed_on.where(~rectified_done, np.maximum(verified_on, rectified_on))
     pushed = out["pushed_on"].to_numpy("datetime64[D]")
-    due = cal.due_many(pushed, workdays)
+    due = cal.due_many(pushed, workdays, outside="nat")
     out["due_on"] = pd.Series(due, index=out.index).astype("datetime64[s]")
     out["closed_on"] = closed_on
     closed = closed_on.notna()
     end = np.where(closed, closed_on.to_numpy("datetime64[D]"), np.datetime64(as_of, "D"))
-    out["elapsed"] = cal.workdays_between_many(pushed, end).astype("int64")
+    # a closing day in a year the calendar does not know (an odd row, see the quality page): elapsed unknown
+    out["elapsed"] = pd.array(cal.workdays_between_many(pushed, end, outside="nat"), dtype="Int64")
     out["unverified"] = ~verified
     out["confirmed"] = confirmed
     out["open"] = ~closed

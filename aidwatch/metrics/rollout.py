@@ -207,6 +207,16 @@ def tier_distribution(recipients: pd.DataFrame, declared: dict, as_of: dt.date) 
     return out[["code", "tier", "recipients", "share_pct", "declared_yuan", "mean_yuan_per_year", "off_tier"]]
 
 
+def priority_counts(days: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """``code, hardship, students, without_grant`` as of D from ``queries.rollout.priority_days``:
+    priority students are those enrolled by D; those without a grant are not recipients by D."""
+    upto = days[days["day"] <= np.datetime64(as_of, "s")]
+    wide = upto.pivot_table(index=["code", "hardship"], columns="measure", values="n", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=["priority", "granted"], fill_value=0)
+    out = pd.DataFrame({"students": wide["priority"], "without_grant": wide["priority"] - wide["granted"]})
+    return out[out["students"] > 0].reset_index().astype({"students": "int64", "without_grant": "int64"})
+
+
 def priority_table(codes, counts: pd.DataFrame) -> pd.DataFrame:
     """Per code: ``priority_students, priority_without_grant, coverage_pct``, the without-grant count of every
     hardship group (``without_<group>``), and ``full_coverage_gap``: those of the seven 特困 groups."""

@@ -17,8 +17,18 @@ from dashboard.i18n import t
 from dashboard.viewstate import FIRST_YEAR, View
 
 #: (path, string key) of the pages in navigation order.
-NAV = [("/deadlines", "page_deadlines"), ("/rollout", "page_rollout"), ("/duplicates", "page_duplicates"),
-       ("/backlog", "page_backlog"), ("/inspections", "page_inspections")]
+NAV = [("/briefing", "page_briefing"), ("/deadlines", "page_deadlines"), ("/rollout", "page_rollout"),
+       ("/duplicates", "page_duplicates"), ("/backlog", "page_backlog"), ("/inspections", "page_inspections"),
+       ("/quality", "page_quality")]
+
+
+#: Pages that cover the nation or one province only: their link keeps the province, not a city or school.
+PROVINCE_PAGES = ("/briefing",)
+
+
+def nav_query(path: str, view: View) -> str:
+    """The view another page opens on from the header: the same view, as deep as that page goes."""
+    return view.query(city=None, school=None) if path in PROVINCE_PAGES else view.query()
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,8 @@ class FrameContext:
     snapshot_at: dt.datetime | None
     replay_lag: dt.timedelta | None
     last_year: int
+    stale: bool = False                    # the replica cannot be reached: cached results only
+    checked_at: dt.datetime | None = None  # when the replica was last reached
 
 
 def _freshness(ctx: FrameContext, lang: str):
@@ -42,6 +54,15 @@ def _freshness(ctx: FrameContext, lang: str):
     if ctx.replay_lag is not None:
         text += f" · {t('lag', lang)} {int(ctx.replay_lag.total_seconds() // 60)} min"
     return html.Span(text, className="aw-fresh", id="aw-freshness")
+
+
+def stale_banner(ctx: FrameContext, lang: str):
+    """While the replica is down: what the page shows is the cache, and of when."""
+    snapshot = f"{ctx.snapshot_at:%Y-%m-%d %H:%M}" if ctx.snapshot_at else t("no_snapshot", lang)
+    checked = "—" if ctx.checked_at is None else (
+        f"{ctx.checked_at:%H:%M}" if ctx.checked_at.date() == dt.date.today() else f"{ctx.checked_at:%Y-%m-%d %H:%M}")
+    return dbc.Alert(t("stale_banner", lang, snapshot=snapshot, checked=checked), color="warning",
+                     className="aw-stale mb-2", id="aw-stale")
 
 
 def breadcrumb(path: str, view: View, labels: dict, scope_province: str | None, lang: str):
@@ -87,7 +108,7 @@ def view_bar(view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str
 def page_frame(path: str, view: View, as_of: dt.date, year: int, labels: dict, ctx: FrameContext, body) -> html.Div:
     lang = view.lang
     other = "en" if lang == "zh" else "zh"
-    nav = [dcc.Link(t(key, lang), href=p + view.query(), className="aw-nav-link" + (" active" if p == path else ""))
+    nav = [dcc.Link(t(key, lang), href=p + nav_query(p, view), className="aw-nav-link" + (" active" if p == path else ""))
            for p, key in NAV]
     header = html.Header([
         html.Div([
@@ -104,6 +125,8 @@ def page_frame(path: str, view: View, as_of: dt.date, year: int, labels: dict, c
         html.Div([breadcrumb(path, view, labels, ctx.scope_province, lang), view_bar(view, as_of, year, ctx, lang)],
                  className="aw-header-bottom"),
     ], className="aw-header")
+    if ctx.stale:
+        body = [stale_banner(ctx, lang), *(body if isinstance(body, list) else [body])]
     return html.Div([header, html.Main(body, className="aw-main")], lang="en" if lang == "en" else "zh-CN")
 
 

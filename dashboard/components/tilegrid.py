@@ -61,3 +61,21 @@ def tile_map(values: dict, labels: dict, title: str, hover: dict | None = None, 
         plot_bgcolor="white", paper_bgcolor="white", clickmode="event",
     )
     return {"data": traces, "layout": layout}
+
+
+def progress_color(value: float | None, cmax: float = 100) -> tuple[int, int, int]:
+    """The tile colour of ``value`` (0–``cmax``) on ``PROGRESS_SCALE`` as RGB, grey for None: the same
+    colours drawn without Plotly (the briefing's PDF)."""
+    if value is None:
+        return rgb("#d5d8dc")
+    x = min(max(float(value) / cmax, 0.0), 1.0)
+    for (x0, c0), (x1, c1) in zip(PROGRESS_SCALE, PROGRESS_SCALE[1:]):
+        if x <= x1:
+            f = 0.0 if x1 == x0 else (x - x0) / (x1 - x0)
+            return tuple(round(a + (b - a) * f) for a, b in zip(rgb(c0), rgb(c1)))
+    return rgb(PROGRESS_SCALE[-1][1])
+
+
+def rgb(hex_color: str) -> tuple[int, int, int]:
+    """'#b2182b' → (178, 24, 43)."""
+    return tuple(int(hex_color[i:i + 2], 16) for i in (1, 3, 5))

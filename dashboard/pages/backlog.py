@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from aidwatch.metrics.backlog import AGE_BUCKETS, CASE_COLUMNS, MIN_RANK_VOLUME, SUSPECT_COLUMNS
+from dashboard.components.exports import export_links
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
@@ -249,15 +250,6 @@ def suspect_grid(suspects: pd.DataFrame, lang: str):
     return data_grid("bl-suspects", frame, columns, height=360)
 
 
-def _exports(view, lang: str):
-    return html.Div([
-        html.A(t("export_csv", lang), href="/export/backlog.csv" + view.query(),
-               className="btn btn-outline-secondary btn-sm", id="bl-export-csv"),
-        html.A(t("export_xlsx", lang), href="/export/backlog.xlsx" + view.query(),
-               className="btn btn-outline-secondary btn-sm", id="bl-export-xlsx"),
-    ], className="aw-exports")
-
-
 def content(data, lang: str) -> list:
     """Everything below the header for one view (``data``: callbacks.backlog.BacklogView)."""
     level = data.region.level
@@ -288,7 +280,7 @@ def content(data, lang: str) -> list:
         grid = data_grid("bl-grid", data.rows, region_columns(data.region.child_level, lang), row_id="drill",
                          clickable=True)
         head = html.Div([html.H2(f"{t('page_backlog', lang)} · {t(data.region.child_level, lang)}", className="aw-h2"),
-                         _exports(data.view, lang)], className="aw-panel-head")
+                         export_links("backlog", "bl", data.view.query(), lang)], className="aw-panel-head")
         parts.append(dbc.Card(dbc.CardBody([head, html.Div(t("click_to_drill", lang), className="aw-hint"), grid]),
                               className="aw-panel"))
         rank = [html.H2(t("bl_rank_title", lang), className="aw-h2"),
@@ -298,7 +290,7 @@ def content(data, lang: str) -> list:
         parts.append(dbc.Card(dbc.CardBody(rank), className="aw-panel"))
         return parts
 
-    head = html.Div([html.H2(t("bl_cases_title", lang), className="aw-h2"), _exports(data.view, lang)],
+    head = html.Div([html.H2(t("bl_cases_title", lang), className="aw-h2"), export_links("backlog", "bl", data.view.query(), lang)],
                     className="aw-panel-head")
     cases = [head]
     suspects = [html.H2(t("bl_suspects_title", lang), className="aw-h2"),

@@ -13,6 +13,7 @@ import pandas as pd
 from dash import dcc, html
 
 from aidwatch.policy import DEADLINES
+from dashboard.components.exports import export_links
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS, status_badge
 from dashboard.components.tilegrid import tile_map
@@ -114,6 +115,18 @@ def bars(rows: pd.DataFrame, lang: str, title: str) -> dict:
     return {"data": [trace], "layout": layout}
 
 
+def tiles(selected: pd.DataFrame, dname: str, lang: str, **kw) -> dict:
+    """Each province coloured by its share done of one deadline (its progress rows, ``drill`` = the
+    province code); ``kw`` goes to ``tile_map`` (e.g. a smaller ``height`` on the briefing)."""
+    return tile_map(
+        {r.drill: (None if pd.isna(r.pct_done) else r.pct_done) for r in selected.itertuples()},
+        {r.drill: ("—" if pd.isna(r.pct_done) else f"{r.pct_done:.0f}%") for r in selected.itertuples()},
+        t("tiles_title", lang, deadline=dname),
+        hover={r.drill: f"{r.done:,}/{r.total:,} · {status_name(r.status, lang)}" for r in selected.itertuples()},
+        **kw,
+    )
+
+
 def region_columns(level: str, lang: str) -> list[dict]:
     return [
         {"field": "name", "headerName": t(level, lang), "pinned": "left", "minWidth": 160},
@@ -170,12 +183,7 @@ def content(view: View, data: DeadlineView, deadline: str, cases: pd.DataFrame |
     selected["status_label"] = selected["status"].map(lambda s: status_name(s, lang))
     dname = deadline_name(deadline, lang)
     is_nation = level == "nation"
-    tiles_fig = tile_map(
-        {r.drill: (None if pd.isna(r.pct_done) else r.pct_done) for r in selected.itertuples()},
-        {r.drill: ("—" if pd.isna(r.pct_done) else f"{r.pct_done:.0f}%") for r in selected.itertuples()},
-        t("tiles_title", lang, deadline=dname),
-        hover={r.drill: f"{r.done:,}/{r.total:,} · {r.status_label}" for r in selected.itertuples()},
-    ) if is_nation else EMPTY_FIGURE
+    tiles_fig = tiles(selected, dname, lang) if is_nation else EMPTY_FIGURE
     show_children = level != "school"
     charts = dbc.Row([
         dbc.Col(dcc.Graph(id="dl-tiles", figure=tiles_fig, config={"displayModeBar": False}),
@@ -186,12 +194,7 @@ def content(view: View, data: DeadlineView, deadline: str, cases: pd.DataFrame |
     ], className="g-2")
     parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel"))
 
-    exports = html.Div([
-        html.A(t("export_csv", lang), href="/export/deadlines.csv" + view.query(deadline=deadline),
-               className="btn btn-outline-secondary btn-sm", id="dl-export-csv"),
-        html.A(t("export_xlsx", lang), href="/export/deadlines.xlsx" + view.query(deadline=deadline),
-               className="btn btn-outline-secondary btn-sm", id="dl-export-xlsx"),
-    ], className="aw-exports")
+    exports = export_links("deadlines", "dl", view.query(deadline=deadline), lang)
     if show_children:
         grid = data_grid("dl-grid", selected, region_columns(data.region.child_level, lang), row_id="drill",
                          clickable=True)

@@ -15,6 +15,7 @@ import pandas as pd
 from dash import dcc, html
 
 from aidwatch.metrics.duplicates import AGE_BUCKETS, EXPORT_COLUMNS, STATES, Overview
+from dashboard.components.exports import export_links
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
@@ -307,12 +308,7 @@ def content(view: View, data: Overview, alert_labels: pd.DataFrame, level: str, 
                  html.Div(t("dup_trend_note", lang), className="aw-hint")], md=7),
     ], className="g-2")), className="aw-panel"))
 
-    exports = html.Div([
-        html.A(t("export_csv", lang), href="/export/duplicates.csv" + view.query(),
-               className="btn btn-outline-secondary btn-sm", id="dup-export-csv"),
-        html.A(t("export_xlsx", lang), href="/export/duplicates.xlsx" + view.query(),
-               className="btn btn-outline-secondary btn-sm", id="dup-export-xlsx"),
-    ], className="aw-exports")
+    exports = export_links("duplicates", "dup", view.query(), lang)
     if show_children:
         grid = data_grid("dup-grid", data.rows, region_columns(child_level, lang), row_id="drill", clickable=True)
         title = f"{t('dup_table', lang)} · {t(child_level, lang)}"

@@ -1,0 +1,151 @@
+"""The ``/_dash-update-component`` requests a browser sends for a page view, as plain payloads.
+
+A page view in the browser is: the page shell (``GET path``), then the pages
+router callback (``_pages_location`` → the page's layout, with the frame), then
+the page's content callback (``{prefix}-view`` → ``{prefix}-content``). A click
+on a table row is the page's drill callback, whose answer is the next URL.
+The load test and the HTTP tests send exactly these, with the session cookie of
+a real login; they are built here once so both send what the browser sends.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl, urlsplit
+
+ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
+
+
+def router(path: str, search: str = "") -> dict:
+    """The pages router: the layout of ``path`` with the query string ``search`` (``?a=b`` or empty)."""
+    return {
+        "output": ROUTER_OUTPUT,
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
+        "state": [],
+    }
+
+
+def content(prefix: str, view: dict) -> dict:
+    """A page's content callback for the view its layout stored in ``{prefix}-view``."""
+    return {
+        "output": f"{prefix}-content.children",
+        "outputs": {"id": f"{prefix}-content", "property": "children"},
+        "inputs": [{"id": f"{prefix}-view", "property": "data", "value": view}],
+        "changedPropIds": [f"{prefix}-view.data"],
+        "state": [],
+    }
+
+
+def drill_output(dependencies: list[dict], prefix: str) -> str | None:
+    """The output id of a page's drill callback, as ``/_dash-dependencies`` names it (``url.href@hash``)."""
+    for dep in dependencies:
+        if any(i["id"] == f"{prefix}-grid" and i["property"] == "cellClicked" for i in dep["inputs"]):
+            return dep["output"]
+    return None
+
+
+def drill(output: str, prefix: str, row_id: str, view: dict) -> dict:
+    """A click on the row ``row_id`` of ``{prefix}-grid``; the answer is the child region's URL."""
+    return {
+        "output": output,
+        "outputs": {"id": "url", "property": "href"},
+        "inputs": [{"id": f"{prefix}-bars", "property": "clickData", "value": None},
+                   {"id": f"{prefix}-tiles", "property": "clickData", "value": None},
+                   {"id": f"{prefix}-grid", "property": "cellClicked",
+                    "value": {"rowId": row_id, "colId": "name", "rowIndex": 0, "value": ""}}],
+        "changedPropIds": [f"{prefix}-grid.cellClicked"],
+        "state": [{"id": f"{prefix}-view", "property": "data", "value": view}],
+    }
+
+
+def picker_output(dependencies: list[dict]) -> str | None:
+    """The output id of the view bar's date/year callback (``url.href@hash``)."""
+    for dep in dependencies:
+        if any(i["id"] == "view-asof" for i in dep["inputs"]):
+            return dep["output"]
+    return None
+
+
+def pick_date(output: str, day: str, year: str, search: str, pathname: str) -> dict:
+    """The view bar's date picker set to ``day``; the answer is the URL of the same view on that day."""
+    return {
+        "output": output,
+        "outputs": {"id": "url", "property": "href"},
+        "inputs": [{"id": "view-asof", "property": "date", "value": day},
+                   {"id": "view-year", "property": "value", "value": year}],
+        "changedPropIds": ["view-asof.date"],
+        "state": [{"id": "view-query", "property": "data", "value": search},
+                  {"id": "url", "property": "pathname", "value": pathname}],
+    }
+
+
+def answered_href(response: dict) -> str | None:
+    """The URL a drill or picker callback answered (None: no change)."""
+    return (response.get("response") or {}).get("url", {}).get("href")
+
+
+def body(payload: dict) -> str:
+    return json.dumps(payload)
+
+
+def split_url(url: str) -> tuple[str, str, dict]:
+    """``/backlog?province=44`` → (``/backlog``, ``?province=44``, ``{"province": "44"}``)."""
+    parts = urlsplit(url)
+    search = f"?{parts.query}" if parts.query else ""
+    return parts.path or "/", search, dict(parse_qsl(parts.query))
+
+
+def store_view(layout_response: dict, prefix: str) -> dict | None:
+    """The view the layout put in its ``{prefix}-view`` store (what the content callback is sent)."""
+    found = find(layout_response, f"{prefix}-view")
+    return None if found is None else found.get("props", {}).get("data")
+
+
+def view_prefix(layout_response) -> str | None:
+    """The page's callback prefix: its layout holds a store ``{prefix}-view`` (None on a message page)."""
+    if isinstance(layout_response, dict):
+        ident = layout_response.get("props", {}).get("id")
+        if layout_response.get("type") == "Store" and isinstance(ident, str) and ident.endswith("-view") \
+                and ident != "view-query":
+            return ident[:-len("-view")]
+        values = layout_response.values()
+    elif isinstance(layout_response, list):
+        values = layout_response
+    else:
+        return None
+    for value in values:
+        found = view_prefix(value)
+        if found:
+            return found
+    return None
+
+
+def find(node, component_id: str):
+    """The first component with id ``component_id`` in a Dash JSON answer (None when absent)."""
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == component_id:
+            return node
+        for value in node.values():
+            found = find(value, component_id)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for value in node:
+            found = find(value, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def row_ids(content_response: dict, grid_id: str) -> list[str]:
+    """The row ids of the grid ``grid_id`` in a content answer: where a person could click to drill."""
+    grid = find(content_response, grid_id)
+    if grid is None:
+        return []
+    props = grid.get("props", {})
+    getter = props.get("getRowId") or ""
+    field = getter.rsplit(".", 1)[-1] if getter.startswith("params.data.") else None
+    return [str(row[field]) for row in props.get("rowData") or [] if field and row.get(field) is not None]

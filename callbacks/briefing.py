@@ -1,0 +1,270 @@
+"""Leadership briefing callbacks: every area's inputs in one concurrent batch → headlines, map, laggards, words.
+
+The briefing computes no metric of its own. Its inputs are the other pages'
+own queries (``briefing_queries``), run at once through
+``Registry.query_many`` and so cached under the same keys the pages use:
+a page seen before makes the briefing warm, and the other way round. Its
+figures are the pages' own metric functions applied to those results at D,
+a week and a month before D. Where a query groups by day (deadlines,
+duplicate alerts) the earlier dates come from the same result; where a
+query counts as of one date (backlog, inspections) it runs once per date,
+concurrently. ``aidwatch.metrics.briefing`` arranges the figures and
+``aidwatch.narrative`` puts them into words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, replace
+
+import flask
+from dash import Input, Output, State, ctx, no_update
+import pandas as pd
+
+from aidwatch.metrics import backlog as bl_m
+from aidwatch.metrics import briefing as m
+from aidwatch.metrics import duplicates as dup_m
+from aidwatch.metrics import inspections as insp_m
+from aidwatch.metrics import rollout as ro_m
+from aidwatch.metrics import deadlines as dl_m
+from aidwatch.narrative import sentences
+from aidwatch.policy import DEADLINES, policy_for
+from aidwatch.workdays import calendar
+from callbacks.common import child_query, clicked_code, register_content
+from dashboard import context
+from dashboard.context import resolve
+from dashboard.errors import describe
+from dashboard.briefing_pdf import briefing_pdf
+from dashboard.i18n import DEADLINE_NAMES, deadline_name, t
+from dashboard.pages import briefing as page
+from dashboard.registry import Freshness, ReplicaUnavailable
+from dashboard.viewstate import FIRST_YEAR, BadView, View
+from queries import backlog as bl_q
+from queries import deadlines as dl_q
+from queries import duplicates as dup_q
+from queries import inspections as insp_q
+from queries.regions import Region
+from queries.scope import Scope
+
+log = logging.getLogger(__name__)
+
+#: The query groups of ``briefing_queries``: the areas each one feeds.
+SOURCES = {"deadlines": ("registration", "approvals", "rollout"), "duplicates": ("duplicates",),
+           "backlog": ("backlog",), "inspections": ("inspections",)}
+
+
+def briefing_queries(region: Region, year: int, dates: dict) -> dict:
+    """Every query the briefing reads, ``"source:name" → (fn, *args)`` for ``Registry.query_many``: the
+    deadline page's series (day-grouped: one run serves all three dates), the duplicate page's series
+    (likewise), and the backlog and inspection pages' as-of counts once per date."""
+    calls = {f"deadlines:{name}": call for name, call in dl_q.series_queries(region, year).items()}
+    calls["duplicates:series"] = (dup_q.duplicate_series, region, year)
+    for when, day in dates.items():
+        if day is None:
+            continue
+        calls[f"backlog:counts:{when}"] = (bl_q.backlog_counts, region, year, day)
+        calls[f"backlog:phantom:{when}"] = (bl_q.phantom_counts, region, day)
+        calls[f"inspections:coverage:{when}"] = (insp_q.coverage_counts, region, year, day)
+    return calls
+
+
+def _gather(reg, scope, calls: dict) -> tuple[dict, dict]:
+    """All results at once, and the sources that failed (their areas show the message; the others stand).
+    A replica that cannot be reached, or every source failing, is the page's failure."""
+    results = reg.query_many(scope, calls, return_exceptions=True)
+    failed = {}
+    for name, value in results.items():
+        if isinstance(value, Exception):
+            if isinstance(value, ReplicaUnavailable):
+                raise value
+            failed.setdefault(name.split(":")[0], value)
+    if failed:
+        log.warning("briefing: sources failed: %s", {k: str(v) for k, v in failed.items()})
+    if len(failed) == len(SOURCES):
+        raise next(iter(failed.values()))
+    return results, failed
+
+
+@dataclass(frozen=True)
+class BriefingView:
+    view: View
+    region: Region
+    labels: dict
+    region_name: str
+    as_of: dt.date
+    year: int
+    dates: dict               # WHEN → date (None: before the first policy year)
+    headlines: dict           # (area, key) → Headline
+    failed: dict              # area → message, for areas whose source could not be read
+    focus: str | None         # the map's deadline (``deadline=``, else ``aidwatch.metrics.briefing.map_deadline``)
+    focus_rows: pd.DataFrame  # that deadline's progress per child region at D (``drill`` = the child's key)
+    live: dict                # live deadline → its laggards
+    reports: dict             # ``aidwatch.metrics.briefing.report_summary``
+    sentences: list
+    scope: Scope
+    fresh: Freshness          # the replica's snapshot the figures come from (the footer)
+
+    @property
+    def child_level(self) -> str:
+        return self.region.child_level
+
+    def href(self, path: str, when: str = "now", **changes) -> str:
+        """The URL of ``path`` at this briefing's region as of ``when``'s date (explicit as_of and year, so
+        that a printed or forwarded link shows the same numbers)."""
+        return path + self.view.query(as_of=self.dates[when], year=self.year, **changes)
+
+    def child_href(self, path: str, code: str, **changes) -> str:
+        """The URL of ``path`` one level down, at the child region ``code``, as of D."""
+        view = replace(self.view, as_of=self.as_of, year=self.year, **changes)
+        return path + child_query(view, str(code), self.scope)
+
+    def headline_href(self, head: m.Headline, when: str = "now") -> str | None:
+        if self.dates.get(when) is None:
+            return None
+        return self.href(head.page, when, deadline=head.key if head.kind == "deadline" else None)
+
+
+def _deadline_area(reg, r, dates, policy, cal):
+    """The deadline page's view at D (summary and child rows) and its region summary at the earlier
+    dates, all from the one cached day series."""
+    now = reg.deadline_view(r.scope, r.region, r.labels, r.as_of, r.year)
+    _, series = reg.deadline_series(r.scope, r.region, r.year)
+    code = "nation" if r.region.level == "nation" else r.region.province
+    summaries = {when: (now.summary if when == "now" else
+                        dl_m.summary(series, code, r.region.level, day, policy, cal) if day else None)
+                 for when, day in dates.items()}
+    heads = m.deadline_headlines(summaries)
+    live = {d: m.laggards(now.rows, d) for d in m.live_deadlines(now.summary, r.as_of)
+            if not (d == "rollout_report" and r.region.level != "nation")}  # below the nation: one report
+    return heads, now, live
+
+
+def _report_tracker(results: dict, now, r, policy, cal) -> pd.DataFrame:
+    """The rollout page's report tracker, from the written-report days the deadline series read."""
+    days = results["deadlines:reports"]
+    if r.region.level == "nation":
+        codes = list(now.rows.loc[now.rows["deadline"] == "rollout_report", "drill"])
+        names = dict(zip(now.rows["drill"], now.rows["name"]))
+    else:
+        codes, names = [r.region.province], {r.region.province: r.labels.get("province") or r.region.province}
+    provinces = pd.DataFrame({"province_code": codes, "report_submitted_on": [days.get(c) for c in codes]})
+    return ro_m.report_tracker(provinces, names, r.as_of, policy.due["rollout_report"], cal)
+
+
+def _at_dates(dates: dict, total_at) -> dict:
+    """WHEN → ``total_at(when, day)`` for each comparison date that exists, None for one that does not."""
+    return {when: (total_at(when, day) if day else None) for when, day in dates.items()}
+
+
+def briefing_data(query: dict) -> BriefingView:
+    """The briefing of the URL's view (the nation, or one province), for the page and its downloads."""
+    r = resolve(query)
+    if r.region.level not in ("nation", "province"):
+        raise BadView("the briefing covers the nation or one province: remove city and school")
+    reg, lang = r.registry, r.view.lang
+    policy, cal = policy_for(r.year), calendar()
+    dates = m.comparison_dates(r.as_of, dt.date(FIRST_YEAR, 1, 1))
+    results, failed_sources = _gather(reg, r.scope, briefing_queries(r.region, r.year, dates))
+    failed = {area: describe(exc, lang)[0] for src, exc in failed_sources.items() for area in SOURCES[src]}
+    own = "nation" if r.region.level == "nation" else r.region.province
+    name = r.labels.get("province") or t("nation", lang)
+    heads, live, reports = {}, {}, {}
+    focus, focus_rows = None, pd.DataFrame()
+    if "deadlines" not in failed_sources:
+        deadline_heads, now, live = _deadline_area(reg, r, dates, policy, cal)
+        heads |= {(h.area, h.key): h for h in deadline_heads.values()}
+        focus = r.view.deadline or m.map_deadline(list(live), policy.due, r.as_of,
+                                                  dl_m.default_deadline(policy, r.as_of))
+        focus_rows = now.rows[now.rows["deadline"] == focus].reset_index(drop=True)
+        reports = m.report_summary(_report_tracker(results, now, r, policy, cal))
+    if "duplicates" not in failed_sources:
+        groups, limit = results["duplicates:series"].groups, policy.duplicate_workdays
+        totals = _at_dates(dates, lambda when, day: dup_m.total_row(
+            own, name, dup_m.classify(groups, day, cal, limit), 0))
+        heads |= {(h.area, h.key): h for h in m.total_headlines("duplicates", totals).values()}
+    if "backlog" not in failed_sources:
+        totals = _at_dates(dates, lambda when, day: bl_m.total_row(bl_m.region_rows(
+            *results[f"backlog:counts:{when}"], results[f"backlog:phantom:{when}"]), own, name).iloc[0])
+        heads |= {(h.area, h.key): h for h in m.total_headlines("backlog", totals).values()}
+    if "inspections" not in failed_sources:
+        totals = _at_dates(dates, lambda when, day: insp_m.total_row(
+            insp_m.coverage_rows(*results[f"inspections:coverage:{when}"]), own, name))
+        heads |= {(h.area, h.key): h for h in m.total_headlines("inspections", totals).values()}
+    facts = m.Facts(r.as_of, r.region.level, name, heads, reports, live)
+    return BriefingView(r.view, r.region, r.labels, name, r.as_of, r.year, dates, heads, failed, focus, focus_rows,
+                        live, reports, sentences(facts, lang, DEADLINE_NAMES), r.scope, reg.freshness())
+
+
+#: ``/export/briefing.xlsx`` (and ``.csv``): one row per figure the briefing shows.
+EXPORT_COLUMNS = ["section", "area", "metric", "label", "rank", "code", "name", "as_of", "value", "done", "total",
+                  "status", "week_as_of", "week_value", "change_week", "month_as_of", "month_value", "change_month",
+                  "link"]
+
+
+def _base() -> str:
+    """The dashboard's own URL, so that a downloaded file's links lead back to it."""
+    return flask.request.host_url.rstrip("/") if flask.has_request_context() else ""
+
+
+def export_frame(query: dict) -> pd.DataFrame:
+    """The numbers behind the briefing: every headline at D with its week and month comparisons, the
+    laggards of each live deadline, and every child region on the map's deadline."""
+    b = briefing_data(query)
+    lang, base, rows = b.view.lang, _base(), []
+    for area, key in ((area, key) for area, keys in m.AREAS.items() for key, _ in keys):
+        head = b.headlines.get((area, key))
+        if head is None:  # its source failed: the page says so
+            continue
+        rows.append({
+            "section": "headline", "area": area, "metric": key, "label": page.metric_label(area, key, lang),
+            "code": "nation" if b.region.level == "nation" else b.region.province, "name": b.region_name,
+            "as_of": b.as_of, "value": head.values["now"], "done": head.done, "total": head.total,
+            "status": head.status, "link": base + (b.headline_href(head) or ""),
+            **{f"{w}_as_of": b.dates[w] for w in m.WHEN[1:]}, **{f"{w}_value": head.values[w] for w in m.WHEN[1:]},
+            **{f"change_{w}": head.change(w) for w in m.WHEN[1:]},
+        })
+    for deadline, behind in b.live.items():
+        for rank, r in enumerate(behind.itertuples(), start=1):
+            rows.append({"section": "laggard", "area": "deadlines", "metric": deadline,
+                         "label": deadline_name(deadline, lang), "rank": rank, "code": r.code, "name": r.name,
+                         "as_of": b.as_of, "value": r.pct_done, "done": r.done, "total": r.total,
+                         "status": r.status, "link": base + b.child_href("/deadlines", r.drill, deadline=deadline)})
+    for r in b.focus_rows.itertuples():
+        rows.append({"section": "map", "area": "deadlines", "metric": b.focus, "label": deadline_name(b.focus, lang),
+                     "code": r.code, "name": r.name, "as_of": b.as_of, "value": r.pct_done, "done": r.done,
+                     "total": r.total, "status": r.status,
+                     "link": base + b.child_href("/deadlines", r.drill, deadline=b.focus)})
+    out = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
+    for col in ("as_of", "week_as_of", "month_as_of"):
+        out[col] = out[col].map(lambda d: d.isoformat() if isinstance(d, dt.date) else None)
+    return out
+
+
+def pdf_document(query: dict) -> tuple[bytes, int]:
+    """``/export/briefing.pdf``: the briefing drawn on A4 (``dashboard.briefing_pdf``), and its figure count."""
+    b = briefing_data(query)
+    body = briefing_pdf(b, b.view.lang, _base(), flask.current_app.config.get("AIDWATCH_PDF_FONT"))
+    return body, len(b.headlines)
+
+
+def build(query: dict, lang: str):
+    return page.content(briefing_data(query), lang)
+
+
+def register(app) -> None:
+    register_content(app, "br", build)
+
+    @app.callback(Output("url", "href", allow_duplicate=True), Input("br-tiles", "clickData"),
+                  Input("br-bars", "clickData"), State("br-view", "data"), State("br-focus", "data"),
+                  prevent_initial_call=True)
+    def drill(tile, bar, query, focus):
+        """A tile or a bar opens the deadline page one level down, on the map's deadline."""
+        code = clicked_code(tile if ctx.triggered_id == "br-tiles" else bar, from_grid=False)
+        if code is None or not isinstance(focus, str) or focus not in DEADLINES:
+            return no_update
+        try:
+            view = context.view_from(query if isinstance(query, dict) else {})
+        except BadView:
+            return no_update
+        return "/deadlines" + child_query(replace(view, deadline=focus), str(code), context.current_scope())

@@ -1,0 +1,74 @@
+"""Data-quality page callbacks: the view → registry → figures; a click → a drill-down URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from aidwatch.metrics import quality as m
+from callbacks.common import case_list, register_content, register_drill
+from dashboard.context import resolve
+from dashboard.i18n import t
+from dashboard.pages import quality as page
+from dashboard.viewstate import View
+from queries import quality as q
+from queries.regions import Region
+
+
+@dataclass(frozen=True)
+class QualityView:
+    view: View
+    region: Region
+    year: int
+    total: pd.DataFrame          # the selected region's own row
+    checks: pd.DataFrame         # check, category, table, n for the selected region
+    rows: pd.DataFrame           # one row per child region (the school itself at school level), ``drill`` = its key
+    cases: pd.DataFrame | None   # masked
+    cases_note: str | None
+
+
+def quality_data(query: dict) -> QualityView:
+    """The view, its counts and its cases, for the page and for its export alike."""
+    r = resolve(query)
+    calls = {table: (q.quality_counts, r.region, table, r.year) for table in m.TABLES}
+    results = r.registry.query_many(r.scope, {**calls, "children": (q.children, r.region)})
+    counts = {table: results[table] for table in m.TABLES}
+    rows = m.region_rows(results["children"], counts)
+    rows["drill"] = rows["code"]  # the key one level down; for schools the id, while code is the school code
+    if "school_code" in results["children"]:
+        rows["code"] = rows["drill"].map(dict(zip(results["children"]["code"].astype(str),
+                                                  results["children"]["school_code"])))
+    own = {"nation": "nation", "province": r.region.province, "city": r.region.city}.get(
+        r.region.level, str(r.region.school))
+    name = r.labels.get(r.region.level) or t("nation", r.view.lang)
+    total = m.total_row(rows, own, name)
+    cases = note = None
+    if r.region.level == "school":
+        if not r.scope.cases_allowed:
+            note = t("cases_forbidden", r.view.lang)
+        else:
+            # Not cached: unmasked personal data stays out of the shared cache.
+            raw = r.registry.uncached(q.quality_cases, r.scope, r.region, r.year)
+            cases = case_list("odd_rows", m.case_rows(raw, q.evidence_names()))
+    return QualityView(r.view, r.region, r.year, total, m.by_check(counts), rows, cases, note)
+
+
+def build(query: dict, lang: str):
+    return page.content(quality_data(query), lang)
+
+
+def export_frame(query: dict) -> pd.DataFrame:
+    """What ``/export/quality.*`` downloads: per child region every check's count, or at a school its
+    masked list of odd rows."""
+    data = quality_data(query)
+    if data.region.level != "school":
+        return data.rows[m.EXPORT_COLUMNS]
+    if data.cases_note:
+        raise PermissionError(data.cases_note)
+    return data.cases[m.CASE_COLUMNS]
+
+
+def register(app) -> None:
+    register_content(app, "dq", build)
+    register_drill(app, "dq", page.PATH)
