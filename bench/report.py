@@ -75,10 +75,11 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
         lines.append("")
     if warm_up:
         lines += ["## Warm-up per snapshot", "",
-                  "In service the national first views are computed once per replica snapshot in the background "
-                  "(`dashboard/warmup.py`, every `AIDWATCH_WARM_INTERVAL_S`), so the first person to open a page "
-                  "gets the **warm** time above, for any as-of date, and **cold** is what the warm-up pays once. "
-                  "Its duration, for the ministry and leadership scopes together:", "",
+                  "In service every page's national first view, then each province's, is computed once per "
+                  "replica snapshot in the background (`dashboard/warmup.py`, every `AIDWATCH_WARM_INTERVAL_S`), "
+                  "so the first person to open a page or drill to a province gets the **warm** time above, and "
+                  "**cold** / **drill** are what the warm-up pays once. The national part's duration, for the "
+                  "ministry and leadership scopes together (the province part follows it):", "",
                   "| backend | warm-up of every page, both scopes |", "|---|---|"]
         for backend, w in warm_up.items():
             lines.append(f"| {backend} | {w['total']:.1f} s ({len(w['views'])} views) |")

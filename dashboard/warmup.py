@@ -5,8 +5,9 @@ entries (docs/performance.md): seconds on PostgreSQL, tens of seconds on
 SQLite. The replica changes once per snapshot, and every result is cached
 under that snapshot's key with its scope, so the views most people open
 first (each page for the nation, default date, for the ministry and for
-leadership) are computed once per snapshot in the background instead of by
-the first person to open them. The queries behind them group by day, so one
+leadership; then each province, for them and for that province's supervisor)
+are computed once per snapshot in the background instead of by the first
+person to open them. The queries behind them group by day, so one
 warm result answers every as-of date.
 
 The warm-up runs each page's own data function, as a request of a built-in
@@ -27,31 +28,50 @@ from flask_login import login_user
 import callbacks
 from dashboard.auth import User
 from dashboard.context import EXTENSION
+from queries.deadlines import children
+from queries.regions import Region
+from queries.scope import Scope
 
 log = logging.getLogger("aidwatch.warmup")
 
-#: The scopes whose national views are warmed (a province user's own views are small).
+#: The roles whose national views are warmed, and whose province views are warmed next.
 ROLES = ("ministry", "leadership")
 
 
-def warm(app) -> dict[str, float]:
-    """Run every page's first view (``callbacks.FIRST_VIEWS``) for each role in ``ROLES``; seconds per ``role/page``.
+def _run(app, user: User, page: str, data, query: dict, took: dict) -> None:
+    """One page view as ``user`` would open it; a failure is logged and skipped (the page is then
+    computed on demand): the warm-up never takes the app down."""
+    with app.server.test_request_context("/"):
+        login_user(user)
+        started = time.perf_counter()
+        try:
+            data(query)
+        except Exception:  # noqa: BLE001 — logged; see above
+            log.exception("warm-up of %s %s for %s failed", page, query, user.username)
+            return
+        took[f"{user.username}/{page}/{query.get('province', 'nation')}"] = time.perf_counter() - started
 
-    A page that fails is logged and skipped: the warm-up never takes the app down.
-    """
-    took = {}
-    for number, role in enumerate(ROLES, start=1):
-        user = User(-number, f"warm-up-{role}", role, None, 0)
+
+def warm(app, provinces: bool = False) -> dict[str, float]:
+    """Every page's first view (``callbacks.FIRST_VIEWS``) for the nation, as each role in ``ROLES``;
+    seconds per ``user/page/region``. With ``provinces``, then every province's view for those roles
+    and each province supervisor's own view (cache keys carry the scope, so each is its own entry):
+    a drill-down from the map is then warm too."""
+    took: dict[str, float] = {}
+    users = [User(-n, f"warm-up-{role}", role, None, 0) for n, role in enumerate(ROLES, start=1)]
+    for user in users:
         for page, data in callbacks.FIRST_VIEWS.items():
-            with app.server.test_request_context("/"):
-                login_user(user)
-                started = time.perf_counter()
-                try:
-                    data({})
-                except Exception:  # noqa: BLE001 — logged; the page is computed on demand instead
-                    log.exception("warm-up of %s for %s failed", page, role)
-                    continue
-                took[f"{role}/{page}"] = time.perf_counter() - started
+            _run(app, user, page, data, {}, took)
+    if not provinces:
+        return took
+    codes = [str(code) for code in app.server.extensions[EXTENSION].query(
+        children, Scope("ministry"), Region("nation"))["code"]]
+    for code in codes:
+        supervisor = User(-100 - int(code), f"warm-up-province-{code}", "province", code, 0)
+        for page, data in callbacks.FIRST_VIEWS.items():
+            for user in users:
+                _run(app, user, page, data, {"province": code}, took)
+            _run(app, supervisor, page, data, {}, took)
     return took
 
 
@@ -62,7 +82,7 @@ def warm_if_new(app) -> dict[str, float] | None:
     if fresh.stale or not registry.cache.add(f"aidwatch:warmed:{fresh.key}", True, timeout=0):
         return None
     started = time.perf_counter()
-    took = warm(app)
+    took = warm(app, provinces=True)
     log.info("warmed %d views for snapshot %s in %.1f s", len(took), fresh.key, time.perf_counter() - started)
     return took
 

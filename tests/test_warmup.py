@@ -1,4 +1,4 @@
-"""The warm-up computes each page's national first view once per snapshot, for the roles that open it."""
+"""The warm-up computes each page's national and province views once per snapshot, for the scopes that open them."""
 
 from __future__ import annotations
 
@@ -26,7 +26,12 @@ def statements(app) -> list[str]:
 def test_warm_views_are_served_without_a_query_and_only_once_per_snapshot(new_database, backend, tmp_path):
     app = make_app(new_database(backend), fixture_deadlines.TABLES, tmp_path)
     took = warmup.warm_if_new(app)
-    assert set(took) == {f"{role}/{page}" for role in warmup.ROLES for page in warmup.callbacks.FIRST_VIEWS}
+    pages = warmup.callbacks.FIRST_VIEWS
+    # the fixture's provinces: 44, 45 and 11, for both roles and for each province's supervisor
+    expected = {f"warm-up-{role}/{page}/{region}" for role in warmup.ROLES for page in pages
+                for region in ("nation", "44", "45", "11")}
+    expected |= {f"warm-up-province-{code}/{page}/nation" for code in ("44", "45", "11") for page in pages}
+    assert set(took) == expected
     assert warmup.warm_if_new(app) is None  # same snapshot: nothing to do
 
     seen = statements(app)
@@ -36,9 +41,12 @@ def test_warm_views_are_served_without_a_query_and_only_once_per_snapshot(new_da
             body = text_of(post_content(client, prefix, {}))
             assert "aw-message" not in body
     assert seen == []
-    # a province user's views were not warmed: the counter does see queries
-    body = text_of(post_content(login(app.server.test_client(), "gd"), "dl", VIEW))
-    assert "广州市" in body and seen
+    gd = login(app.server.test_client(), "gd")
+    assert "广州市" in text_of(post_content(gd, "dl", {}))  # the supervisor's landing view
+    assert seen == []
+    # a city was not warmed: the counter does see its queries
+    body = text_of(post_content(gd, "dl", VIEW | {"city": "440100"}))
+    assert "广州市交通技师学院" in body and seen
 
 
 def test_interval_zero_starts_nothing(new_database, tmp_path):
