@@ -133,7 +133,9 @@ def bars(rows: pd.DataFrame, lang: str) -> dict:
     layout = dict(barmode="stack", title=dict(text=t("dq_bars_title", lang), x=0, font=dict(size=14)),
                   height=max(260, 26 * len(data) + 100), margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white",
                   paper_bgcolor="white", yaxis=dict(automargin=True),
-                  xaxis=dict(gridcolor="#eee", rangemode="tozero", tickformat=",d"),
+                  # whole rows: small counts get a tick per row, not 0.5 steps rounded to "0 0 1 1"
+                  xaxis=dict(gridcolor="#eee", rangemode="tozero", tickformat=",d",
+                             **({"dtick": 1} if data["odd_rows"].max() <= 10 else {})),
                   legend=dict(orientation="h", y=-0.2, traceorder="normal"), clickmode="event")
     return {"data": traces, "layout": layout}
 
@@ -175,20 +177,22 @@ def content(data, lang: str) -> list:
                                     check_table(data.checks, lang)]), className="aw-panel")]
     # The drill callback listens to all three; only what the level needs is visible.
     hidden = {"display": "none"}
+    # The chart only where there is something to compare: an all-zero chart is an empty frame.
+    chart = show_children and int(total["odd_rows"]) > 0
     charts = [dcc.Graph(id="dq-tiles", figure={"data": [], "layout": {}}, style=hidden),
-              dcc.Graph(id="dq-bars", figure=bars(data.rows, lang) if show_children else {"data": [], "layout": {}},
-                        config={"displayModeBar": False}, style={} if show_children else hidden)]
-    parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel", style={} if show_children else hidden))
+              dcc.Graph(id="dq-bars", figure=bars(data.rows, lang) if chart else {"data": [], "layout": {}},
+                        config={"displayModeBar": False}, style={} if chart else hidden)]
+    parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel", style={} if chart else hidden))
     if show_children:
         grid = data_grid("dq-grid", data.rows, region_columns(data.region.child_level, lang), row_id="drill",
                          clickable=True)
-        head = html.Div([html.H2(f"{t('page_quality', lang)} · {t(data.region.child_level, lang)}",
-                                 className="aw-h2"), export_links("quality", "dq", data.view.query(), lang)], className="aw-panel-head")
+        head = html.Div([html.H2(f"{t('page_quality', lang)} · {t(data.region.child_level, lang)}", className="aw-h2"),
+                         export_links("quality", "dq", data.view.query(), lang)], className="aw-panel-head")
         parts.append(dbc.Card(dbc.CardBody([head, html.Div(t("click_to_drill", lang), className="aw-hint"), grid]),
                               className="aw-panel"))
         return parts
-    head = html.Div([html.H2(t("dq_cases_title", lang), className="aw-h2"), export_links("quality", "dq", data.view.query(), lang)],
-                    className="aw-panel-head")
+    head = html.Div([html.H2(t("dq_cases_title", lang), className="aw-h2"),
+                     export_links("quality", "dq", data.view.query(), lang)], className="aw-panel-head")
     if data.cases_note:
         body = dbc.Alert(data.cases_note, color="secondary", id="dq-cases-note")
     elif len(data.cases):
