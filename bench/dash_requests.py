@@ -123,21 +123,24 @@ def view_prefix(layout_response) -> str | None:
     return None
 
 
+def components(tree):
+    """Every component (``{"type", "namespace", "props"}``) in a Dash JSON layout tree or callback
+    answer, in document order."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, dict):
+            if "props" in node and "type" in node:
+                yield node
+                node = node["props"]
+            stack.extend(reversed([v for v in node.values() if isinstance(v, (list, dict))]))
+
+
 def find(node, component_id: str):
     """The first component with id ``component_id`` in a Dash JSON answer (None when absent)."""
-    if isinstance(node, dict):
-        if node.get("props", {}).get("id") == component_id:
-            return node
-        for value in node.values():
-            found = find(value, component_id)
-            if found is not None:
-                return found
-    elif isinstance(node, list):
-        for value in node:
-            found = find(value, component_id)
-            if found is not None:
-                return found
-    return None
+    return next((c for c in components(node) if c["props"].get("id") == component_id), None)
 
 
 def row_ids(content_response: dict, grid_id: str) -> list[str]:

@@ -22,6 +22,7 @@ from flask_login import login_user
 
 from aidwatch import contract as c
 from aidwatch.replica import readonly_engine
+from bench import dash_requests
 from bench.pages import PageBench
 from dashboard import appdb, create_app
 from dashboard.auth import User
@@ -53,10 +54,7 @@ def largest_province(registry_url: str) -> str:
 
 
 def _content(client, page: PageBench, view: dict) -> float:
-    payload = {"output": f"{page.prefix}-content.children",
-               "outputs": {"id": f"{page.prefix}-content", "property": "children"},
-               "inputs": [{"id": f"{page.prefix}-view", "property": "data", "value": view}],
-               "changedPropIds": [f"{page.prefix}-view.data"], "state": []}
+    payload = dash_requests.content(page.prefix, view)
     started = time.perf_counter()
     response = client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
     elapsed = time.perf_counter() - started

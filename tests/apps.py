@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from bench import dash_requests
 from dashboard import appdb, create_app
 from tests.conftest import BACKENDS
 from tests.registry_builder import build_registry
@@ -52,10 +53,8 @@ def app_fixture(tables: dict):
 def post_content(client, prefix: str, view: dict):
     """POST a page's content callback (``<prefix>-view.data`` → ``<prefix>-content``) as the browser
     would, with any view we like: the raw response."""
-    payload = {"output": f"{prefix}-content.children", "outputs": {"id": f"{prefix}-content", "property": "children"},
-               "inputs": [{"id": f"{prefix}-view", "property": "data", "value": view}],
-               "changedPropIds": [f"{prefix}-view.data"], "state": []}
-    return client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
+    return client.post("/_dash-update-component", data=json.dumps(dash_requests.content(prefix, view)),
+                       content_type="application/json")
 
 
 def text_of(response) -> str:

@@ -14,17 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-
-def components(tree):
-    """Every component (``{"type", "namespace", "props"}``) in a Dash JSON layout tree."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict) and "props" in node and "type" in node:
-            yield node
-            stack.extend(v for v in node["props"].values() if isinstance(v, (list, dict)))
+from bench.dash_requests import components
 
 
 def dependencies(client) -> list[dict]:

@@ -13,7 +13,8 @@ import openpyxl
 
 from tests import fixture_xss
 from tests.apps import app_fixture, login
-from tests.dashwalk import PageWalk, components, dependencies
+from bench.dash_requests import components
+from tests.dashwalk import PageWalk, dependencies
 
 app = app_fixture(fixture_xss.TABLES)
 VIEW = "?as_of=2025-05-20&year=2025&province=44&city=440100&deadline=spring_registration"
