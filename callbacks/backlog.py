@@ -16,7 +16,7 @@ from dashboard.i18n import t
 from dashboard.pages import backlog as page
 from dashboard.viewstate import View
 from queries import backlog as q
-from queries.regions import Region
+from queries.regions import Region, children
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,8 @@ class BacklogView:
     cases_note: str | None
 
 
-def _rows(r, region: Region) -> pd.DataFrame:
-    children, counts = r.registry.query(q.backlog_counts, r.scope, region, r.year, r.as_of)
-    phantom = r.registry.query(q.phantom_counts, r.scope, region, r.as_of)
-    rows = m.region_rows(children, counts, phantom)
+def _rows(children: pd.DataFrame, schools: pd.DataFrame, phantom: pd.DataFrame, level: str) -> pd.DataFrame:
+    rows = m.region_rows(children, m.child_counts(schools, level), phantom)
     rows["drill"] = rows["code"]  # the key one level down; for schools the id, while code is the school code
     if "school_code" in children:
         rows["code"] = rows["drill"].map(dict(zip(children["code"].astype(str), children["school_code"])))
@@ -53,22 +51,28 @@ def backlog_data(query: dict) -> BacklogView:
     """The view, its data and its cases, for the page and for its export alike."""
     r = resolve(query)
     policy, cal = policy_for(r.year), calendar()
-    if r.region.level == "school":
-        # A school's own figures are its row in its city's table (the same cached query).
-        parent = _rows(r, Region("city", r.region.province, r.region.city))
-        rows = parent[parent["drill"] == str(r.region.school)].reset_index(drop=True)
+    at_school = r.region.level == "school"
+    # A school's own figures are its row in its city's table (the same cached queries).
+    rows_region = Region("city", r.region.province, r.region.city) if at_school else r.region
+    got = r.registry.query_many(r.scope, {
+        "children": (children, rows_region),
+        "schools": (q.school_counts, rows_region, r.year, r.as_of),
+        "phantom": (q.phantom_counts, rows_region, r.as_of),
+        "open": (q.open_items, r.region, r.year, r.as_of)})
+    rows = _rows(got["children"], got["schools"], got["phantom"], rows_region.level)
+    if at_school:
+        rows = rows[rows["drill"] == str(r.region.school)].reset_index(drop=True)
         own_name = r.labels.get("school") or ""
     else:
-        rows = _rows(r, r.region)
         own_name = r.labels.get(r.region.level) or t("nation", r.view.lang)
     own = {"nation": "nation", "province": r.region.province, "city": r.region.city}.get(
         r.region.level, str(r.region.school))
     total = m.total_row(rows.drop(columns=["drill"]), own, own_name)
-    ages = m.open_ages(r.registry.query(q.open_items, r.scope, r.region, r.year, r.as_of), r.as_of, policy, cal)
+    ages = m.open_ages(got["open"], r.as_of, policy, cal)
     ranked = pd.DataFrame()
     cases = suspects = note = None
-    if r.region.level != "school":
-        ranked = m.rank_schools(r.registry.query(q.school_counts, r.scope, r.region, r.year, r.as_of))
+    if not at_school:
+        ranked = m.rank_schools(got["schools"])
     elif not r.scope.cases_allowed:
         note = t("cases_forbidden", r.view.lang)
     else:

@@ -44,7 +44,7 @@ from queries import backlog as bl_q
 from queries import deadlines as dl_q
 from queries import duplicates as dup_q
 from queries import inspections as insp_q
-from queries.regions import Region
+from queries.regions import Region, children
 from queries.scope import Scope
 
 log = logging.getLogger(__name__)
@@ -60,10 +60,11 @@ def briefing_queries(region: Region, year: int, dates: dict) -> dict:
     (likewise), and the backlog and inspection pages' as-of counts once per date."""
     calls = {f"deadlines:{name}": call for name, call in dl_q.series_queries(region, year).items()}
     calls["duplicates:series"] = (dup_q.duplicate_series, region, year)
+    calls["backlog:children"] = (children, region)
     for when, day in dates.items():
         if day is None:
             continue
-        calls[f"backlog:counts:{when}"] = (bl_q.backlog_counts, region, year, day)
+        calls[f"backlog:schools:{when}"] = (bl_q.school_counts, region, year, day)
         calls[f"backlog:phantom:{when}"] = (bl_q.phantom_counts, region, day)
         calls[f"inspections:coverage:{when}"] = (insp_q.coverage_counts, region, year, day)
     return calls
@@ -185,7 +186,8 @@ def briefing_data(query: dict) -> BriefingView:
         heads |= {(h.area, h.key): h for h in m.total_headlines("duplicates", totals).values()}
     if "backlog" not in failed_sources:
         totals = _at_dates(dates, lambda when, day: bl_m.total_row(bl_m.region_rows(
-            *results[f"backlog:counts:{when}"], results[f"backlog:phantom:{when}"]), own, name).iloc[0])
+            results["backlog:children"], bl_m.child_counts(results[f"backlog:schools:{when}"], r.region.level),
+            results[f"backlog:phantom:{when}"]), own, name).iloc[0])
         heads |= {(h.area, h.key): h for h in m.total_headlines("backlog", totals).values()}
     if "inspections" not in failed_sources:
         totals = _at_dates(dates, lambda when, day: insp_m.total_row(

@@ -13,7 +13,7 @@ from dashboard.i18n import t
 from dashboard.pages import quality as page
 from dashboard.viewstate import View
 from queries import quality as q
-from queries.regions import Region
+from queries.regions import Region, children
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def quality_data(query: dict) -> QualityView:
     """The view, its counts and its cases, for the page and for its export alike."""
     r = resolve(query)
     calls = {table: (q.quality_counts, r.region, table, r.year) for table in m.TABLES}
-    results = r.registry.query_many(r.scope, {**calls, "children": (q.children, r.region)})
+    results = r.registry.query_many(r.scope, {**calls, "children": (children, r.region)})
     counts = {table: results[table] for table in m.TABLES}
     rows = m.region_rows(results["children"], counts)
     rows["drill"] = rows["code"]  # the key one level down; for schools the id, while code is the school code

@@ -59,9 +59,13 @@ def rollout_data(query: dict) -> RolloutView:
     r = resolve(query)
     policy, cal = policy_for(r.year), calendar()
     funds_due = policy.due["rollout_funds"]
-    found = r.registry.query_many(r.scope, {"series": (q.rollout_series, r.region, r.year),
-                                            "priority": (q.priority_days, r.region, r.year)})
-    series, counts = found["series"], m.priority_counts(found["priority"], r.as_of)
+    province = Region("province", r.region.province)
+    calls = q.series_queries(r.region, r.year) | q.priority_queries(r.region, r.year)
+    if r.region.level in ("city", "school"):
+        # the step matrix is the province's: asked for at the same time
+        calls |= {f"province:{name}": call for name, call in q.series_queries(province, r.year).items()}
+    found = r.registry.query_many(r.scope, calls)
+    series, counts = q.assemble(found), m.priority_counts(q.priority_frame(found), r.as_of)
     codes = list(series.children["code"].astype(str))
     figures = m.grant_figures(codes, series.recipients, series.paid, r.as_of)
     priority = m.priority_table(codes, counts)
@@ -70,9 +74,8 @@ def rollout_data(query: dict) -> RolloutView:
         rows = steps.merge(priority, on="code", how="left")
         declared = {p.province_code: m.parse_tiers(p.tier_amounts) for p in series.provinces.itertuples()}
     else:
-        province = Region("province", r.region.province)
-        pseries = series if r.region.level == "province" else r.registry.query(
-            q.rollout_series, r.scope, province, r.year)
+        pseries = series if r.region.level == "province" else q.assemble(
+            {name.removeprefix("province:"): v for name, v in found.items() if name.startswith("province:")})
         steps = _steps(r, pseries, policy, cal)
         rows = m.region_rows(series.children, figures, priority, r.as_of, funds_due)
         tiers = m.parse_tiers(series.provinces["tier_amounts"].iloc[0]) if len(series.provinces) else ()

@@ -85,7 +85,7 @@ def profile_data(query: dict) -> Profile | None:
         return None
     weights = m.load_weights()
     sid = str(r.region.school)
-    series = r.registry.query(ro_q.rollout_series, r.scope, r.region, r.year)
+    series = ro_q.assemble(r.registry.query_many(r.scope, ro_q.series_queries(r.region, r.year)))
     dates = tuple(r.as_of - dt.timedelta(days=n) for n in TREND_DAYS)
     values, school = [], None
     for day in dates:

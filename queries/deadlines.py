@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from aidwatch import contract as c
 from queries.frames import to_frame
-from queries.regions import Region, child_grouping, child_names
+from queries.regions import Region, child_grouping, children
 from queries.scope import Scope
 
 SERIES_COLUMNS = ["deadline", "measure", "code", "day", "n"]
@@ -73,10 +73,6 @@ def report_days(conn: sa.Connection, scope: Scope, region: Region, year: int) ->
     if region.level != "nation":
         q = q.where(r.c.province_code == region.province)
     return dict(conn.execute(q).all())
-
-
-def children(conn: sa.Connection, scope: Scope, region: Region) -> pd.DataFrame:
-    return child_names(conn, region, scope)
 
 
 def series_queries(region: Region, year: int) -> dict[str, tuple]:

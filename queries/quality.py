@@ -28,7 +28,7 @@ from aidwatch import contract as c
 from aidwatch.metrics.quality import TABLE_CHECKS
 from aidwatch.workdays import calendar
 from queries.frames import counts_frame, to_frame
-from queries.regions import Region, child_grouping, child_names
+from queries.regions import Region, child_grouping
 from queries.scope import Scope
 
 EVIDENCE_SLOTS = 5
@@ -217,11 +217,6 @@ def _specs() -> dict[str, TableSpec]:
 def evidence_names() -> dict[tuple[str, str], tuple[str, ...]]:
     """``(check, table)`` → the names of its evidence columns, in the order of ``e1, e2, …``."""
     return {(r.key, name): tuple(n for n, _ in r.evidence) for name, spec in _specs().items() for r in spec.rules}
-
-
-def children(conn: sa.Connection, scope: Scope, region: Region) -> pd.DataFrame:
-    """The child regions (the school itself at school level), in ``Registry.query`` order of arguments."""
-    return child_names(conn, region, scope)
 
 
 def _school_grouping(region: Region, scope: Scope) -> tuple[sa.ColumnElement, tuple]:

@@ -172,6 +172,12 @@ def child_names(conn: sa.Connection, region: Region, scope: Scope) -> pd.DataFra
     return frame
 
 
+def children(conn: sa.Connection, scope: Scope, region: Region) -> pd.DataFrame:
+    """``child_names`` in ``Registry.query``'s order of arguments: one cached list of a region's children
+    for every page that shows them."""
+    return child_names(conn, region, scope)
+
+
 def region_label(conn: sa.Connection, region: Region) -> dict:
     """Names along the drill path, for breadcrumbs and titles."""
     out = {"province": None, "city": None, "school": None}

@@ -1,11 +1,10 @@
 """Expansion rollout (扩围提标): the SQL side.
 
 Grant recipients are counted in the database grouped by (child region,
-approval day, third year or not, tier, amount), and payments by (child
-region, payment day), so the result is small and any as-of date is answered
-in memory (``aidwatch.metrics.rollout``). Priority students without a grant
-need an anti-join that depends on D itself, so that count is one small query
-per D, grouped by child region and hardship group.
+approval day, year of study, tier, amount), payments by (child region,
+approval day, payment day), and priority students by (child region, hardship
+group, day they became priority students or recipients), so every result is
+small and any as-of date is answered in memory (``aidwatch.metrics.rollout``).
 
 See shared/spec/metrics.md, "Expansion rollout".
 """
@@ -22,7 +21,7 @@ from aidwatch import contract as c
 from aidwatch.metrics import rollout as m
 from queries.deadlines import aid_date_pairs
 from queries.frames import to_frame
-from queries.regions import Region, child_grouping, child_names
+from queries.regions import Region, child_grouping, children
 from queries.scope import Scope
 
 ROLLOUT_COLUMNS = ["province_code", "policy_revised_on", "tier_count", "tier_amounts", "budget_confirmed_on",
@@ -49,7 +48,7 @@ def _grant_filters(a: sa.Table, term: str) -> list:
     return [a.c.term == term, a.c.kind == "grant", a.c.approved_on.is_not(None)]
 
 
-def _provinces(conn, scope: Scope, region: Region, year: int) -> pd.DataFrame:
+def provinces(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
     """The rollout row of each province in view: every province at nation level, else the region's own."""
     p, r = c.province, c.province_rollout
     q = (sa.select(p.c.code.label("province_code"), *[r.c[col] for col in ROLLOUT_COLUMNS[1:]])
@@ -67,37 +66,55 @@ def _provinces(conn, scope: Scope, region: Region, year: int) -> pd.DataFrame:
     return frame
 
 
-def rollout_series(conn: sa.Connection, scope: Scope, region: Region, year: int) -> RolloutSeries:
-    """Children, provinces' rollout rows, recipients by approval day and payments by day, for term ``{year}S``.
+def recipient_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
+    """Grant recipients of term ``{year}S``: ``code, day (approved_on), third_year, tier, amount, n``.
 
-    Both counts group by the records' own columns in the order of their index (term, kind,
-    province, approval day, …), so the database streams the national groups instead of sorting
-    millions of rows; the year of study ≥ 3 and the payment day (the later of approval and
-    payment) are derived from the small result.
+    Grouped by the records' own columns in the order of their index (term, kind, province,
+    approval day, …), so the database streams the national groups instead of sorting millions of
+    rows; the year of study ≥ 3 is derived from the small result.
     """
     a = c.aid_record
-    term = f"{year}S"
-    children = child_names(conn, region, scope)
     g = child_grouping(a, region, scope)
     q = (sa.select(g.key, a.c.approved_on.label("day"), a.c.grade, a.c.grant_tier.label("tier"), a.c.amount,
                    sa.func.count().label("n"))
-         .select_from(g.source).where(*g.where, *_grant_filters(a, term))
+         .select_from(g.source).where(*g.where, *_grant_filters(a, f"{year}S"))
          .group_by(g.key, a.c.approved_on, a.c.grade, a.c.grant_tier, a.c.amount))
     recipients = to_frame(conn.execute(q), ["code", "day", "grade", "tier", "amount", "n"])
     recipients["third_year"] = pd.to_numeric(recipients.pop("grade")) >= 3
     recipients = recipients.groupby(["code", "day", "third_year", "tier", "amount"], as_index=False, dropna=False)["n"].sum()
-    pairs = aid_date_pairs(conn, scope, region, term, "grant", "approved_on", "disbursed_on")
+    recipients["code"] = recipients["code"].astype(str)
+    recipients["day"] = pd.to_datetime(recipients["day"]).astype("datetime64[s]")
+    recipients["n"] = pd.to_numeric(recipients["n"]).astype("int64")
+    recipients["tier"] = pd.to_numeric(recipients["tier"]).astype("Int64")
+    recipients["amount"] = pd.to_numeric(recipients["amount"]).astype(float)
+    return recipients
+
+
+def series_queries(region: Region, year: int) -> dict[str, tuple]:
+    """The independent queries behind a ``RolloutSeries``: name → (function, *arguments after the scope),
+    for ``Registry.query_many``. The payments are the deadline page's own funds query (one cache entry)."""
+    return {"children": (children, region), "provinces": (provinces, region, year),
+            "recipients": (recipient_days, region, year),
+            "paid": (aid_date_pairs, region, f"{year}S", "grant", "approved_on", "disbursed_on")}
+
+
+def assemble(found: dict) -> RolloutSeries:
+    """A ``RolloutSeries`` from the results of ``series_queries``: a payment counts from the later of
+    approval and payment."""
+    pairs = found["paid"]
     pairs = pairs[pairs["second"].notna()]
     first, second = pd.to_datetime(pairs["first"]), pd.to_datetime(pairs["second"])
     paid = pd.DataFrame({"code": pairs["code"], "day": first.where(first > second, second), "n": pairs["n"]})
     paid = paid.groupby(["code", "day"], as_index=False)["n"].sum()
-    for frame in (recipients, paid):
-        frame["code"] = frame["code"].astype(str)
-        frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
-        frame["n"] = pd.to_numeric(frame["n"]).astype("int64")
-    recipients["tier"] = pd.to_numeric(recipients["tier"]).astype("Int64")
-    recipients["amount"] = pd.to_numeric(recipients["amount"]).astype(float)
-    return RolloutSeries(children, _provinces(conn, scope, region, year), recipients, paid)
+    paid["code"] = paid["code"].astype(str)
+    paid["day"] = pd.to_datetime(paid["day"]).astype("datetime64[s]")
+    paid["n"] = pd.to_numeric(paid["n"]).astype("int64")
+    return RolloutSeries(found["children"], found["provinces"], found["recipients"], paid)
+
+
+def rollout_series(conn: sa.Connection, scope: Scope, region: Region, year: int) -> RolloutSeries:
+    """``series_queries`` run one after another on one connection, assembled (tests and scripts)."""
+    return assemble({name: fn(conn, scope, *args) for name, (fn, *args) in series_queries(region, year).items()})
 
 
 def recipient_exists(student_id, term: str, as_of: dt.date):
@@ -122,35 +139,64 @@ def first_grant_day(student_id, term: str) -> sa.ScalarSelect:
         .scalar_subquery()
 
 
-def priority_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
-    """Priority students per child region, hardship group and day (``code, hardship, measure, day, n``),
-    independent of D, so that one cached result answers every as-of date
-    (``aidwatch.metrics.rollout.priority_counts``).
-
-    ``measure`` ``priority`` counts them on their ``enrolled_on``; ``granted`` counts those with a
-    grant of YS on the later of ``enrolled_on`` and the grant's first approval: from that day they
-    are recipients. ``status`` is the registry's current status, as the spec defines it.
-    """
-    st = c.student
+def _priority_where(st: sa.Table, region: Region, scope: Scope):
     g = child_grouping(st, region, scope)
-    priority = [*g.where, st.c.status == "enrolled", st.c.hardship.is_not(None)]
+    return g, [*g.where, st.c.status == "enrolled", st.c.hardship.is_not(None)]
+
+
+def priority_enrolled_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
+    """Priority students per child region, hardship group and ``enrolled_on``: ``code, hardship, day, n``.
+    ``status`` is the registry's current status, as the spec defines it; ``year`` keys the cache only."""
+    st = c.student
+    g, where = _priority_where(st, region, scope)
     q = (sa.select(g.key, st.c.hardship, st.c.enrolled_on.label("day"), sa.func.count().label("n"))
-         .select_from(g.source).where(*priority).group_by(g.key, st.c.hardship, st.c.enrolled_on))
-    enrolled = to_frame(conn.execute(q), ["code", "hardship", "day", "n"]).assign(measure="priority")
-    # the first grant day once per student (a derived table), then grouped by the later of the two days
+         .select_from(g.source).where(*where).group_by(g.key, st.c.hardship, st.c.enrolled_on))
+    return to_frame(conn.execute(q), ["code", "hardship", "day", "n"])
+
+
+def priority_granted_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
+    """Priority students with a grant of ``{year}S``, per child region, hardship group and the later of
+    ``enrolled_on`` and the grant's first approval (from that day they are recipients): ``code, hardship,
+    day, n``. One index seek per priority student: the page's costliest query, so it runs on its own."""
+    st = c.student
+    g, where = _priority_where(st, region, scope)
+    # OFFSET 0 keeps the derived table whole: flattened into the outer query, SQLite would run the
+    # correlated subquery once per mention (filter, CASE, GROUP BY), five seeks per student instead of one.
     per_student = (sa.select(g.key, st.c.hardship, st.c.enrolled_on, first_grant_day(st.c.id, f"{year}S")
-                             .label("granted_on")).select_from(g.source).where(*priority).subquery())
+                             .label("granted_on")).select_from(g.source).where(*where).offset(0).subquery())
     day = sa.case((per_student.c.granted_on > per_student.c.enrolled_on, per_student.c.granted_on),
                   else_=per_student.c.enrolled_on)
     q = (sa.select(per_student.c.code, per_student.c.hardship, day.label("day"), sa.func.count().label("n"))
          .where(per_student.c.granted_on.is_not(None))
          .group_by(per_student.c.code, per_student.c.hardship, day))
-    granted = to_frame(conn.execute(q), ["code", "hardship", "day", "n"]).assign(measure="granted")
-    frame = pd.concat([enrolled, granted], ignore_index=True)
+    return to_frame(conn.execute(q), ["code", "hardship", "day", "n"])
+
+
+#: ``priority_frame``'s measure → the query that counts it.
+PRIORITY_MEASURES = {"priority": priority_enrolled_days, "granted": priority_granted_days}
+
+
+def priority_queries(region: Region, year: int) -> dict[str, tuple]:
+    """The two independent queries behind ``priority_days``, for ``Registry.query_many``."""
+    return {f"priority:{measure}": (fn, region, year) for measure, fn in PRIORITY_MEASURES.items()}
+
+
+def priority_frame(found: dict) -> pd.DataFrame:
+    """Priority students per child region, hardship group and day (``code, hardship, measure, day, n``),
+    independent of D, so that one cached result answers every as-of date
+    (``aidwatch.metrics.rollout.priority_counts``): ``priority`` counts them from their ``enrolled_on``,
+    ``granted`` from the day they became recipients."""
+    frame = pd.concat([found[f"priority:{measure}"].assign(measure=measure) for measure in PRIORITY_MEASURES],
+                      ignore_index=True)
     frame["code"] = frame["code"].astype(str)
     frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
     frame["n"] = pd.to_numeric(frame["n"]).astype("int64")
     return frame[["code", "hardship", "measure", "day", "n"]]
+
+
+def priority_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
+    """``priority_queries`` run one after another on one connection (tests and scripts)."""
+    return priority_frame({name: fn(conn, scope, *args) for name, (fn, *args) in priority_queries(region, year).items()})
 
 
 def priority_counts(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date) -> pd.DataFrame:

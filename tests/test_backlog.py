@@ -14,7 +14,7 @@ from aidwatch.metrics import backlog as m
 from aidwatch.policy import policy_for
 from aidwatch.workdays import calendar
 from queries import backlog as q
-from queries.regions import Region, resolve_region
+from queries.regions import Region, child_names, resolve_region
 from queries.scope import OutOfScope, Scope
 from tests import fixture_backlog
 from tests.apps import app_fixture, login, post_content, text_of
@@ -35,9 +35,10 @@ engine = engine_fixture(fixture_backlog.TABLES)
 
 def rows_at(engine, scope, region, as_of=SNAPSHOT, year=2025):
     with engine.connect() as conn:
-        children, counts = q.backlog_counts(conn, scope, region, year, as_of)
+        children = child_names(conn, region, scope)
+        schools = q.school_counts(conn, scope, region, year, as_of)
         phantom = q.phantom_counts(conn, scope, region, as_of)
-    rows = m.region_rows(children, counts, phantom)
+    rows = m.region_rows(children, m.child_counts(schools, region.level), phantom)
     return {r.code: r for r in rows.itertuples(index=False)}
 
 

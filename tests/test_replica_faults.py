@@ -23,11 +23,9 @@ from dashboard.registry import QueryTimeout
 from queries import backlog as backlog_queries
 from queries.scope import Scope
 from tests import fixture_backlog
-from tests.apps import login, make_app
+from tests.apps import login, make_app, open_view
 from tests.browser import open_page
-from tests.page_views import open_view
 from tests.pg_cluster import Cluster
-from tests.test_multi_instance import redis_url  # noqa: F401  (a fixture: a throwaway redis-server)
 
 BANNER_ZH = "数据库暂时无法连接，显示的是 2025-10-20 18:00 的数据"
 BANNER_EN = "The database cannot be reached right now: showing the data of 2025-10-20 18:00"
@@ -125,7 +123,7 @@ def test_replica_down_serves_cache_marked_stale_and_recovers_by_itself(cluster, 
         assert "replica reachable again" in messages(logs)
 
 
-def test_app_servers_agree_on_the_last_snapshot_through_the_shared_cache(cluster, tmp_path, redis_url):  # noqa: F811
+def test_app_servers_agree_on_the_last_snapshot_through_the_shared_cache(cluster, tmp_path, redis_url):
     """A second app server that never reached the replica serves the first one's cached views, marked stale."""
     first = make_app(cluster.url, fixture_backlog.TABLES, tmp_path, CACHE_URL=redis_url)
     quick(first)
@@ -184,9 +182,9 @@ def test_statement_timeout_ends_with_a_message_and_a_log(new_database, tmp_path,
     PostgreSQL; the page says so, the reason is logged, and the replica is not taken for down."""
     app = make_app(new_database("postgresql"), fixture_backlog.TABLES, tmp_path, STATEMENT_TIMEOUT_MS=200)
     reg = app.server.extensions["aidwatch_registry"]
-    real = backlog_queries.backlog_counts
+    real = backlog_queries.school_counts
 
-    def slow_backlog_counts(conn, scope, *args):
+    def slow_school_counts(conn, scope, *args):
         conn.execute(sa.text("SELECT pg_sleep(2)"))
         return real(conn, scope, *args)
 
@@ -201,7 +199,7 @@ def test_statement_timeout_ends_with_a_message_and_a_log(new_database, tmp_path,
     assert status == 504 and "took too long" in text
     assert "query cancelled by statement_timeout: canceling statement due to statement timeout" in messages(logs)
 
-    monkeypatch.setattr(backlog_queries, "backlog_counts", slow_backlog_counts)
+    monkeypatch.setattr(backlog_queries, "school_counts", slow_school_counts)
     client = login(app.server.test_client(), "ministry")
     with captured_logs() as logs:
         view = open_view(client, "/backlog", {"province": "44"})
@@ -209,5 +207,5 @@ def test_statement_timeout_ends_with_a_message_and_a_log(new_database, tmp_path,
     assert "statement timeout" in messages(logs)
     assert not reg.freshness().stale and "aw-stale" not in view.layout
 
-    monkeypatch.setattr(backlog_queries, "backlog_counts", real)
+    monkeypatch.setattr(backlog_queries, "school_counts", real)
     assert card_figures(open_view(client, "/backlog", {"province": "44"}).content) == GD_CARDS

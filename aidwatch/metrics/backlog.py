@@ -73,6 +73,20 @@ def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(late_rate=pct(late, frame["decided_recording"]))
 
 
+#: The column of ``queries.backlog.school_counts`` that names each school's child region, per level.
+CHILD_KEY = {"nation": "province_code", "province": "city_code", "city": "code"}
+COUNT_COLUMNS = ["changes", "late_recorded", "unrecorded_overdue", "awaiting_approval", "overdue_approval",
+                 "decided_recording"]
+
+
+def child_counts(schools: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The per-school counts summed per child region of a ``level`` region: ``code`` and the counts
+    (every count is a number of changes, and a change belongs to one school)."""
+    key = CHILD_KEY[level]
+    out = schools.groupby(schools[key].astype(str), as_index=True)[COUNT_COLUMNS].sum()
+    return out.rename_axis("code").reset_index().astype({c: "int64" for c in COUNT_COLUMNS})
+
+
 def region_rows(children: pd.DataFrame, counts: pd.DataFrame, phantom: pd.DataFrame) -> pd.DataFrame:
     """One row per child region (zeros where it has nothing): the export's columns, the rule counts,
     ``decided_recording`` and ``late_rate`` (late or overdue recordings per 100 settled ones)."""

@@ -208,7 +208,7 @@ def tier_distribution(recipients: pd.DataFrame, declared: dict, as_of: dt.date) 
 
 
 def priority_counts(days: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """``code, hardship, students, without_grant`` as of D from ``queries.rollout.priority_days``:
+    """``code, hardship, students, without_grant`` as of D from ``queries.rollout.priority_frame``:
     priority students are those enrolled by D; those without a grant are not recipients by D."""
     upto = days[days["day"] <= np.datetime64(as_of, "s")]
     wide = upto.pivot_table(index=["code", "hardship"], columns="measure", values="n", aggfunc="sum", fill_value=0)
