@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
 
@@ -50,11 +52,14 @@ def app_fixture(tables: dict):
     return app
 
 
+def post_callback(client, payload: dict):
+    """POST one callback request to ``/_dash-update-component`` as the browser would: the raw response."""
+    return client.post("/_dash-update-component", data=dash_requests.body(payload), content_type="application/json")
+
+
 def post_content(client, prefix: str, view: dict):
-    """POST a page's content callback (``<prefix>-view.data`` → ``<prefix>-content``) as the browser
-    would, with any view we like: the raw response."""
-    return client.post("/_dash-update-component", data=json.dumps(dash_requests.content(prefix, view)),
-                       content_type="application/json")
+    """POST a page's content callback (``<prefix>-view.data`` → ``<prefix>-content``) with any view we like."""
+    return post_callback(client, dash_requests.content(prefix, view))
 
 
 def text_of(response) -> str:
@@ -64,3 +69,39 @@ def text_of(response) -> str:
         return json.dumps(json.loads(body), ensure_ascii=False)
     except ValueError:
         return body
+
+
+def json_or_none(response):
+    try:
+        return response.get_json()
+    except Exception:  # noqa: BLE001 — a non-JSON answer (an error page) has no data
+        return None
+
+
+@dataclass
+class PageView:
+    """A page view over HTTP as the browser makes it: the router callback (frame + layout), then the
+    content callback."""
+
+    layout_status: int
+    layout: str            # the router's answer, JSON with Chinese text decoded
+    prefix: str | None     # the page's callback prefix (None: the layout is a message page)
+    content_status: int | None
+    content: str           # the content callback's answer, decoded ("" without one)
+
+    @property
+    def text(self) -> str:
+        return self.layout + self.content
+
+
+def open_view(client, path: str, query: dict | None = None) -> PageView:
+    """The layout of ``path?query`` and, when it has one, its content for the view it stored."""
+    search = "?" + urlencode(query) if query else ""
+    routed = post_callback(client, dash_requests.router(path, search))
+    data = json_or_none(routed)
+    prefix = dash_requests.view_prefix(data) if data else None
+    if prefix is None:
+        return PageView(routed.status_code, text_of(routed), None, None, "")
+    view = dash_requests.store_view(data, prefix)
+    content = post_content(client, prefix, view if view is not None else {})
+    return PageView(routed.status_code, text_of(routed), prefix, content.status_code, text_of(content))

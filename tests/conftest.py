@@ -1,4 +1,4 @@
-"""Shared fixtures: empty registries on SQLite and on a real PostgreSQL server.
+"""Shared fixtures: empty registries on SQLite and on a real PostgreSQL server, an app database, a Redis.
 
 ``make test`` starts a throwaway PostgreSQL cluster and exports
 ``AIDWATCH_TEST_PG_URL``. Without it the PostgreSQL tests fail (never skip):
@@ -8,13 +8,20 @@ a suite that silently drops half its databases proves nothing.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import time
 import uuid
 
 import hypothesis  # noqa: F401  (see below)
 import hypothesis.strategies  # noqa: F401
 import pytest
+import redis
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+
+from bench.load import free_port
+from dashboard import appdb
 
 # hypothesis is imported here, at collection, in the main thread before any test starts a thread, and its
 # pytest plugin is off (-p no:hypothesispytest in pyproject): pytest rewrites the modules of every installed
@@ -91,3 +98,50 @@ def backend(request) -> str:
 
 # Browser tests: dash.testing's dash_duo drives Debian's Chromium, headless.
 os.environ.setdefault("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def app_db(tmp_path):
+    """The dashboard's own database (users, audit log), empty, on SQLite."""
+    eng = appdb.app_engine(f"sqlite:///{tmp_path / 'instance' / 'app.sqlite'}")
+    appdb.init_db(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway redis-server on a free loopback port (the shared cache of several app servers)."""
+    binary = shutil.which("redis-server")
+    if not binary:
+        pytest.fail("redis-server is not installed: `make test` installs Debian's redis-server")
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    for _ in range(50):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(autouse=True)
+def _browser_settles(request):
+    """A browser test ends only once no callback is in flight: stopping dash_duo's server kills the threads
+    still answering, and their tracebacks (SystemExit) would be printed while other tests run."""
+    if "dash_duo" not in request.fixturenames:
+        yield
+        return
+    duo = request.getfixturevalue("dash_duo")
+    yield
+    from tests.browser import settled  # here: tests.browser imports this module's BACKENDS through tests.apps
+
+    try:
+        settled(duo)
+    except Exception:  # noqa: BLE001 — the test's own outcome stands; a dead page has nothing in flight
+        pass

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 
 from bench.dash_requests import components
+from tests.apps import post_callback
 
 
 def dependencies(client) -> list[dict]:
@@ -70,8 +71,7 @@ class PageWalk:
         return new
 
     def _post(self, dep: dict, changed: list[str]) -> tuple[set[str], set[str]]:
-        response = self.client.post("/_dash-update-component", data=json.dumps(payload(dep, self.props, changed)),
-                                    content_type="application/json")
+        response = post_callback(self.client, payload(dep, self.props, changed))
         body = response.get_data(as_text=True)
         try:
             data = json.loads(body) if body else {}

@@ -12,10 +12,11 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from bench.load import free_port
 
 
 def _bindir() -> Path:
@@ -23,12 +24,6 @@ def _bindir() -> Path:
     if not found:
         raise RuntimeError("PostgreSQL is not installed (/usr/lib/postgresql/*/bin): `make test` installs it")
     return Path(found[-1])
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Cluster:

@@ -30,15 +30,7 @@ PASSWORD = "correct-horse-42"
 # --- fixtures ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def engine(tmp_path):
-    eng = appdb.app_engine(f"sqlite:///{tmp_path / 'instance' / 'app.sqlite'}")
-    appdb.init_db(eng)
-    yield eng
-    eng.dispose()
-
-
-def make_server(engine, tmp_path, **overrides) -> flask.Flask:
+def make_server(app_db, tmp_path, **overrides) -> flask.Flask:
     server = flask.Flask(__name__, template_folder=str(REPO / "dashboard" / "templates"))
     config = {
         "SECRET_KEY": "test-secret-key-not-for-production",
@@ -47,7 +39,7 @@ def make_server(engine, tmp_path, **overrides) -> flask.Flask:
         "INSTANCE_DIR": str(tmp_path / "instance"),
         **overrides,
     }
-    init_auth(server, config, engine)
+    init_auth(server, config, app_db)
 
     @server.get("/")
     def index():
@@ -82,10 +74,10 @@ def make_server(engine, tmp_path, **overrides) -> flask.Flask:
 
 
 @pytest.fixture
-def server(engine, tmp_path):
-    appdb.add_user(engine, "alice", "province", "44", PASSWORD)
-    appdb.add_user(engine, "boss", "leadership", None, PASSWORD)
-    return make_server(engine, tmp_path)
+def server(app_db, tmp_path):
+    appdb.add_user(app_db, "alice", "province", "44", PASSWORD)
+    appdb.add_user(app_db, "boss", "leadership", None, PASSWORD)
+    return make_server(app_db, tmp_path)
 
 
 @pytest.fixture
@@ -161,9 +153,9 @@ def test_cookie_flags(client):
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax" and not cookie.secure
 
 
-def test_secure_cookie_flag(engine, tmp_path):
-    appdb.add_user(engine, "carol", "ministry", None, PASSWORD)
-    c = make_server(engine, tmp_path, SESSION_COOKIE_SECURE=True).test_client()
+def test_secure_cookie_flag(app_db, tmp_path):
+    appdb.add_user(app_db, "carol", "ministry", None, PASSWORD)
+    c = make_server(app_db, tmp_path, SESSION_COOKIE_SECURE=True).test_client()
     r = login(c, "carol")
     set_cookie = r.headers["Set-Cookie"]
     assert "Secure" in set_cookie and "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
@@ -180,32 +172,32 @@ def test_login_page_is_bilingual_and_has_csrf(client):
     assert "http://" not in html and "https://" not in html  # no CDN: works offline
 
 
-def test_wrong_password(client, engine):
+def test_wrong_password(client, app_db):
     r = login(client, password="wrong-password-123")
     assert r.status_code == 200
     assert "用户名或密码错误 / Wrong username or password" in r.get_data(as_text=True)
     assert client.get("/").status_code == 302
-    row = appdb.audit_rows(engine, 1)[0]
+    row = appdb.audit_rows(app_db, 1)[0]
     assert (row["username"], row["action"]) == ("alice", "login_failed")
     assert row["params"]["ip"] == "127.0.0.1"
 
 
-def test_unknown_user_same_message(client, engine):
+def test_unknown_user_same_message(client, app_db):
     r = login(client, username="nobody", password="whatever-12345")
     assert r.status_code == 200
     assert "用户名或密码错误 / Wrong username or password" in r.get_data(as_text=True)
-    assert appdb.audit_rows(engine, 1)[0]["action"] == "login_failed"
+    assert appdb.audit_rows(app_db, 1)[0]["action"] == "login_failed"
 
 
-def test_login_without_csrf_refused(client, engine):
+def test_login_without_csrf_refused(client, app_db):
     client.get("/login")
     r = client.post("/login", data={"username": "alice", "password": PASSWORD})
     assert r.status_code == 400
     assert client.get("/").status_code == 302
-    assert appdb.audit_rows(engine, 1)[0]["action"] == "login_refused"
+    assert appdb.audit_rows(app_db, 1)[0]["action"] == "login_refused"
 
 
-def test_login_with_foreign_csrf_refused(server, engine):
+def test_login_with_foreign_csrf_refused(server, app_db):
     token = csrf_token(server.test_client())
     other = server.test_client()
     other.get("/login")
@@ -214,14 +206,14 @@ def test_login_with_foreign_csrf_refused(server, engine):
     assert other.get("/").status_code == 302
 
 
-def test_login_success(client, engine):
+def test_login_success(client, app_db):
     r = login(client)
     assert r.status_code == 302 and r.headers["Location"] == "/"
     r = client.get("/")
     assert r.status_code == 200 and r.get_data(as_text=True) == "home province 44"
     assert client.post("/_dash-update-component", json={}).status_code == 200
     assert client.get("/export/x.csv").status_code == 200
-    row = appdb.audit_rows(engine, 1)[0]
+    row = appdb.audit_rows(app_db, 1)[0]
     assert (row["username"], row["action"], row["scope"]) == ("alice", "login", "province:44")
 
 
@@ -245,12 +237,12 @@ def test_safe_next():
         assert safe_next(bad) == "/"
 
 
-def test_logout(client, engine):
+def test_logout(client, app_db):
     login(client)
     r = client.get("/logout")
     assert r.status_code == 302 and r.headers["Location"] == "/login"
     assert client.get("/").status_code == 302
-    assert appdb.audit_rows(engine, 1)[0]["action"] == "logout"
+    assert appdb.audit_rows(app_db, 1)[0]["action"] == "logout"
 
 
 def test_current_scope(server):
@@ -263,70 +255,70 @@ def test_current_scope(server):
     assert Scope("leadership").cases_allowed is False
 
 
-def test_disable_ends_session(client, engine):
+def test_disable_ends_session(client, app_db):
     login(client)
     assert client.get("/").status_code == 200
-    appdb.set_disabled(engine, "alice", True)
+    appdb.set_disabled(app_db, "alice", True)
     assert client.get("/").status_code == 302
     assert client.post("/_dash-update-component", json={}).status_code == 401
     # and a disabled user cannot log in again
     r = login(client)
     assert r.status_code == 200 and "Wrong username or password" in r.get_data(as_text=True)
-    appdb.set_disabled(engine, "alice", False)
+    appdb.set_disabled(app_db, "alice", False)
     assert login(client).status_code == 302
 
 
-def test_passwd_ends_session(client, engine):
+def test_passwd_ends_session(client, app_db):
     login(client)
     assert client.get("/").status_code == 200
-    appdb.set_password(engine, "alice", "a-new-password-77")
+    appdb.set_password(app_db, "alice", "a-new-password-77")
     assert client.get("/").status_code == 302
     assert login(client).status_code == 200  # old password is gone
     assert login(client, password="a-new-password-77").status_code == 302
     assert client.get("/").status_code == 200
 
 
-def test_lockout_after_repeated_failures(client, engine):
+def test_lockout_after_repeated_failures(client, app_db):
     for _ in range(appdb.MAX_FAILED_LOGINS):
         login(client, password="wrong-password-123")
     r = login(client)  # the right password, but locked
     assert r.status_code == 200 and "locked" in r.get_data(as_text=True)
-    assert appdb.is_locked(appdb.get_user(engine, "alice"))
+    assert appdb.is_locked(appdb.get_user(app_db, "alice"))
     # enabling clears the lock
-    appdb.set_disabled(engine, "alice", False)
+    appdb.set_disabled(app_db, "alice", False)
     assert login(client).status_code == 302
 
 
-def test_lock_expires(engine):
-    appdb.add_user(engine, "dave", "ministry", None, PASSWORD)
+def test_lock_expires(app_db):
+    appdb.add_user(app_db, "dave", "ministry", None, PASSWORD)
     past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
-    with engine.begin() as conn:
+    with app_db.begin() as conn:
         conn.execute(appdb.app_user.update().values(locked_until=past))
-    assert appdb.verify(engine, "dave", PASSWORD) is not None
+    assert appdb.verify(app_db, "dave", PASSWORD) is not None
 
 
 # --- secret key -------------------------------------------------------------------------------
 
 
-def test_secret_key_required(engine, tmp_path):
+def test_secret_key_required(app_db, tmp_path):
     with pytest.raises(RuntimeError, match="AIDWATCH_SECRET_KEY is required"):
-        make_server(engine, tmp_path, SECRET_KEY=None)
+        make_server(app_db, tmp_path, SECRET_KEY=None)
 
 
-def test_demo_secret_key_persisted(engine, tmp_path):
-    a = make_server(engine, tmp_path, SECRET_KEY=None, DEMO=True)
-    b = make_server(engine, tmp_path, SECRET_KEY=None, DEMO=True)
+def test_demo_secret_key_persisted(app_db, tmp_path):
+    a = make_server(app_db, tmp_path, SECRET_KEY=None, DEMO=True)
+    b = make_server(app_db, tmp_path, SECRET_KEY=None, DEMO=True)
     assert a.secret_key and a.secret_key == b.secret_key
     path = tmp_path / "instance" / "secret_key"
     assert path.read_text().strip() == a.secret_key
     assert oct(path.stat().st_mode & 0o777) == "0o600"
 
 
-def test_session_valid_across_workers(engine, tmp_path):
+def test_session_valid_across_workers(app_db, tmp_path):
     """Two servers with the same persisted demo key accept each other's sessions."""
-    appdb.add_user(engine, "erin", "ministry", None, PASSWORD)
-    a = make_server(engine, tmp_path, SECRET_KEY=None, DEMO=True)
-    b = make_server(engine, tmp_path, SECRET_KEY=None, DEMO=True)
+    appdb.add_user(app_db, "erin", "ministry", None, PASSWORD)
+    a = make_server(app_db, tmp_path, SECRET_KEY=None, DEMO=True)
+    b = make_server(app_db, tmp_path, SECRET_KEY=None, DEMO=True)
     ca = a.test_client()
     login(ca, "erin")
     cb = b.test_client()
@@ -341,41 +333,41 @@ def test_session_valid_across_workers(engine, tmp_path):
     ("short-1", "at least 10"),
     ("12345678901234", "all digits"),
 ])
-def test_password_rules(engine, password, message):
+def test_password_rules(app_db, password, message):
     with pytest.raises(ValueError, match=message):
-        appdb.add_user(engine, "frank", "ministry", None, password)
-    appdb.add_user(engine, "frank", "ministry", None, PASSWORD)
+        appdb.add_user(app_db, "frank", "ministry", None, password)
+    appdb.add_user(app_db, "frank", "ministry", None, PASSWORD)
     with pytest.raises(ValueError, match=message):
-        appdb.set_password(engine, "frank", password)
+        appdb.set_password(app_db, "frank", password)
 
 
-def test_role_and_province_validation(engine):
+def test_role_and_province_validation(app_db):
     with pytest.raises(ValueError, match="unknown role"):
-        appdb.add_user(engine, "g", "admin", None, PASSWORD)
+        appdb.add_user(app_db, "g", "admin", None, PASSWORD)
     with pytest.raises(ValueError, match="needs --province"):
-        appdb.add_user(engine, "g", "province", None, PASSWORD)
+        appdb.add_user(app_db, "g", "province", None, PASSWORD)
     with pytest.raises(ValueError, match="unknown province"):
-        appdb.add_user(engine, "g", "province", "99", PASSWORD)
+        appdb.add_user(app_db, "g", "province", "99", PASSWORD)
     with pytest.raises(ValueError, match="only the province role"):
-        appdb.add_user(engine, "g", "ministry", "44", PASSWORD)
+        appdb.add_user(app_db, "g", "ministry", "44", PASSWORD)
     with pytest.raises(ValueError, match="username"):
-        appdb.add_user(engine, "bad name", "ministry", None, PASSWORD)
-    appdb.add_user(engine, "g", "province", "11", PASSWORD)
+        appdb.add_user(app_db, "bad name", "ministry", None, PASSWORD)
+    appdb.add_user(app_db, "g", "province", "11", PASSWORD)
     with pytest.raises(ValueError, match="already exists"):
-        appdb.add_user(engine, "g", "ministry", None, PASSWORD)
+        appdb.add_user(app_db, "g", "ministry", None, PASSWORD)
 
 
-def test_init_db_idempotent_and_audit(engine):
-    appdb.init_db(engine)
-    appdb.audit(engine, "alice", "export", Scope("province", "44"), {"page": "aid", "as_of": dt.date(2025, 9, 1)}, 12)
-    row = appdb.audit_rows(engine, 1)[0]
+def test_init_db_idempotent_and_audit(app_db):
+    appdb.init_db(app_db)
+    appdb.audit(app_db, "alice", "export", Scope("province", "44"), {"page": "aid", "as_of": dt.date(2025, 9, 1)}, 12)
+    row = appdb.audit_rows(app_db, 1)[0]
     assert row["scope"] == "province:44" and row["row_count"] == 12
     assert row["params"] == {"as_of": "2025-09-01", "page": "aid"}
 
 
-def test_passwords_are_hashed(engine):
-    appdb.add_user(engine, "h", "ministry", None, PASSWORD)
-    assert PASSWORD not in appdb.get_user(engine, "h")["password_hash"]
+def test_passwords_are_hashed(app_db):
+    appdb.add_user(app_db, "h", "ministry", None, PASSWORD)
+    assert PASSWORD not in appdb.get_user(app_db, "h")["password_hash"]
 
 
 # --- CLI --------------------------------------------------------------------------------------

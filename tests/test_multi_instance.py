@@ -7,28 +7,20 @@ This is what running on several machines needs: sessions in signed cookies
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import pytest
 import redis
 import requests
 
+from bench.load import free_port
 from tests import fixture_deadlines
 from tests.apps import PASSWORD, USERS
 from tests.registry_builder import build_registry
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(url: str, timeout: float = 30) -> None:
@@ -40,26 +32,6 @@ def wait_for(url: str, timeout: float = 30) -> None:
         except requests.RequestException:
             time.sleep(0.2)
     raise AssertionError(f"{url} did not come up")
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    binary = shutil.which("redis-server")
-    if not binary:
-        pytest.fail("redis-server is not installed: `make test` installs Debian's redis-server")
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    for _ in range(50):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(10)
 
 
 def test_session_and_cache_cross_between_two_instances(tmp_path, redis_url):

@@ -20,9 +20,8 @@ from aidwatch.workdays import UnknownCalendarYear, calendar
 from dashboard import PAGES
 from dashboard.exports import EXPORTS
 from tests import fixture_quality
-from tests.apps import login, make_app
+from tests.apps import login, make_app, open_view
 from tests.conftest import BACKENDS
-from tests.page_views import open_view
 from tests.registry_builder import build_registry
 
 

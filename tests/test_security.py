@@ -23,8 +23,7 @@ from tests import fixture_backlog, fixture_deadlines, fixture_duplicates, fixtur
 from tests.apps import login as app_login
 from tests.apps import make_app, post_content
 from tests.conftest import BACKENDS
-from tests.test_auth import PASSWORD, engine, login, make_server  # noqa: F401  (engine is a fixture)
-from tests.test_multi_instance import redis_url  # noqa: F401  (a fixture: a throwaway redis-server)
+from tests.test_auth import PASSWORD, login, make_server
 
 WRONG = "wrong-password-123"
 
@@ -43,10 +42,10 @@ class Clock:
 
 
 @pytest.fixture
-def users(engine):  # noqa: F811
-    appdb.add_user(engine, "alice", "province", "44", PASSWORD)
-    appdb.add_user(engine, "boss", "leadership", None, PASSWORD)
-    return engine
+def users(app_db):
+    appdb.add_user(app_db, "alice", "province", "44", PASSWORD)
+    appdb.add_user(app_db, "boss", "leadership", None, PASSWORD)
+    return app_db
 
 
 def cli_run(args, ok=True):
@@ -88,7 +87,7 @@ def test_login_posts_are_throttled_per_address(users, tmp_path):
     assert login(other, "boss").status_code == 302
 
 
-def test_throttle_is_shared_by_app_servers_through_redis(users, tmp_path, redis_url):  # noqa: F811
+def test_throttle_is_shared_by_app_servers_through_redis(users, tmp_path, redis_url):
     a = make_server(users, tmp_path, LOGIN_RATE="3 per minute", CACHE_URL=redis_url).test_client()
     b = make_server(users, tmp_path, LOGIN_RATE="3 per minute", CACHE_URL=redis_url).test_client()
     assert login(a, password=WRONG).status_code == 200
@@ -239,11 +238,11 @@ EXPORT_OF = {"dl": "deadlines", "bl": "backlog", "dup": "duplicates", "ro": "rol
 @pytest.mark.parametrize("prefix,fixture,view,lists", CASE_VIEWS, ids=[v[0] for v in CASE_VIEWS])
 def test_every_case_list_view_is_audited(prefix, fixture, view, lists, backend, new_database, tmp_path):
     app = make_app(new_database(backend), fixture.TABLES, tmp_path)
-    engine = app.server.extensions["aidwatch_app_db"]
+    app_db = app.server.extensions["aidwatch_app_db"]
     client = app_login(app.server.test_client(), "gd")
     response = post_content(client, prefix, view)
     assert response.status_code == 200
-    row = appdb.audit_rows(engine, 1)[0]
+    row = appdb.audit_rows(app_db, 1)[0]
     assert (row["username"], row["action"], row["scope"]) == ("gd", "view_cases", "province:44")
     assert row["params"] == {**view, "page": prefix, "lists": lists}
     assert row["row_count"] == sum(lists.values())
@@ -251,16 +250,16 @@ def test_every_case_list_view_is_audited(prefix, fixture, view, lists, backend, 
     query = "&".join(f"{k}={v}" for k, v in view.items())
     export = client.get(f"/export/{EXPORT_OF[prefix]}.csv?{query}")
     assert export.status_code == 200 and int(export.headers["X-Row-Count"]) == sum(lists.values())
-    row = appdb.audit_rows(engine, 1)[0]
+    row = appdb.audit_rows(app_db, 1)[0]
     assert (row["action"], row["row_count"]) == (f"export:{EXPORT_OF[prefix]}.csv", sum(lists.values()))
     # aggregates are not case lists: a city view writes no audit row
-    before = len(appdb.audit_rows(engine, None))
+    before = len(appdb.audit_rows(app_db, None))
     post_content(client, prefix, {**{k: v for k, v in view.items() if k != "school"}, "province": "44"})
-    assert len(appdb.audit_rows(engine, None)) == before
+    assert len(appdb.audit_rows(app_db, None)) == before
     # leadership sees no case list, so nothing to audit either
     leader = app_login(app.server.test_client(), "leader")
     assert "440106" not in post_content(leader, prefix, view).get_data(as_text=True)
-    assert [(r["username"], r["action"]) for r in appdb.audit_rows(engine, None)[:2]] == [
+    assert [(r["username"], r["action"]) for r in appdb.audit_rows(app_db, None)[:2]] == [
         ("leader", "login"), ("gd", "export:" + EXPORT_OF[prefix] + ".csv")]
 
 
