@@ -12,8 +12,10 @@ answered in SQL without a calendar table:
   day), sent along as a balanced ``CASE`` tree (``_record_due``): about eight
   date comparisons per row, no join and no table the read-only replica lacks.
 
-All counts are grouped in the database (per child region, per school, per
-change type and start day), so only small frames come back.
+The change counts are grouped in the database per school (about 2,900 rows
+nationally; the child regions' figures are their sums), the open items per
+change type and start day, the suspects per child region: only small frames
+come back.
 
 See shared/spec/metrics.md, "Status-change backlog".
 """
@@ -27,15 +29,13 @@ import pandas as pd
 import sqlalchemy as sa
 
 from aidwatch import contract as c
-from aidwatch.metrics.backlog import LEAVING_TYPES, overdue_until, phantom_cutoffs
+from aidwatch.metrics.backlog import COUNT_COLUMNS, LEAVING_TYPES, overdue_until, phantom_cutoffs
 from aidwatch.policy import policy_for
 from aidwatch.workdays import calendar
 from queries.frames import counts_frame, to_frame
 from queries.regions import Region, child_grouping
 from queries.scope import Scope
 
-COUNT_COLUMNS = ["changes", "late_recorded", "unrecorded_overdue", "awaiting_approval", "overdue_approval",
-                 "decided_recording"]
 ON_ROLL = ("enrolled", "suspended")
 
 

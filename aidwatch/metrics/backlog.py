@@ -1,9 +1,9 @@
 """Status-change backlog and phantom-enrolment suspects as of a date: the pure side.
 
-The SQL (``queries.backlog``) counts per region with D as a parameter; this
+The SQL (``queries.backlog``) counts per school with D as a parameter; this
 module holds the date arithmetic those queries are built on (``overdue_until``,
 ``phantom_cutoffs``) and turns their small results into the page's rows: the
-spec's export rows, open items by working-day age, the schools ranked by
+per-school counts summed per child region, the spec's export rows, open items by working-day age, the schools ranked by
 late-recording rate, and the case lists with their due days and working days
 elapsed. See shared/spec/metrics.md, "Status-change backlog", and
 docs/metrics-decisions.md.
@@ -75,6 +75,7 @@ def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
 
 #: The column of ``queries.backlog.school_counts`` that names each school's child region, per level.
 CHILD_KEY = {"nation": "province_code", "province": "city_code", "city": "code"}
+#: The change counts ``queries.backlog.school_counts`` returns per school (and ``child_counts`` sums).
 COUNT_COLUMNS = ["changes", "late_recorded", "unrecorded_overdue", "awaiting_approval", "overdue_approval",
                  "decided_recording"]
 
