@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from aidwatch import contract as c
 from queries.frames import to_frame
-from queries.regions import Region, child_grouping, children
+from queries.regions import Region, child_grouping, children, per_child, school_grouping
 from queries.scope import Scope
 
 SERIES_COLUMNS = ["deadline", "measure", "code", "day", "n"]
@@ -37,10 +37,10 @@ def headcount_new(conn: sa.Connection, scope: Scope, region: Region, term: str) 
 def registrations(conn: sa.Connection, scope: Scope, region: Region, term: str) -> pd.DataFrame:
     """New students of ``term`` per child region and registration day."""
     st = c.student
-    g = child_grouping(st, region, scope)
+    g = school_grouping(st, region, scope)
     q = sa.select(g.key, st.c.registered_on, sa.func.count().label("n")).select_from(g.source).where(
         *g.where, st.c.intake_term == term, st.c.registered_on.is_not(None)).group_by(g.key, st.c.registered_on)
-    return to_frame(conn.execute(q), ["code", "day", "n"])
+    return per_child(conn, region, to_frame(conn.execute(q), ["code", "day", "n"]), ["day"])
 
 
 def aid_date_pairs(conn: sa.Connection, scope: Scope, region: Region, term: str, kind: str, first: str,
@@ -54,14 +54,15 @@ def aid_date_pairs(conn: sa.Connection, scope: Scope, region: Region, term: str,
     (first = submitted_on) leave out rejected records, as the spec's total does.
     """
     a = c.aid_record
-    g = child_grouping(a, region, scope)
+    g = school_grouping(a, region, scope)
     one, two = a.c[first], a.c[second]
     where = [*g.where, a.c.term == term, a.c.kind == kind, one.is_not(None)]
     if first == "submitted_on":
         where.append(a.c.status != "rejected")
-    q = sa.select(g.key, one, two, sa.func.count().label("n")).select_from(g.source).where(*where).group_by(
-        g.key, one, two)
-    return to_frame(conn.execute(q), ["code", "first", "second", "n"])
+    # The index's order: (province, first, second) nationally, (first, second, school) below.
+    order = [g.key, one, two] if region.level == "nation" else [one, two, g.key]
+    q = sa.select(g.key, one, two, sa.func.count().label("n")).select_from(g.source).where(*where).group_by(*order)
+    return per_child(conn, region, to_frame(conn.execute(q), ["code", "first", "second", "n"]), ["first", "second"])
 
 
 def report_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> dict:

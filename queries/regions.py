@@ -143,6 +143,30 @@ def child_grouping(table: sa.Table, region: Region, scope: Scope) -> Grouping:
     return Grouping(key=key.label("code"), source=source, where=tuple(where))
 
 
+def school_grouping(table: sa.Table, region: Region, scope: Scope) -> Grouping:
+    """``child_grouping``, but in a province keyed by ``school_id`` without the join to ``school``.
+
+    A count grouped by (…, ``school_id``) in the order of an index that ends in ``school_id`` streams
+    through the index; joined to ``school`` for the city, the same count sorts every row in a temporary
+    B-tree (2–3 times slower for a large province). ``per_child`` sums the schools' rows per city.
+    """
+    g = child_grouping(table, region, scope)
+    if region.level != "province":
+        return g
+    return Grouping(key=table.c.school_id.label("code"), source=table, where=g.where)
+
+
+def per_child(conn: sa.Connection, region: Region, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """A ``school_grouping`` count (``code, *keys, n``) per child region: in a province, the schools'
+    rows summed per city (a few thousand rows, in memory); elsewhere it already is."""
+    if region.level != "province":
+        return frame
+    s = c.school
+    cities = dict(conn.execute(sa.select(s.c.id, s.c.city_code).where(s.c.province_code == region.province)).all())
+    out = frame.assign(code=frame["code"].map(lambda school: cities.get(int(school))))
+    return out.groupby(["code", *keys], as_index=False, dropna=False, sort=False)["n"].sum()
+
+
 def child_names(conn: sa.Connection, region: Region, scope: Scope) -> pd.DataFrame:
     """Code and name of every child region, so that regions with no records still show as rows."""
     if region.level == "nation":

@@ -44,9 +44,10 @@ INDEXES: tuple[Index, ...] = (
           ("term", "kind", "province_code", "school_id", "status", "submitted_on", "approved_on", "disbursed_on"),
           "aid approval and funds deadlines, grant recipients: covering, so counts by day never read the table"),
     Index("ix_aid_record_term_kind_province_submitted", "aid_record",
-          ("term", "kind", "province_code", "submitted_on", "approved_on", "status", "school_id"),
+          ("term", "kind", "province_code", "submitted_on", "approved_on", "school_id", "status"),
           "aid approval deadlines: counted per province and (submitted, approved) days in index order, so the "
-          "national count streams instead of sorting millions of rows; school_id makes it covering below"),
+          "national count streams instead of sorting millions of rows; in a province per (days, school), "
+          "likewise"),
     Index("ix_aid_record_term_kind_province_approved", "aid_record",
           ("term", "kind", "province_code", "approved_on", "disbursed_on", "school_id"),
           "expansion funds deadline: grants per province and (approved, disbursed) days in index order"),
