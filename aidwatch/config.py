@@ -24,8 +24,7 @@ def from_env(environ=None) -> dict:
         "DEMO": env.get("AIDWATCH_DEMO", "0") == "1",
         "CACHE_URL": env.get("AIDWATCH_CACHE_URL"),
         "STATEMENT_TIMEOUT_MS": int(env.get("AIDWATCH_STATEMENT_TIMEOUT_MS", "30000")),
-        # queries of one view run at once (None: dashboard.registry.default_query_threads)
-        "QUERY_THREADS": int(env["AIDWATCH_QUERY_THREADS"]) if env.get("AIDWATCH_QUERY_THREADS") else None,
+        "QUERY_THREADS": int(env.get("AIDWATCH_QUERY_THREADS", "4")),
         "SESSION_COOKIE_SECURE": env.get("AIDWATCH_COOKIE_SECURE", "0") == "1",
         "IDLE_MINUTES": int(env.get("AIDWATCH_IDLE_MINUTES", "30")),
         "SESSION_HOURS": int(env.get("AIDWATCH_SESSION_HOURS", "12")),

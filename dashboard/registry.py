@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +27,6 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import sqlalchemy as sa
 from flask_caching import Cache
-from sqlalchemy.engine import make_url
 
 from aidwatch.metrics import deadlines as deadline_metrics
 from aidwatch.policy import policy_for
@@ -111,19 +109,10 @@ class DeadlineView:
     assumed_from: int | None
 
 
-def default_query_threads(url: str) -> int:
-    """How many of a view's queries run at once. A SQLite replica is read by this process: more threads
-    than cores only contend (a province's drill-down measured 30 % slower with 4 threads than with 2 on
-    2 cores). A PostgreSQL replica does the work in its own server processes: 4."""
-    if make_url(url).get_backend_name() == "sqlite":
-        return max(1, os.cpu_count() or 1)
-    return 4
-
-
 class Registry:
-    def __init__(self, url: str, cache: Cache, statement_timeout_ms: int = 30_000, query_threads: int | None = None):
+    def __init__(self, url: str, cache: Cache, statement_timeout_ms: int = 30_000, query_threads: int = 4):
         self.url = url
-        self.query_threads = query_threads or default_query_threads(url)
+        self.query_threads = query_threads
         self.cache = cache
         self.statement_timeout_ms = statement_timeout_ms
         self.freshness_ttl_s = FRESHNESS_TTL_S

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 
 import pytest
 from click.testing import CliRunner
@@ -20,7 +19,6 @@ from aidwatch.config import from_env
 from aidwatch.spreadsheet import defuse, defuse_frame
 from dashboard import appdb
 from dashboard.auth import MSG_EXPIRED, MSG_THROTTLED
-from dashboard.registry import default_query_threads
 from tests import fixture_backlog, fixture_deadlines, fixture_duplicates, fixture_rollout
 from tests.apps import login as app_login
 from tests.apps import make_app, post_content
@@ -68,14 +66,6 @@ def test_settings_from_the_environment():
     defaults = from_env({})
     assert (defaults["SESSION_COOKIE_SECURE"], defaults["IDLE_MINUTES"], defaults["SESSION_HOURS"],
             defaults["TRUSTED_PROXIES"]) == (False, 30, 12, 0)
-
-
-def test_query_threads_follow_the_replica_unless_set():
-    """An in-process SQLite replica gets one query thread per core; a PostgreSQL server, 4; the setting wins."""
-    assert from_env({"AIDWATCH_QUERY_THREADS": "3"})["QUERY_THREADS"] == 3
-    assert from_env({})["QUERY_THREADS"] is None
-    assert default_query_threads("sqlite:///registry.sqlite") == os.cpu_count()
-    assert default_query_threads("postgresql://aidwatch@db/registry") == 4
 
 
 # --- brute force: throttle per address, lock per account --------------------------------------
