@@ -59,10 +59,10 @@ def rollout_data(query: dict) -> RolloutView:
     r = resolve(query)
     policy, cal = policy_for(r.year), calendar()
     funds_due = policy.due["rollout_funds"]
-    province = Region("province", r.region.province)
     calls = q.series_queries(r.region, r.year) | q.priority_queries(r.region, r.year)
     if r.region.level in ("city", "school"):
         # the step matrix is the province's: asked for at the same time
+        province = Region("province", r.region.province)
         calls |= {f"province:{name}": call for name, call in q.series_queries(province, r.year).items()}
     found = r.registry.query_many(r.scope, calls)
     series, counts = q.assemble(found), m.priority_counts(q.priority_frame(found), r.as_of)

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from aidwatch import contract as c
 from queries.frames import to_frame
-from queries.regions import Region, child_grouping, children, per_child, school_grouping
+from queries.regions import Region, child_grouping, children, index_order, per_child, school_grouping
 from queries.scope import Scope
 
 SERIES_COLUMNS = ["deadline", "measure", "code", "day", "n"]
@@ -59,9 +59,8 @@ def aid_date_pairs(conn: sa.Connection, scope: Scope, region: Region, term: str,
     where = [*g.where, a.c.term == term, a.c.kind == kind, one.is_not(None)]
     if first == "submitted_on":
         where.append(a.c.status != "rejected")
-    # The index's order: (province, first, second) nationally, (first, second, school) below.
-    order = [g.key, one, two] if region.level == "nation" else [one, two, g.key]
-    q = sa.select(g.key, one, two, sa.func.count().label("n")).select_from(g.source).where(*where).group_by(*order)
+    q = (sa.select(g.key, one, two, sa.func.count().label("n")).select_from(g.source).where(*where)
+         .group_by(*index_order(g, region, one, two)))
     return per_child(conn, region, to_frame(conn.execute(q), ["code", "first", "second", "n"]), ["first", "second"])
 
 

@@ -156,6 +156,12 @@ def school_grouping(table: sa.Table, region: Region, scope: Scope) -> Grouping:
     return Grouping(key=table.c.school_id.label("code"), source=table, where=g.where)
 
 
+def index_order(g: Grouping, region: Region, *columns) -> list:
+    """GROUP BY terms for a ``school_grouping`` in the order of the replica's indexes on (…, province_code,
+    *columns, school_id): the province first nationally, the school last below, so the count streams."""
+    return [g.key, *columns] if region.level == "nation" else [*columns, g.key]
+
+
 def per_child(conn: sa.Connection, region: Region, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """A ``school_grouping`` count (``code, *keys, n``) per child region: in a province, the schools'
     rows summed per city (a few thousand rows, in memory); elsewhere it already is."""

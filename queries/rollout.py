@@ -21,7 +21,7 @@ from aidwatch import contract as c
 from aidwatch.metrics import rollout as m
 from queries.deadlines import aid_date_pairs
 from queries.frames import to_frame
-from queries.regions import Region, child_grouping, children, per_child, school_grouping
+from queries.regions import Region, child_grouping, children, index_order, per_child, school_grouping
 from queries.scope import Scope
 
 ROLLOUT_COLUMNS = ["province_code", "policy_revised_on", "tier_count", "tier_amounts", "budget_confirmed_on",
@@ -75,13 +75,10 @@ def recipient_days(conn: sa.Connection, scope: Scope, region: Region, year: int)
     """
     a = c.aid_record
     g = school_grouping(a, region, scope)
-    columns = [a.c.approved_on, a.c.grade, a.c.grant_tier, a.c.amount]
-    # The index's order: province first nationally, school last below.
-    order = [g.key, *columns] if region.level == "nation" else [*columns, g.key]
     q = (sa.select(g.key, a.c.approved_on.label("day"), a.c.grade, a.c.grant_tier.label("tier"), a.c.amount,
                    sa.func.count().label("n"))
          .select_from(g.source).where(*g.where, *_grant_filters(a, f"{year}S"))
-         .group_by(*order))
+         .group_by(*index_order(g, region, a.c.approved_on, a.c.grade, a.c.grant_tier, a.c.amount)))
     recipients = per_child(conn, region, to_frame(conn.execute(q), ["code", "day", "grade", "tier", "amount", "n"]),
                            ["day", "grade", "tier", "amount"])
     recipients["third_year"] = pd.to_numeric(recipients.pop("grade")) >= 3
