@@ -91,6 +91,11 @@ def body(payload: dict) -> str:
     return json.dumps(payload)
 
 
+def post(client, payload: dict):
+    """POST one callback request with a Flask test client, as the browser's renderer would: the raw response."""
+    return client.post("/_dash-update-component", data=body(payload), content_type="application/json")
+
+
 def split_url(url: str) -> tuple[str, str, dict]:
     """``/backlog?province=44`` → (``/backlog``, ``?province=44``, ``{"province": "44"}``)."""
     parts = urlsplit(url)

@@ -10,7 +10,6 @@ server that is never cold); "warm" repeats the request with the cache full.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import statistics
 import tempfile
@@ -56,7 +55,7 @@ def largest_province(registry_url: str) -> str:
 def _content(client, page: PageBench, view: dict) -> float:
     payload = dash_requests.content(page.prefix, view)
     started = time.perf_counter()
-    response = client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
+    response = dash_requests.post(client, payload)
     elapsed = time.perf_counter() - started
     body = response.get_data(as_text=True)
     if response.status_code != 200 or '"aw-message"' in body:

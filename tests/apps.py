@@ -52,14 +52,9 @@ def app_fixture(tables: dict):
     return app
 
 
-def post_callback(client, payload: dict):
-    """POST one callback request to ``/_dash-update-component`` as the browser would: the raw response."""
-    return client.post("/_dash-update-component", data=dash_requests.body(payload), content_type="application/json")
-
-
 def post_content(client, prefix: str, view: dict):
     """POST a page's content callback (``<prefix>-view.data`` → ``<prefix>-content``) with any view we like."""
-    return post_callback(client, dash_requests.content(prefix, view))
+    return dash_requests.post(client, dash_requests.content(prefix, view))
 
 
 def text_of(response) -> str:
@@ -97,7 +92,7 @@ class PageView:
 def open_view(client, path: str, query: dict | None = None) -> PageView:
     """The layout of ``path?query`` and, when it has one, its content for the view it stored."""
     search = "?" + urlencode(query) if query else ""
-    routed = post_callback(client, dash_requests.router(path, search))
+    routed = dash_requests.post(client, dash_requests.router(path, search))
     data = json_or_none(routed)
     prefix = dash_requests.view_prefix(data) if data else None
     if prefix is None:

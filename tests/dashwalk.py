@@ -11,11 +11,11 @@ caller to inspect.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
+from bench import dash_requests
 from bench.dash_requests import components
-from tests.apps import post_callback
+from tests.apps import json_or_none, text_of
 
 
 def dependencies(client) -> list[dict]:
@@ -71,14 +71,9 @@ class PageWalk:
         return new
 
     def _post(self, dep: dict, changed: list[str]) -> tuple[set[str], set[str]]:
-        response = post_callback(self.client, payload(dep, self.props, changed))
-        body = response.get_data(as_text=True)
-        try:
-            data = json.loads(body) if body else {}
-            text = json.dumps(data, ensure_ascii=False)
-        except ValueError:
-            data, text = {}, body
-        post = Post(dep["output"], changed, response.status_code, text)
+        response = dash_requests.post(self.client, payload(dep, self.props, changed))
+        data = json_or_none(response) or {}
+        post = Post(dep["output"], changed, response.status_code, text_of(response))
         self.posts.append(post)
         if self.after_post:
             self.after_post(post)

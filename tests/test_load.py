@@ -13,7 +13,7 @@ import datetime as dt
 from aidwatch.demo import generate_registry
 from bench import dash_requests, load
 from tests import fixture_deadlines
-from tests.apps import login, make_app, post_callback
+from tests.apps import login, make_app
 
 
 def test_ten_users_browse_for_ten_seconds_without_an_error(new_database, backend, tmp_path):
@@ -34,7 +34,7 @@ def test_the_simulated_clicks_are_the_ones_the_pages_answer(tmp_path):
     deps = client.get("/_dash-dependencies").get_json()
 
     def post(payload):
-        return post_callback(client, payload).get_json()
+        return dash_requests.post(client, payload).get_json()
 
     view = {"as_of": "2025-06-10", "year": "2025"}
     content = post(dash_requests.content("dl", view))
