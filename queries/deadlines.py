@@ -40,18 +40,21 @@ def registrations(conn: sa.Connection, scope: Scope, region: Region, term: str) 
     g = school_grouping(st, region, scope)
     q = sa.select(g.key, st.c.registered_on, sa.func.count().label("n")).select_from(g.source).where(
         *g.where, st.c.intake_term == term, st.c.registered_on.is_not(None)).group_by(g.key, st.c.registered_on)
-    return per_child(conn, region, to_frame(conn.execute(q), ["code", "day", "n"]), ["day"])
+    return to_frame(conn.execute(per_child(q, region)), ["code", "day", "n"])
 
 
-def aid_date_pairs(conn: sa.Connection, scope: Scope, region: Region, term: str, kind: str, first: str,
-                   second: str) -> pd.DataFrame:
-    """Aid records of one term and kind per child region and pair of dates (``first`` set, ``second`` maybe not).
+def aid_days(conn: sa.Connection, scope: Scope, region: Region, term: str, kind: str, first: str,
+             second: str) -> pd.DataFrame:
+    """Aid records of one term and kind per child region and day: ``measure, code, day, n``.
 
-    Grouping by the two dates themselves, in the order of the replica's index
-    (term, kind, province, first, second), lets the database stream the
-    national groups instead of sorting millions of rows; the day on which a
-    record starts to count is derived from the small result. Approvals
-    (first = submitted_on) leave out rejected records, as the spec's total does.
+    ``total`` counts a record from its ``first`` date, ``done`` from the later of
+    ``first`` and ``second`` once both are set: "done as of D" is "day ≤ D".
+    The records are first counted per pair of dates, grouped in the order of
+    the replica's index (term, kind, province, first, second), so the database
+    streams millions of rows instead of sorting them; the two day counts are
+    taken from those pairs in the database too, which hands back a quarter of
+    the rows. Approvals (first = submitted_on) leave out rejected records, as
+    the spec's total does.
     """
     a = c.aid_record
     g = school_grouping(a, region, scope)
@@ -59,9 +62,19 @@ def aid_date_pairs(conn: sa.Connection, scope: Scope, region: Region, term: str,
     where = [*g.where, a.c.term == term, a.c.kind == kind, one.is_not(None)]
     if first == "submitted_on":
         where.append(a.c.status != "rejected")
-    q = (sa.select(g.key, one, two, sa.func.count().label("n")).select_from(g.source).where(*where)
-         .group_by(*index_order(g, region, one, two)))
-    return per_child(conn, region, to_frame(conn.execute(q), ["code", "first", "second", "n"]), ["first", "second"])
+    pairs = per_child(sa.select(g.key, one.label("first"), two.label("second"), sa.func.count().label("n"))
+                      .select_from(g.source).where(*where).group_by(*index_order(g, region, one, two)),
+                      region).cte("pairs")
+    later = sa.case((pairs.c.second > pairs.c.first, pairs.c.second), else_=pairs.c.first)
+    total = (sa.select(sa.literal_column("'total'").label("measure"), pairs.c.code, pairs.c.first.label("day"),
+                       sa.func.sum(pairs.c.n).label("n")).group_by(pairs.c.code, pairs.c.first))
+    done = (sa.select(sa.literal_column("'done'"), pairs.c.code, later, sa.func.sum(pairs.c.n))
+            .where(pairs.c.second.is_not(None)).group_by(pairs.c.code, later))
+    frame = to_frame(conn.execute(sa.union_all(total, done)), ["measure", "code", "day", "n"])
+    frame["code"] = frame["code"].astype(str)
+    frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
+    frame["n"] = pd.to_numeric(frame["n"]).astype("int64")
+    return frame
 
 
 def report_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> dict:
@@ -84,12 +97,12 @@ def series_queries(region: Region, year: int) -> dict[str, tuple]:
         raise ValueError("a school has cases, not child regions: use deadline_cases")
     spring, autumn = f"{year}S", f"{year}A"
     calls = {"children": (children, region), "reports": (report_days, region, year),
-             "funds": (aid_date_pairs, region, spring, "grant", "approved_on", "disbursed_on")}
+             "funds": (aid_days, region, spring, "grant", "approved_on", "disbursed_on")}
     for half, term in (("spring", spring), ("autumn", autumn)):
         calls[f"{half}_headcount"] = (headcount_new, region, term)
         calls[f"{half}_registered"] = (registrations, region, term)
         for kind in c.AID_KINDS:
-            calls[f"{half}_{kind}"] = (aid_date_pairs, region, term, kind, "submitted_on", "approved_on")
+            calls[f"{half}_{kind}"] = (aid_days, region, term, kind, "submitted_on", "approved_on")
     return calls
 
 
@@ -97,15 +110,6 @@ def _days(frame: pd.DataFrame, deadline: str, measure: str, day: pd.Series | Non
     out = pd.DataFrame({"deadline": deadline, "measure": measure, "code": frame["code"],
                         "day": day if day is not None else pd.NaT, "n": frame["n"]})
     return out
-
-
-def _pairs_to_days(pairs: pd.DataFrame, deadline: str) -> list[pd.DataFrame]:
-    """Total counts from the first date; done from the later of both, when the second is set."""
-    first = pd.to_datetime(pairs["first"])
-    second = pd.to_datetime(pairs["second"])
-    done = second.notna()
-    later = first.where(first > second, second)[done]
-    return [_days(pairs, deadline, "total", first), _days(pairs[done], deadline, "done", later)]
 
 
 def assemble(results: dict, region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -123,8 +127,8 @@ def assemble(results: dict, region: Region) -> tuple[pd.DataFrame, pd.DataFrame]
         reg = results[f"{half}_registered"]
         parts.append(_days(reg, f"{half}_registration", "done", pd.to_datetime(reg["day"])))
         for kind in c.AID_KINDS:
-            parts += _pairs_to_days(results[f"{half}_{kind}"], f"{half}_aid_approval")
-    parts += _pairs_to_days(results["funds"], "rollout_funds")
+            parts.append(results[f"{half}_{kind}"].assign(deadline=f"{half}_aid_approval"))
+    parts.append(results["funds"].assign(deadline="rollout_funds"))
     # Written reports: below the nation every child row carries its province's report (total 1): a city or
     # school has no report of its own, and its supervisor must see whether the province's is in.
     reports = results["reports"]

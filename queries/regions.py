@@ -162,15 +162,22 @@ def index_order(g: Grouping, region: Region, *columns) -> list:
     return [g.key, *columns] if region.level == "nation" else [*columns, g.key]
 
 
-def per_child(conn: sa.Connection, region: Region, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """A ``school_grouping`` count (``code, *keys, n``) per child region: in a province, the schools'
-    rows summed per city (a few thousand rows, in memory); elsewhere it already is."""
+def per_child(q: sa.Select, region: Region) -> sa.Select:
+    """A ``school_grouping`` count (``code``, keys…, ``n``) per child region: in a province, the schools'
+    groups summed per city by an outer query; elsewhere ``q`` itself.
+
+    The inner count still streams through its index; the outer one sorts only its result (thousands
+    of rows), in the database, and hands back a quarter of the rows. Rows, not SQL, bound a
+    province's view: each fetched row takes Python's global lock twice, so concurrent queries that
+    return tens of thousands of rows wait on one another instead of running side by side.
+    """
     if region.level != "province":
-        return frame
+        return q
+    inner = q.subquery()
+    keys = [col for col in inner.c if col.name not in ("code", "n")]
     s = c.school
-    cities = dict(conn.execute(sa.select(s.c.id, s.c.city_code).where(s.c.province_code == region.province)).all())
-    out = frame.assign(code=frame["code"].map(lambda school: cities.get(int(school))))
-    return out.groupby(["code", *keys], as_index=False, dropna=False, sort=False)["n"].sum()
+    return (sa.select(s.c.city_code.label("code"), *keys, sa.func.sum(inner.c.n).label("n"))
+            .select_from(inner.join(s, s.c.id == inner.c.code)).group_by(s.c.city_code, *keys))
 
 
 def child_names(conn: sa.Connection, region: Region, scope: Scope) -> pd.DataFrame:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from aidwatch import contract as c
 from aidwatch.metrics import rollout as m
-from queries.deadlines import aid_date_pairs
+from queries.deadlines import aid_days
 from queries.frames import to_frame
 from queries.regions import Region, child_grouping, children, index_order, per_child, school_grouping
 from queries.scope import Scope
@@ -79,8 +79,7 @@ def recipient_days(conn: sa.Connection, scope: Scope, region: Region, year: int)
                    sa.func.count().label("n"))
          .select_from(g.source).where(*g.where, *_grant_filters(a, f"{year}S"))
          .group_by(*index_order(g, region, a.c.approved_on, a.c.grade, a.c.grant_tier, a.c.amount)))
-    recipients = per_child(conn, region, to_frame(conn.execute(q), ["code", "day", "grade", "tier", "amount", "n"]),
-                           ["day", "grade", "tier", "amount"])
+    recipients = to_frame(conn.execute(per_child(q, region)), ["code", "day", "grade", "tier", "amount", "n"])
     recipients["third_year"] = pd.to_numeric(recipients.pop("grade")) >= 3
     recipients = recipients.groupby(["code", "day", "third_year", "tier", "amount"], as_index=False, dropna=False)["n"].sum()
     recipients["code"] = recipients["code"].astype(str)
@@ -96,20 +95,14 @@ def series_queries(region: Region, year: int) -> dict[str, tuple]:
     for ``Registry.query_many``. The payments are the deadline page's own funds query (one cache entry)."""
     return {"children": (children, region), "provinces": (provinces, region, year),
             "recipients": (recipient_days, region, year),
-            "paid": (aid_date_pairs, region, f"{year}S", "grant", "approved_on", "disbursed_on")}
+            "paid": (aid_days, region, f"{year}S", "grant", "approved_on", "disbursed_on")}
 
 
 def assemble(found: dict) -> RolloutSeries:
     """A ``RolloutSeries`` from the results of ``series_queries``: a payment counts from the later of
     approval and payment."""
-    pairs = found["paid"]
-    pairs = pairs[pairs["second"].notna()]
-    first, second = pd.to_datetime(pairs["first"]), pd.to_datetime(pairs["second"])
-    paid = pd.DataFrame({"code": pairs["code"], "day": first.where(first > second, second), "n": pairs["n"]})
-    paid = paid.groupby(["code", "day"], as_index=False)["n"].sum()
-    paid["code"] = paid["code"].astype(str)
-    paid["day"] = pd.to_datetime(paid["day"]).astype("datetime64[s]")
-    paid["n"] = pd.to_numeric(paid["n"]).astype("int64")
+    days = found["paid"]
+    paid = days.loc[days["measure"] == "done", ["code", "day", "n"]].reset_index(drop=True)
     return RolloutSeries(found["children"], found["provinces"], found["recipients"], paid)
 
 
@@ -140,27 +133,34 @@ def first_grant_day(student_id, term: str) -> sa.ScalarSelect:
         .scalar_subquery()
 
 
-def _priority_where(st: sa.Table, region: Region, scope: Scope):
-    g = child_grouping(st, region, scope)
-    return g, [*g.where, st.c.status == "enrolled", st.c.hardship.is_not(None)]
+def _priority_filters(st: sa.Table) -> list:
+    return [st.c.status == "enrolled", st.c.hardship.is_not(None)]
 
 
 def priority_enrolled_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
     """Priority students per child region, hardship group and ``enrolled_on``: ``code, hardship, day, n``.
-    ``status`` is the registry's current status, as the spec defines it; ``year`` keys the cache only."""
+    ``status`` is the registry's current status, as the spec defines it; ``year`` keys the cache only.
+    Grouped in the order of ``ix_student_status_hardship_region``, so the count streams (sorted, the
+    national count took ten times as long as reading the index)."""
     st = c.student
-    g, where = _priority_where(st, region, scope)
+    g = school_grouping(st, region, scope)
     q = (sa.select(g.key, st.c.hardship, st.c.enrolled_on.label("day"), sa.func.count().label("n"))
-         .select_from(g.source).where(*where).group_by(g.key, st.c.hardship, st.c.enrolled_on))
-    return to_frame(conn.execute(q), ["code", "hardship", "day", "n"])
+         .select_from(g.source).where(*g.where, *_priority_filters(st))
+         .group_by(st.c.hardship, *index_order(g, region, st.c.enrolled_on)))
+    return to_frame(conn.execute(per_child(q, region)), ["code", "hardship", "day", "n"])
 
 
-def priority_granted_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
+def priority_granted_days(conn: sa.Connection, scope: Scope, region: Region, year: int, shard: int = 0,
+                          shards: int = 1) -> pd.DataFrame:
     """Priority students with a grant of ``{year}S``, per child region, hardship group and the later of
     ``enrolled_on`` and the grant's first approval (from that day they are recipients): ``code, hardship,
-    day, n``. One index seek per priority student: the page's costliest query, so it runs on its own."""
+    day, n``. One index seek per priority student: the page's costliest query. With ``shards`` > 1,
+    only the students whose id leaves remainder ``shard``: see ``priority_queries``."""
     st = c.student
-    g, where = _priority_where(st, region, scope)
+    g = child_grouping(st, region, scope)
+    where = [*g.where, *_priority_filters(st)]
+    if shards > 1:
+        where.append(st.c.id % shards == shard)
     # OFFSET 0 keeps the derived table whole: flattened into the outer query, SQLite would run the
     # correlated subquery once per mention (filter, CASE, GROUP BY), five seeks per student instead of one.
     per_student = (sa.select(g.key, st.c.hardship, st.c.enrolled_on, first_grant_day(st.c.id, f"{year}S")
@@ -173,13 +173,21 @@ def priority_granted_days(conn: sa.Connection, scope: Scope, region: Region, yea
     return to_frame(conn.execute(q), ["code", "hardship", "day", "n"])
 
 
-#: ``priority_frame``'s measure → the query that counts it.
-PRIORITY_MEASURES = {"priority": priority_enrolled_days, "granted": priority_granted_days}
+#: Parts the national granted count is split into. Its 330,000 seeks take as long as the rest of the
+#: page's queries together; in two halves (by student id) both cores share them, and the national
+#: first view is ready about a fifth sooner. Below the nation one part is enough.
+NATIONAL_GRANTED_SHARDS = 2
 
 
 def priority_queries(region: Region, year: int) -> dict[str, tuple]:
-    """The two independent queries behind ``priority_days``, for ``Registry.query_many``."""
-    return {f"priority:{measure}": (fn, region, year) for measure, fn in PRIORITY_MEASURES.items()}
+    """The independent queries behind ``priority_days``, for ``Registry.query_many``: ``priority:<measure>``
+    or, for a measure counted in parts, ``priority:<measure>:<part>``."""
+    calls = {"priority:priority": (priority_enrolled_days, region, year)}
+    shards = NATIONAL_GRANTED_SHARDS if region.level == "nation" else 1
+    if shards == 1:
+        return calls | {"priority:granted": (priority_granted_days, region, year)}
+    return calls | {f"priority:granted:{shard}": (priority_granted_days, region, year, shard, shards)
+                    for shard in range(shards)}
 
 
 def priority_frame(found: dict) -> pd.DataFrame:
@@ -187,8 +195,8 @@ def priority_frame(found: dict) -> pd.DataFrame:
     independent of D, so that one cached result answers every as-of date
     (``aidwatch.metrics.rollout.priority_counts``): ``priority`` counts them from their ``enrolled_on``,
     ``granted`` from the day they became recipients."""
-    frame = pd.concat([found[f"priority:{measure}"].assign(measure=measure) for measure in PRIORITY_MEASURES],
-                      ignore_index=True)
+    frame = pd.concat([part.assign(measure=name.split(":")[1]) for name, part in found.items()
+                       if name.startswith("priority:")], ignore_index=True)
     frame["code"] = frame["code"].astype(str)
     frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
     frame["n"] = pd.to_numeric(frame["n"]).astype("int64")

@@ -243,7 +243,7 @@ def test_inputs_are_the_pages_own_cached_queries(app):
         post_content(client, "dl", {"as_of": "2025-06-10"})
         ran.clear()
         post_content(client, "br", {"as_of": "2025-06-10"})
-        assert ran and not {"headcount_new", "registrations", "aid_date_pairs", "report_days"} & set(ran)
+        assert ran and not {"headcount_new", "registrations", "aid_days", "report_days"} & set(ran)
         # the as-of counts run once per date; the day-grouped series once for all three
         # (the children of the nation are the deadline page's, already cached)
         assert sorted(ran) == sorted(["duplicate_series"] + ["school_counts", "phantom_counts",

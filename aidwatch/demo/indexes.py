@@ -38,8 +38,9 @@ INDEXES: tuple[Index, ...] = (
           "phantom-enrolment suspects found by their status changes: the student's status and region in one "
           "seek, without reading the table"),
     Index("ix_student_status_hardship_region", "student",
-          ("status", "hardship", "province_code", "school_id", "enrolled_on", "id"),
-          "expansion rollout: enrolled priority students per region and enrolment day, covering"),
+          ("status", "hardship", "province_code", "enrolled_on", "school_id", "id"),
+          "expansion rollout: enrolled priority students per hardship group, region and enrolment day, covering "
+          "and in index order (no sort)"),
     Index("ix_aid_record_term_kind_region_dates", "aid_record",
           ("term", "kind", "province_code", "school_id", "status", "submitted_on", "approved_on", "disbursed_on"),
           "aid approval and funds deadlines, grant recipients: covering, so counts by day never read the table"),

@@ -192,7 +192,9 @@ def tier_distribution(recipients: pd.DataFrame, declared: dict, as_of: dt.date) 
     if rec.empty:
         return pd.DataFrame(columns=["code", "tier", "recipients", "share_pct", "declared_yuan",
                                      "mean_yuan_per_year", "off_tier"])
-    rec = rec.assign(yearly=2 * rec["amount"], tier=rec["tier"].fillna(0).astype("int64"))
+    # one row per (code, tier, yearly amount) before looking up the declared amounts: thousands fewer
+    rec = rec.assign(yearly=2 * rec["amount"], tier=rec["tier"].fillna(0).astype("int64")).groupby(
+        ["code", "tier", "yearly"], as_index=False)["n"].sum()
     rec["declared_yuan"] = [
         (declared.get(code) or ())[t - 1] if 1 <= t <= len(declared.get(code) or ()) else np.nan
         for code, t in zip(rec["code"], rec["tier"])]
@@ -211,7 +213,8 @@ def priority_counts(days: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """``code, hardship, students, without_grant`` as of D from ``queries.rollout.priority_frame``:
     priority students are those enrolled by D; those without a grant are not recipients by D."""
     upto = days[days["day"] <= np.datetime64(as_of, "s")]
-    wide = upto.pivot_table(index=["code", "hardship"], columns="measure", values="n", aggfunc="sum", fill_value=0)
+    # groupby + unstack: the same table as pivot_table, several times faster on every as-of change
+    wide = upto.groupby(["code", "hardship", "measure"])["n"].sum().unstack("measure", fill_value=0)
     wide = wide.reindex(columns=["priority", "granted"], fill_value=0)
     out = pd.DataFrame({"students": wide["priority"], "without_grant": wide["priority"] - wide["granted"]})
     return out[out["students"] > 0].reset_index().astype({"students": "int64", "without_grant": "int64"})
@@ -221,8 +224,8 @@ def priority_table(codes, counts: pd.DataFrame) -> pd.DataFrame:
     """Per code: ``priority_students, priority_without_grant, coverage_pct``, the without-grant count of every
     hardship group (``without_<group>``), and ``full_coverage_gap``: those of the seven 特困 groups."""
     codes = [str(x) for x in codes]
-    wide = counts.pivot_table(index="code", columns="hardship", values=["students", "without_grant"],
-                              aggfunc="sum", fill_value=0) if not counts.empty else None
+    wide = counts.groupby(["code", "hardship"])[["students", "without_grant"]].sum().unstack(
+        "hardship", fill_value=0) if not counts.empty else None
     out = pd.DataFrame(index=pd.Index(codes, name="code"))
     for group in HARDSHIP_GROUPS:
         for measure, prefix in (("students", "students_"), ("without_grant", "without_")):

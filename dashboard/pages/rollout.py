@@ -267,8 +267,6 @@ def average_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
         hovertext=[f"{nm}: {_money(a)} · {t('ro_recipients', lang)} {int(n):,}"
                    for nm, a, n in zip(data["name"], data["avg_grant_yuan_per_year"], data["grant_recipients"])],
     ))
-    fig.add_vline(x=TARGET_YUAN_PER_YEAR, line=dict(color="#333", dash="dash"),
-                  annotation_text=t("ro_target", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"), annotation_position="top")
     top = max(float(data["avg_grant_yuan_per_year"].max()) if data["avg_grant_yuan_per_year"].notna().any() else 0,
               TARGET_YUAN_PER_YEAR) * 1.1
     fig.update_layout(
@@ -276,6 +274,11 @@ def average_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
         height=max(260, 26 * len(data) + 90), margin=dict(l=10, r=20, t=50, b=30), plot_bgcolor="white",
         paper_bgcolor="white", xaxis=dict(range=[0, top], gridcolor="#eee"),
         yaxis=dict(automargin=True, autorange="reversed"), clickmode="event",
+        # the target line as a plain layout shape: ``add_vline`` costs more than the whole bar trace
+        shapes=[dict(type="line", x0=TARGET_YUAN_PER_YEAR, x1=TARGET_YUAN_PER_YEAR, y0=0, y1=1, yref="paper",
+                     line=dict(color="#333", dash="dash"))],
+        annotations=[dict(x=TARGET_YUAN_PER_YEAR, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                          text=t("ro_target", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"))],
     )
     return fig
 
@@ -283,7 +286,8 @@ def average_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
 def tier_bars(tiers: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
     """Each child region's recipients by tier (share), hover: declared vs actual yearly amount."""
     names = dict(zip(rows["drill"].astype(str), rows["name"]))
-    order = [c for c in rows.sort_values("name")["drill"].astype(str) if c in set(tiers["code"])]
+    present = set(tiers["code"])
+    order = [c for c in rows.sort_values("name")["drill"].astype(str) if c in present]
     fig = go.Figure()
     for i, tier in enumerate(sorted(tiers["tier"].dropna().unique()) + ([None] if tiers["tier"].isna().any() else [])):
         part = tiers[tiers["tier"].isna()] if tier is None else tiers[tiers["tier"] == tier]
@@ -296,7 +300,7 @@ def tier_bars(tiers: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
             hoverinfo="text", hovertext=[t("ro_tier_hover", lang, name=names.get(c, c), tier=label, n=int(r.recipients),
                                            share=_pct(r.share_pct), declared=_money(r.declared_yuan),
                                            actual=_money(r.mean_yuan_per_year), off=int(r.off_tier))
-                                         for c, r in part.iterrows()],
+                                         for c, r in zip(part.index, part.itertuples())],
         ))
     fig.update_layout(
         barmode="stack", title=dict(text=t("ro_tiers_title", lang), x=0, font=dict(size=14)),
