@@ -51,7 +51,9 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
         "- **cold**: the page's layout and content callbacks with an empty result cache (the first view);",
         "- **warm**: the same again with the cache full; **as-of**: another as-of date, cache warm;",
         "- **drill**: the largest province's view, cold; **floor**: the page's SQL run directly, uncached;",
-        "- **overhead** = cold ÷ floor − 1: what the dashboard adds to the database's own time.",
+        "- **overhead** = cold ÷ floor − 1: what the dashboard adds to the database's own time;",
+        f"- **÷ cores** = floor ÷ {os.cpu_count()}: a lower bound on the cold view here. A view's queries run "
+        "concurrently, but their work cannot take less time than spread perfectly over this machine's cores.",
         "",
         f"Load average (1 min) when the run started and ended: {load[0][0]:.1f} and {load[1][0]:.1f} on "
         f"{os.cpu_count()} cores. A load above the core count means other work shared the machine and "
@@ -63,8 +65,8 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
     ]
     for backend, pages in results.items():
         lines += [f"## {backend}", "",
-                  "| page | cold | warm | as-of | drill | floor | overhead | browser (warm) |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| page | cold | warm | as-of | drill | floor | ÷ cores | overhead | browser (warm) |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for name, r in pages.items():
             cold_target = TARGETS["cold"][backend]
             overhead = r["overhead"]
@@ -72,6 +74,7 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
                 f"| {name} | {_ms(r['cold'])} {_check(r['cold'], cold_target)} | {_ms(r['warm'])} "
                 f"{_check(r['warm'], TARGETS['warm'])} | {_ms(r['asof'])} {_check(r['asof'], TARGETS['asof'])} | "
                 f"{_ms(r['drill'])} {_check(r['drill'], TARGETS['drill'])} | {_ms(r['floor'])} | "
+                f"{_ms(r['floor'] / os.cpu_count())} | "
                 + ("—" if overhead is None else f"{overhead * 100:+.0f} % {_check(overhead, TARGETS['overhead'])}")
                 + f" | {_ms(browser.get(backend, {}).get(name))} "
                 f"{_check(browser.get(backend, {}).get(name), TARGETS['browser'])} |")

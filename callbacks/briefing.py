@@ -57,16 +57,18 @@ SOURCES = {"deadlines": ("registration", "approvals", "rollout"), "duplicates": 
 def briefing_queries(region: Region, year: int, dates: dict) -> dict:
     """Every query the briefing reads, ``"source:name" → (fn, *args)`` for ``Registry.query_many``: the
     deadline page's series (day-grouped: one run serves all three dates), the duplicate page's series
-    (likewise), and the backlog and inspection pages' as-of counts once per date."""
-    calls = {f"deadlines:{name}": call for name, call in dl_q.series_queries(region, year).items()}
-    calls["duplicates:series"] = (dup_q.duplicate_series, region, year)
-    calls["backlog:children"] = (children, region)
-    for when, day in dates.items():
-        if day is None:
-            continue
+    (likewise), and the backlog and inspection pages' as-of counts once per date. The longest first
+    (``Registry.query_many`` starts them in this order): the backlog's, then the deadlines' (their own
+    order puts the aid counts first), the small ones last."""
+    days = {when: day for when, day in dates.items() if day is not None}
+    calls = {}
+    for when, day in days.items():
         calls[f"backlog:schools:{when}"] = (bl_q.school_counts, region, year, day)
         calls[f"backlog:phantom:{when}"] = (bl_q.phantom_counts, region, day)
-        calls[f"inspections:coverage:{when}"] = (insp_q.coverage_counts, region, year, day)
+    calls |= {f"deadlines:{name}": call for name, call in dl_q.series_queries(region, year).items()}
+    calls["duplicates:series"] = (dup_q.duplicate_series, region, year)
+    calls["backlog:children"] = (children, region)
+    calls |= {f"inspections:coverage:{when}": (insp_q.coverage_counts, region, year, day) for when, day in days.items()}
     return calls
 
 

@@ -59,7 +59,7 @@ def rollout_data(query: dict) -> RolloutView:
     r = resolve(query)
     policy, cal = policy_for(r.year), calendar()
     funds_due = policy.due["rollout_funds"]
-    calls = q.series_queries(r.region, r.year) | q.priority_queries(r.region, r.year)
+    calls = q.priority_queries(r.region, r.year) | q.series_queries(r.region, r.year)  # the longest first
     if r.region.level in ("city", "school"):
         # the step matrix is the province's: asked for at the same time
         province = Region("province", r.region.province)

@@ -1,7 +1,7 @@
 """Deadline progress: the SQL side.
 
-Each deadline is counted per child region and per day (or pair of days) in
-the database, so the result is small and any as-of date is answered from it
+Each deadline is counted per child region and per day in the database, so
+the result is small and any as-of date is answered from it
 in memory (``aidwatch.metrics.deadlines``) without another query. A record's
 "day" is the first day on which it counts: for ``done`` that is the later of
 the days its conditions became true, so that "done as of D" is simply
@@ -91,18 +91,20 @@ def report_days(conn: sa.Connection, scope: Scope, region: Region, year: int) ->
 def series_queries(region: Region, year: int) -> dict[str, tuple]:
     """The independent queries behind one deadline view: name → (function, *arguments after the scope).
 
-    They share nothing, so the registry runs them concurrently, each cached on its own.
+    They share nothing, so the registry runs them concurrently, each cached on its own, in this order:
+    the aid counts (millions of records each) first, so that the last to start is a short one.
     """
     if region.level == "school":
         raise ValueError("a school has cases, not child regions: use deadline_cases")
     spring, autumn = f"{year}S", f"{year}A"
-    calls = {"children": (children, region), "reports": (report_days, region, year),
-             "funds": (aid_days, region, spring, "grant", "approved_on", "disbursed_on")}
-    for half, term in (("spring", spring), ("autumn", autumn)):
-        calls[f"{half}_headcount"] = (headcount_new, region, term)
+    halves = (("spring", spring), ("autumn", autumn))
+    calls = {f"{half}_{kind}": (aid_days, region, term, kind, "submitted_on", "approved_on")
+             for half, term in halves for kind in c.AID_KINDS}
+    calls["funds"] = (aid_days, region, spring, "grant", "approved_on", "disbursed_on")
+    for half, term in halves:
         calls[f"{half}_registered"] = (registrations, region, term)
-        for kind in c.AID_KINDS:
-            calls[f"{half}_{kind}"] = (aid_days, region, term, kind, "submitted_on", "approved_on")
+        calls[f"{half}_headcount"] = (headcount_new, region, term)
+    calls |= {"children": (children, region), "reports": (report_days, region, year)}
     return calls
 
 

@@ -148,7 +148,7 @@ def school_grouping(table: sa.Table, region: Region, scope: Scope) -> Grouping:
 
     A count grouped by (…, ``school_id``) in the order of an index that ends in ``school_id`` streams
     through the index; joined to ``school`` for the city, the same count sorts every row in a temporary
-    B-tree (2–3 times slower for a large province). ``per_child`` sums the schools' rows per city.
+    B-tree (2–3 times slower for a large province). ``per_child`` sums the schools' groups per city.
     """
     g = child_grouping(table, region, scope)
     if region.level != "province":

@@ -181,13 +181,14 @@ NATIONAL_GRANTED_SHARDS = 2
 
 def priority_queries(region: Region, year: int) -> dict[str, tuple]:
     """The independent queries behind ``priority_days``, for ``Registry.query_many``: ``priority:<measure>``
-    or, for a measure counted in parts, ``priority:<measure>:<part>``."""
-    calls = {"priority:priority": (priority_enrolled_days, region, year)}
+    or, for a measure counted in parts, ``priority:<measure>:<part>``; the longest first."""
     shards = NATIONAL_GRANTED_SHARDS if region.level == "nation" else 1
     if shards == 1:
-        return calls | {"priority:granted": (priority_granted_days, region, year)}
-    return calls | {f"priority:granted:{shard}": (priority_granted_days, region, year, shard, shards)
-                    for shard in range(shards)}
+        granted = {"priority:granted": (priority_granted_days, region, year)}
+    else:
+        granted = {f"priority:granted:{shard}": (priority_granted_days, region, year, shard, shards)
+                   for shard in range(shards)}
+    return granted | {"priority:priority": (priority_enrolled_days, region, year)}
 
 
 def priority_frame(found: dict) -> pd.DataFrame:
