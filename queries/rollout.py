@@ -198,7 +198,8 @@ def priority_frame(found: dict) -> pd.DataFrame:
     ``granted`` from the day they became recipients."""
     frame = pd.concat([part.assign(measure=name.split(":")[1]) for name, part in found.items()
                        if name.startswith("priority:")], ignore_index=True)
-    frame["code"] = frame["code"].astype(str)
+    # categories: every as-of change groups this frame by them (aidwatch.metrics.rollout.priority_counts)
+    frame = frame.astype({"code": str}).astype({"code": "category", "hardship": "category", "measure": "category"})
     frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
     frame["n"] = pd.to_numeric(frame["n"]).astype("int64")
     return frame[["code", "hardship", "measure", "day", "n"]]

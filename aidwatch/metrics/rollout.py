@@ -214,33 +214,34 @@ def priority_counts(days: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     priority students are those enrolled by D; those without a grant are not recipients by D."""
     upto = days[days["day"] <= np.datetime64(as_of, "s")]
     # groupby + unstack: the same table as pivot_table, several times faster on every as-of change
-    wide = upto.groupby(["code", "hardship", "measure"])["n"].sum().unstack("measure", fill_value=0)
+    wide = upto.groupby(["code", "hardship", "measure"], observed=True)["n"].sum().unstack("measure", fill_value=0)
     wide = wide.reindex(columns=["priority", "granted"], fill_value=0)
     out = pd.DataFrame({"students": wide["priority"], "without_grant": wide["priority"] - wide["granted"]})
-    return out[out["students"] > 0].reset_index().astype({"students": "int64", "without_grant": "int64"})
+    return out[out["students"] > 0].reset_index().astype(
+        {"code": str, "hardship": str, "students": "int64", "without_grant": "int64"})
 
 
 def priority_table(codes, counts: pd.DataFrame) -> pd.DataFrame:
     """Per code: ``priority_students, priority_without_grant, coverage_pct``, the without-grant count of every
     hardship group (``without_<group>``), and ``full_coverage_gap``: those of the seven 特困 groups."""
     codes = [str(x) for x in codes]
-    wide = counts.groupby(["code", "hardship"])[["students", "without_grant"]].sum().unstack(
-        "hardship", fill_value=0) if not counts.empty else None
-    out = pd.DataFrame(index=pd.Index(codes, name="code"))
-    for group in HARDSHIP_GROUPS:
-        for measure, prefix in (("students", "students_"), ("without_grant", "without_")):
-            if wide is not None and (measure, group) in wide.columns:
-                col = wide[(measure, group)].reindex(codes, fill_value=0)
-            else:
-                col = pd.Series(0, index=codes)
-            out[prefix + group] = col.astype("int64").to_numpy()
-    out["priority_students"] = out[[f"students_{g}" for g in HARDSHIP_GROUPS]].sum(axis=1)
-    out["priority_without_grant"] = out[[f"without_{g}" for g in HARDSHIP_GROUPS]].sum(axis=1)
-    out["full_coverage_gap"] = out[[f"without_{g}" for g in FULL_COVERAGE_GROUPS]].sum(axis=1)
+    columns = pd.MultiIndex.from_product([("students", "without_grant"), HARDSHIP_GROUPS])
+    if counts.empty:
+        wide = pd.DataFrame(0, index=codes, columns=columns)
+    else:
+        wide = counts.groupby(["code", "hardship"])[["students", "without_grant"]].sum().unstack(
+            "hardship", fill_value=0).reindex(index=codes, columns=columns, fill_value=0)
+    students = wide["students"].to_numpy(dtype="int64")     # one column per group, in HARDSHIP_GROUPS order
+    without = wide["without_grant"].to_numpy(dtype="int64")
+    out = {"code": codes}
+    for i, group in enumerate(HARDSHIP_GROUPS):
+        out[f"students_{group}"], out[f"without_{group}"] = students[:, i], without[:, i]
+    out["priority_students"], out["priority_without_grant"] = students.sum(axis=1), without.sum(axis=1)
+    out["full_coverage_gap"] = without[:, [HARDSHIP_GROUPS.index(g) for g in FULL_COVERAGE_GROUPS]].sum(axis=1)
     out["coverage_pct"] = pct(out["priority_students"] - out["priority_without_grant"], out["priority_students"])
     out["priority_state"] = [priority_state(w, g) for w, g in zip(out["priority_without_grant"],
                                                                   out["full_coverage_gap"])]
-    return out.reset_index()
+    return pd.DataFrame(out)
 
 
 def region_rows(children: pd.DataFrame, figures: pd.DataFrame, priority: pd.DataFrame, as_of: dt.date,
