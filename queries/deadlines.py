@@ -1,11 +1,10 @@
 """Deadline progress: the SQL side.
 
 Each deadline is counted per child region and per day in the database, so
-the result is small and any as-of date is answered from it
-in memory (``aidwatch.metrics.deadlines``) without another query. A record's
-"day" is the first day on which it counts: for ``done`` that is the later of
-the days its conditions became true, so that "done as of D" is simply
-"day ≤ D".
+the result is small and any as-of date is answered from it in memory
+(``aidwatch.metrics.deadlines``) without another query. A record's "day" is
+the first day on which it counts: for ``done`` that is the later of the days
+its conditions became true, so that "done as of D" is simply "day ≤ D".
 
 See shared/spec/metrics.md, "Deadline progress".
 """
