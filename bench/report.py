@@ -58,9 +58,9 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
         f"Load average (1 min) when the run started and ended: {load[0][0]:.1f} and {load[1][0]:.1f} on "
         f"{os.cpu_count()} cores. A load above the core count means other work shared the machine and "
         "the times are inflated by it. Even on an idle load the same cold view varies by 20–30 % from one "
-        "run to the next on this shared virtual machine (the deadline page's national cold view measured "
-        "3.3–4.9 s in alternating runs of one session): a ✓ or ✗ within that margin of its target is not "
-        "a robust pass or fail.",
+        "run to the next on this shared virtual machine (in one session the rollout page's national cold "
+        "view measured 2.6–3.4 s and the deadline page's 2.8–3.3 s, same code, same registry): a ✓ or ✗ "
+        "within that margin of its target is not a robust pass or fail.",
         "",
     ]
     for backend, pages in results.items():
