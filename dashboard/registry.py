@@ -227,10 +227,11 @@ class Registry:
         The SQL runs in worker threads, each on its own connection (SQLite and
         the PostgreSQL driver both release the GIL while the database works);
         the cache is read and written here, in the request's thread, where the
-        Flask app context lives. They start in the order given: list the longest first, so that
-        none of them starts when the others are already done. With ``return_exceptions`` a query that fails comes back as its
-        exception and the others are still answered (and cached), so that a view made of several
-        sources can show what it has.
+        Flask app context lives. The queries start in the order given: list the
+        longest first, so that none starts when the others are already done.
+        With ``return_exceptions`` a query that fails comes back as its
+        exception and the others are still answered (and cached), so that a
+        view made of several sources can show what it has.
         """
         fresh = self.freshness().key
         if self.trace is not None:
