@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bench import dash_requests
-from bench.dash_requests import components
 from tests.apps import json_or_none, text_of
 
 
@@ -61,7 +60,7 @@ class PageWalk:
 
     def _add(self, tree) -> set[str]:
         new = set()
-        for comp in components(tree):
+        for comp in dash_requests.components(tree):
             cid = comp["props"].get("id")
             if isinstance(cid, str):
                 new.add(cid)
