@@ -19,6 +19,8 @@ class Index(NamedTuple):
     table: str
     columns: tuple[str, ...]
     reason: str
+    #: A partial index's condition (the same SQL in both dialects), or None
+    where: str | None = None
 
 
 INDEXES: tuple[Index, ...] = (
@@ -41,6 +43,11 @@ INDEXES: tuple[Index, ...] = (
           ("status", "hardship", "province_code", "enrolled_on", "school_id", "id"),
           "expansion rollout: enrolled priority students per hardship group, region and enrolment day, covering "
           "and in index order (no sort)"),
+    Index("ix_student_priority_status_id", "student",
+          ("status", "id", "hardship", "province_code", "enrolled_on", "school_id"),
+          "expansion rollout: priority students in id order, so that the seeks for their first grant "
+          "(ix_aid_record_student) walk that index forward instead of jumping across it; partial: only "
+          "students in a hardship group", where="hardship IS NOT NULL"),
     Index("ix_aid_record_term_kind_region_dates", "aid_record",
           ("term", "kind", "province_code", "school_id", "status", "submitted_on", "approved_on", "disbursed_on"),
           "aid approval and funds deadlines, grant recipients: covering, so counts by day never read the table"),
@@ -80,7 +87,8 @@ INDEXES: tuple[Index, ...] = (
 
 def create_statements(dialect: str) -> list[str]:
     """``CREATE INDEX`` statements (identifiers come from the list above, never from input)."""
-    return [f"CREATE INDEX IF NOT EXISTS {ix.name} ON {ix.table} ({', '.join(ix.columns)})" for ix in INDEXES]
+    return [f"CREATE INDEX IF NOT EXISTS {ix.name} ON {ix.table} ({', '.join(ix.columns)})"
+            + (f" WHERE {ix.where}" if ix.where else "") for ix in INDEXES]
 
 
 def create_indexes(conn: sa.Connection) -> None:
@@ -132,7 +140,8 @@ def markdown() -> str:
         "|---|---|---|---|",
     ]
     for ix in INDEXES:
-        lines.append(f"| `{ix.name}` | `{ix.table}` | `{', '.join(ix.columns)}` | {ix.reason} |")
+        columns = ", ".join(ix.columns) + (f" WHERE {ix.where}" if ix.where else "")
+        lines.append(f"| `{ix.name}` | `{ix.table}` | `{columns}` | {ix.reason} |")
     lines += ["", "SQL (PostgreSQL and SQLite):", "", "```sql"]
     lines += [s + ";" for s in create_statements("postgresql")]
     lines += ["ANALYZE;", "```", ""]
