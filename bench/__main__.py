@@ -11,7 +11,7 @@ import resource
 import sys
 import time
 
-from bench import registries
+from bench import filecache, registries
 from bench.measure import _cold, build_app, largest_province, measure_page
 from bench.pages import PAGES
 from bench.report import write
@@ -38,6 +38,9 @@ def main(argv=None) -> int:
                 print("AIDWATCH_TEST_PG_URL is not set: run `make bench`", file=sys.stderr)
                 return 2
             url = registries.postgres_registry(server, args.scale)
+        size, seconds = filecache.warm(url)
+        print(f"{backend}: read {size / 2**30:.1f} GiB of registry files into the file cache in {seconds:.0f} s",
+              flush=True)
         app, client = build_app(url)
         province = largest_province(url)
         results[backend] = {}

@@ -3,8 +3,10 @@
 Requests go through Flask, the login guard, Dash's callback dispatch and JSON
 serialisation (a test client, no network), so the figures are the server's
 time for the callbacks that draw a view. "Cold" empties the result cache
-first (the operating system's file cache stays warm: the replica is a
-server that is never cold); "warm" repeats the request with the cache full.
+first, not the operating system's file cache: a replica server keeps its
+working set in memory, so each backend's files are read into the file cache
+before its pages are measured (``bench.filecache``); "warm" repeats the
+request with the result cache full.
 """
 
 from __future__ import annotations

@@ -48,7 +48,9 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
         "since spring 2025), seed 2025, snapshot 2026-11-26. Medians of "
         f"{repeat} runs. These are the numbers the harness measured; rerun `make bench` to refresh them.",
         "",
-        "- **cold**: the page's layout and content callbacks with an empty result cache (the first view);",
+        "- **cold**: the page's layout and content callbacks with an empty result cache (the first view); the "
+        "registry's files were read into the operating system's file cache first, as a replica server keeps "
+        "its working set in memory;",
         "- **warm**: the same again with the cache full; **as-of**: another as-of date, cache warm;",
         "- **drill**: the largest province's view, cold; **floor**: the page's SQL run directly, uncached;",
         "- **overhead** = cold ÷ floor − 1: what the dashboard adds to the database's own time;",

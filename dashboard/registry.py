@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -251,8 +251,11 @@ class Registry:
         # killing its threads would otherwise kill idle workers too, and they would print tracebacks).
         with ThreadPoolExecutor(max_workers=min(self.query_threads, len(missing)),
                                 thread_name_prefix="aidwatch-query") as pool:
-            futures = {name: pool.submit(self._run, fn, scope, *args) for name, (fn, *args) in missing.items()}
-            for name, future in futures.items():
+            futures = {pool.submit(self._run, fn, scope, *args): name for name, (fn, *args) in missing.items()}
+            # Each result is cached as soon as it is in (pickling a frame takes the GIL), while the
+            # slower queries still run.
+            for future in as_completed(futures):
+                name = futures[future]
                 try:
                     results[name] = future.result()
                 except Exception as exc:  # noqa: BLE001 — the caller asked to see failures one by one
