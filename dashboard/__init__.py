@@ -67,7 +67,7 @@ def create_app(config: dict | None = None) -> Dash:
 
     cache = Cache(server, config=_cache_config(cfg))
     server.extensions[EXTENSION] = Registry(cfg["REGISTRY_URL"], cache, cfg["STATEMENT_TIMEOUT_MS"],
-                                           cfg.get("QUERY_THREADS", 4))
+                                           cfg["QUERY_THREADS"])
 
     @server.get("/vendor/bootstrap.min.css")
     def bootstrap_css():

@@ -91,14 +91,15 @@ def series_queries(region: Region, year: int) -> dict[str, tuple]:
     """The independent queries behind one deadline view: name → (function, *arguments after the scope).
 
     They share nothing, so the registry runs them concurrently, each cached on its own, in this order:
-    the aid counts (millions of records each) first, so that the last to start is a short one.
+    the aid counts (millions of records each; the tuition waivers, nearly every student, before the
+    grants) first, so that the last to start is a short one.
     """
     if region.level == "school":
         raise ValueError("a school has cases, not child regions: use deadline_cases")
     spring, autumn = f"{year}S", f"{year}A"
     halves = (("spring", spring), ("autumn", autumn))
     calls = {f"{half}_{kind}": (aid_days, region, term, kind, "submitted_on", "approved_on")
-             for half, term in halves for kind in c.AID_KINDS}
+             for kind in c.AID_KINDS for half, term in halves}
     calls["funds"] = (aid_days, region, spring, "grant", "approved_on", "disbursed_on")
     for half, term in halves:
         calls[f"{half}_registered"] = (registrations, region, term)

@@ -19,7 +19,8 @@ class Index(NamedTuple):
     table: str
     columns: tuple[str, ...]
     reason: str
-    #: A partial index's condition (the same SQL in both dialects), or None
+    #: A partial index's condition (the same SQL in both dialects), or None. ``sync_indexes`` compares
+    #: columns only (each database rewrites the condition in its own words): a new condition, a new name.
     where: str | None = None
 
 
