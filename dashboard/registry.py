@@ -110,7 +110,7 @@ class DeadlineView:
 
 
 class Registry:
-    def __init__(self, url: str, cache: Cache, statement_timeout_ms: int = 30_000, query_threads: int = 4):
+    def __init__(self, url: str, cache: Cache, statement_timeout_ms: int, query_threads: int):
         self.url = url
         self.query_threads = query_threads
         self.cache = cache
