@@ -17,7 +17,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from aidwatch import contract as c
-from queries.frames import to_frame
+from queries.frames import day_counts_frame, to_frame
 from queries.regions import Region, child_grouping, children, index_order, per_child, school_grouping
 from queries.scope import Scope
 
@@ -69,11 +69,7 @@ def aid_days(conn: sa.Connection, scope: Scope, region: Region, term: str, kind:
                        sa.func.sum(pairs.c.n).label("n")).group_by(pairs.c.code, pairs.c.first))
     done = (sa.select(sa.literal_column("'done'"), pairs.c.code, later, sa.func.sum(pairs.c.n))
             .where(pairs.c.second.is_not(None)).group_by(pairs.c.code, later))
-    frame = to_frame(conn.execute(sa.union_all(total, done)), ["measure", "code", "day", "n"])
-    frame["code"] = frame["code"].astype(str)
-    frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
-    frame["n"] = pd.to_numeric(frame["n"]).astype("int64")
-    return frame
+    return day_counts_frame(conn.execute(sa.union_all(total, done)), ["measure", "code", "day", "n"])
 
 
 def report_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> dict:

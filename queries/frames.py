@@ -25,3 +25,12 @@ def counts_frame(result: sa.CursorResult, columns: list[str], counts: list[str] 
     for col in counts if counts is not None else [c for c in columns if c != "code"]:
         frame[col] = pd.to_numeric(frame[col]).fillna(0).astype("int64")
     return frame
+
+
+def day_counts_frame(result: sa.CursorResult, columns: list[str]) -> pd.DataFrame:
+    """A count per ``day`` (``columns`` name ``code``, ``day`` and ``n``): ``counts_frame`` with the days
+    as ``datetime64[s]``, typed in the query's worker thread. As ``datetime.date`` objects, tens of
+    thousands of them took 0.17 s to pickle into the result cache, in the request's thread."""
+    frame = counts_frame(result, columns, ["n"])
+    frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
+    return frame

@@ -20,10 +20,11 @@ import sqlalchemy as sa
 from aidwatch import contract as c
 from aidwatch.metrics import rollout as m
 from queries.deadlines import aid_days
-from queries.frames import to_frame
+from queries.frames import day_counts_frame, to_frame
 from queries.regions import Region, child_grouping, children, index_order, per_child, school_grouping
 from queries.scope import Scope
 
+PRIORITY_COLUMNS = ["code", "hardship", "day", "n"]
 ROLLOUT_COLUMNS = ["province_code", "policy_revised_on", "tier_count", "tier_amounts", "budget_confirmed_on",
                    "funds_disbursed_on", "report_submitted_on"]
 
@@ -147,17 +148,7 @@ def priority_enrolled_days(conn: sa.Connection, scope: Scope, region: Region, ye
     q = (sa.select(g.key, st.c.hardship, st.c.enrolled_on.label("day"), sa.func.count().label("n"))
          .select_from(g.source).where(*g.where, *_priority_filters(st))
          .group_by(st.c.hardship, *index_order(g, region, st.c.enrolled_on)))
-    return _priority_days(conn.execute(per_child(q, region)))
-
-
-def _priority_days(result: sa.CursorResult) -> pd.DataFrame:
-    """``code, hardship, day, n`` typed in the query's worker thread: tens of thousands of ``datetime.date``
-    objects took 0.17 s to pickle into the result cache, in the request's thread, after the SQL."""
-    frame = to_frame(result, ["code", "hardship", "day", "n"])
-    frame["code"] = frame["code"].astype(str)
-    frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
-    frame["n"] = pd.to_numeric(frame["n"]).astype("int64")
-    return frame
+    return day_counts_frame(conn.execute(per_child(q, region)), PRIORITY_COLUMNS)
 
 
 def priority_granted_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
@@ -184,7 +175,7 @@ def priority_granted_days(conn: sa.Connection, scope: Scope, region: Region, yea
     q = (sa.select(per_student.c.code, per_student.c.hardship, day.label("day"), sa.func.count().label("n"))
          .where(per_student.c.granted_on.is_not(None))
          .group_by(per_student.c.code, per_student.c.hardship, day))
-    return _priority_days(conn.execute(q))
+    return day_counts_frame(conn.execute(q), PRIORITY_COLUMNS)
 
 
 def priority_queries(region: Region, year: int) -> dict[str, tuple]:
@@ -198,7 +189,7 @@ def priority_frame(found: dict) -> pd.DataFrame:
     """Priority students per child region, hardship group and day (``code, hardship, measure, day, n``),
     independent of D, so that one cached result answers every as-of date
     (``aidwatch.metrics.rollout.priority_counts``): ``priority`` counts them from their ``enrolled_on``,
-    ``granted`` from the day they became recipients. The parts come typed (``_priority_days``)."""
+    ``granted`` from the day they became recipients. The parts come typed (``day_counts_frame``)."""
     frame = pd.concat([part.assign(measure=name.split(":")[1]) for name, part in found.items()
                        if name.startswith("priority:")], ignore_index=True)
     # categories: every as-of change groups this frame by them (aidwatch.metrics.rollout.priority_counts)
