@@ -48,6 +48,18 @@ app_user = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Sessions ended by a logout before their cookie expired. Sessions are signed cookies, so the server keeps no
+# list of live ones; a logout writes the session's id here and every request checks it (one primary-key look-up
+# joined to the account's own), so a copied cookie dies at logout on every app server. A row is needed only
+# until the session would have ended anyway (``expires_at``), and is purged after that.
+revoked_session = sa.Table(
+    "revoked_session",
+    app_metadata,
+    sa.Column("session_id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
 audit_log = sa.Table(
     "audit_log",
     app_metadata,
@@ -180,6 +192,29 @@ def get_user_by_id(engine: sa.Engine, user_id: int) -> dict | None:
         return _row(conn.execute(sa.select(app_user).where(app_user.c.id == int(user_id))).first())
 
 
+def get_session_user(engine: sa.Engine, user_id: int, session_id: str) -> dict | None:
+    """The account of a session (by the id in its cookie), or None when the session was ended by a logout."""
+    revoked = sa.select(revoked_session.c.session_id).where(revoked_session.c.session_id == session_id)
+    query = sa.select(app_user).where(app_user.c.id == int(user_id), ~sa.exists(revoked))
+    with engine.connect() as conn:
+        return _row(conn.execute(query).first())
+
+
+def revoke_session(engine: sa.Engine, user_id: int, session_id: str, expires_at: dt.datetime,
+                   now: dt.datetime | None = None) -> None:
+    """End one session for good (logout): its cookie is refused from now on, on every app server.
+
+    ``expires_at`` is when the session would end anyway (its login time plus the session's maximum age);
+    the revocations of sessions that have ended by ``now`` (the app's clock) are forgotten here.
+    """
+    with engine.begin() as conn:
+        conn.execute(revoked_session.delete().where(revoked_session.c.expires_at < (now or _now())))
+        if conn.execute(sa.select(revoked_session.c.session_id)
+                        .where(revoked_session.c.session_id == session_id)).first() is None:
+            conn.execute(revoked_session.insert().values(session_id=session_id, user_id=int(user_id),
+                                                         expires_at=expires_at))
+
+
 def list_users(engine: sa.Engine) -> list[dict]:
     with engine.connect() as conn:
         return [_row(r) for r in conn.execute(sa.select(app_user).order_by(app_user.c.username))]
@@ -238,33 +273,50 @@ def set_password(engine: sa.Engine, username: str, password: str) -> None:
         )
 
 
-def verify(engine: sa.Engine, username: str, password: str) -> dict | None:
-    """The account if ``password`` is right and the account may log in now, else None.
+def check_login(engine: sa.Engine, username: str, password: str) -> tuple[dict | None, str]:
+    """(the account, ``"ok"``) if ``password`` is right and the account may log in now, else (None, reason).
 
-    Disabled and locked accounts never pass. Wrong passwords are counted and
-    lock the account after MAX_FAILED_LOGINS in a row; a success resets the count.
+    The reason (``unknown``, ``disabled``, ``locked``, ``wrong_password``) is for the audit log only: the
+    login page gives every failure the same message, and every failure computes one password hash (against
+    a dummy hash when there is no usable account), so neither the answer nor its time tells a guesser which
+    usernames exist or are locked.
+
+    Wrong passwords are counted by one UPDATE that adds 1 in the database and locks the account when the
+    count reaches MAX_FAILED_LOGINS, so parallel guesses cannot each read the same count and write it back
+    (a read, a hash and a write would let 20 parallel guesses leave the count at 2). A success resets the
+    count, only if no lock was set meanwhile.
     """
     user = get_user(engine, username) if isinstance(username, str) and username else None
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")  # same cost as a real check
-        return None
-    if user["disabled"] or is_locked(user):
-        return None
+    if user is None or user["disabled"] or is_locked(user):
+        check_password_hash(_DUMMY_HASH, password or "")  # the same cost as a real check
+        reason = "unknown" if user is None else "disabled" if user["disabled"] else "locked"
+        return None, reason
     now = _now()
+    may_log_in = sa.and_(app_user.c.id == user["id"], app_user.c.disabled.is_(False),
+                         sa.or_(app_user.c.locked_until.is_(None), app_user.c.locked_until <= now))
+    if check_password_hash(user["password_hash"], password or ""):
+        with engine.begin() as conn:
+            reset = conn.execute(app_user.update().where(may_log_in).values(failed_logins=0, locked_until=None))
+        if reset.rowcount != 1:  # locked (by parallel guesses) or disabled while the hash was computed
+            return None, "locked"
+        user.update(failed_logins=0, locked_until=None)
+        return user, "ok"
+    reaches_limit = app_user.c.failed_logins + 1 >= MAX_FAILED_LOGINS
     with engine.begin() as conn:
-        if check_password_hash(user["password_hash"], password or ""):
-            if user["failed_logins"] or user["locked_until"] is not None:
-                conn.execute(
-                    app_user.update().where(app_user.c.id == user["id"]).values(failed_logins=0, locked_until=None)
-                )
-            user.update(failed_logins=0, locked_until=None)
-            return user
-        failed = user["failed_logins"] + 1
-        values: dict = {"failed_logins": failed}
-        if failed >= MAX_FAILED_LOGINS:
-            values = {"failed_logins": 0, "locked_until": now + dt.timedelta(minutes=LOCK_MINUTES)}
-        conn.execute(app_user.update().where(app_user.c.id == user["id"]).values(**values))
-    return None
+        conn.execute(
+            app_user.update().where(app_user.c.id == user["id"]).values(
+                # both expressions read the row as it was before this UPDATE
+                failed_logins=sa.case((reaches_limit, 0), else_=app_user.c.failed_logins + 1),
+                locked_until=sa.case((reaches_limit, now + dt.timedelta(minutes=LOCK_MINUTES)),
+                                     else_=app_user.c.locked_until),
+            )
+        )
+    return None, "wrong_password"
+
+
+def verify(engine: sa.Engine, username: str, password: str) -> dict | None:
+    """The account if ``password`` is right and the account may log in now, else None (see ``check_login``)."""
+    return check_login(engine, username, password)[0]
 
 
 # --- audit ------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from queries.scope import Scope
 PUBLIC_PATHS = frozenset({"/login", "/logout", "/_favicon.ico", "/healthz"})
 PUBLIC_PREFIXES = ("/assets/",)
 SESSION_VERSION_KEY = "_aw_sv"
+SESSION_ID_KEY = "_aw_sid"  # a random id per login: a logout revokes it in the app DB (``appdb.revoke_session``)
 LOGIN_AT_KEY = "_aw_t0"    # when the session logged in (seconds since the epoch, by the app's clock)
 SEEN_AT_KEY = "_aw_seen"   # the session's last request
 EXTENSION_KEY = "aidwatch_app_db"
@@ -61,10 +62,6 @@ DEFAULT_LOGIN_RATE = "10 per minute;50 per hour"
 log = logging.getLogger("aidwatch.auth")
 
 MSG_WRONG = "用户名或密码错误 / Wrong username or password"
-MSG_LOCKED = (
-    f"登录失败次数过多，账户已暂时锁定，请 {appdb.LOCK_MINUTES} 分钟后再试 / "
-    f"Too many failed logins: the account is locked for {appdb.LOCK_MINUTES} minutes"
-)
 MSG_CSRF = "页面已过期，请重新提交 / The form has expired, please try again"
 MSG_MISSING = "请输入用户名和密码 / Enter your username and password"
 MSG_THROTTLED = "登录尝试过于频繁，请稍后再试 / Too many login attempts from this address: please wait and try again"
@@ -103,6 +100,10 @@ class User(flask_login.UserMixin):
     @property
     def scope(self) -> Scope:
         return Scope(self.role, self.province)
+
+
+class LogoutForm(FlaskForm):
+    """Only the CSRF token: a logout is a POST that another site cannot forge."""
 
 
 class LoginForm(FlaskForm):
@@ -249,8 +250,11 @@ def init_auth(server: flask.Flask, config: dict, app_engine: sa.Engine | None = 
     def load_user(user_id: str):
         # Re-read on every request: a disabled account, a new password or a changed
         # role takes effect on the very next request, not at cookie expiry.
+        session_id = flask.session.get(SESSION_ID_KEY)
+        if not isinstance(session_id, str):
+            return None  # a cookie from before logouts were revocable, or a forged one
         try:
-            row = appdb.get_user_by_id(app_engine, int(user_id))
+            row = appdb.get_session_user(app_engine, int(user_id), session_id)
         except (TypeError, ValueError):
             return None
         if row is None or row["disabled"]:
@@ -288,23 +292,21 @@ def init_auth(server: flask.Flask, config: dict, app_engine: sa.Engine | None = 
                     error = MSG_MISSING
             else:
                 username = form.username.data.strip()
-                row = appdb.verify(app_engine, username, form.password.data)
+                row, reason = appdb.check_login(app_engine, username, form.password.data)
                 if row is not None:
                     flask.session.clear()  # a fresh session: nothing from before the login survives
                     user = User.from_row(row)
                     flask_login.login_user(user)
                     flask.session[SESSION_VERSION_KEY] = row["session_version"]
+                    flask.session[SESSION_ID_KEY] = secrets.token_urlsafe(24)
                     flask.session[LOGIN_AT_KEY] = flask.session[SEEN_AT_KEY] = int(clock())
                     flask.session.permanent = True
                     appdb.audit(app_engine, user.username, "login", user.scope, _client_params())
                     return flask.redirect(next_url)
-                existing = appdb.get_user(app_engine, username)
-                if existing is not None and not existing["disabled"] and appdb.is_locked(existing):
-                    error = MSG_LOCKED
-                    appdb.audit(app_engine, username, "login_failed", None, {**_client_params(), "reason": "locked"})
-                else:
-                    error = MSG_WRONG
-                    appdb.audit(app_engine, username, "login_failed", None, _client_params())
+                # One message for every failure: a locked, disabled or unknown account must not show
+                # itself. The reason goes to the audit log, where the owner and the admins see it.
+                error = MSG_WRONG
+                appdb.audit(app_engine, username, "login_failed", None, {**_client_params(), "reason": reason})
             form.password.data = ""
         elif flask_login.current_user.is_authenticated:
             return flask.redirect(next_url)
@@ -312,9 +314,28 @@ def init_auth(server: flask.Flask, config: dict, app_engine: sa.Engine | None = 
 
     @bp.route("/logout", methods=["GET", "POST"])
     def logout():
+        """POST with the CSRF token ends the session on the server; GET only asks to confirm.
+
+        A GET that logged out could be triggered from any site (an image, a link); and the session's id is
+        revoked in the app DB, so a copy of the cookie is refused afterwards by every app server.
+        """
         user = flask_login.current_user
-        if user.is_authenticated:
-            appdb.audit(app_engine, user.username, "logout", user.scope, _client_params())
+        if not user.is_authenticated:
+            return flask.redirect(flask.url_for("auth.login"))
+        form = LogoutForm()
+        if flask.request.method == "GET" or not form.validate_on_submit():
+            status = 200 if flask.request.method == "GET" else 400
+            if status == 400:
+                appdb.audit(app_engine, user.username, "logout_refused", user.scope,
+                            {**_client_params(), "reason": "csrf"})
+            return flask.render_template("logout.html", form=form, error=MSG_CSRF if status == 400 else None,
+                                         username=user.username), status
+        login_at = flask.session.get(LOGIN_AT_KEY) or clock()
+        appdb.revoke_session(
+            app_engine, user.id, flask.session[SESSION_ID_KEY],
+            expires_at=dt.datetime.fromtimestamp(login_at + max_hours * 3600, dt.timezone.utc),
+            now=dt.datetime.fromtimestamp(clock(), dt.timezone.utc))
+        appdb.audit(app_engine, user.username, "logout", user.scope, _client_params())
         flask_login.logout_user()
         flask.session.clear()
         return flask.redirect(flask.url_for("auth.login"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from aidwatch.reference import provinces
 from aidwatch.workdays import calendar
@@ -52,7 +53,7 @@ def frame_context(lang: str) -> FrameContext:
     return FrameContext(
         username=current_user.username, role=scope.role, scope_province=scope.province,
         scope_label=scope_label(scope, lang), snapshot_at=fresh.snapshot_at, replay_lag=fresh.replay_lag,
-        last_year=last_known_year(), stale=fresh.stale, checked_at=fresh.checked_at,
+        last_year=last_known_year(), stale=fresh.stale, checked_at=fresh.checked_at, csrf_token=generate_csrf(),
     )
 
 

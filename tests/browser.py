@@ -19,6 +19,12 @@ def log_in(dash_duo, username: str) -> None:
     dash_duo.wait_for_element("#aw-user")
 
 
+def log_out(dash_duo) -> None:
+    """Press the header's logout button (a form POSTing the CSRF token) and wait for the login page."""
+    click(dash_duo, dash_duo.wait_for_element("#aw-logout-button"))
+    dash_duo.wait_for_element("input[name=username]")
+
+
 def open_page(dash_duo, app, username: str, path: str) -> None:
     """Serve ``app``, log ``username`` in through the form and open ``path``.
 

@@ -239,7 +239,7 @@ def test_safe_next():
 
 def test_logout(client, app_db):
     login(client)
-    r = client.get("/logout")
+    r = client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
     assert r.status_code == 302 and r.headers["Location"] == "/login"
     assert client.get("/").status_code == 302
     assert appdb.audit_rows(app_db, 1)[0]["action"] == "logout"
@@ -281,9 +281,10 @@ def test_passwd_ends_session(client, app_db):
 def test_lockout_after_repeated_failures(client, app_db):
     for _ in range(appdb.MAX_FAILED_LOGINS):
         login(client, password="wrong-password-123")
-    r = login(client)  # the right password, but locked
-    assert r.status_code == 200 and "locked" in r.get_data(as_text=True)
+    r = login(client)  # the right password, but locked: told like any failure, the reason in the audit log
+    assert r.status_code == 200 and "Wrong username or password" in r.get_data(as_text=True)
     assert appdb.is_locked(appdb.get_user(app_db, "alice"))
+    assert appdb.audit_rows(app_db, 1)[0]["params"]["reason"] == "locked"
     # enabling clears the lock
     appdb.set_disabled(app_db, "alice", False)
     assert login(client).status_code == 302

@@ -8,7 +8,7 @@ import pytest
 
 from tests import fixture_briefing
 from tests.apps import make_app
-from tests.browser import download, log_in, open_page, settled, wait_url
+from tests.browser import download, log_in, log_out, open_page, settled, wait_url
 from tests.test_briefing import GD_ZH, NATION_EN, NATION_ZH
 
 pytestmark = pytest.mark.browser
@@ -19,7 +19,7 @@ def sentences(dash_duo) -> list[str]:
 
 
 def relog(dash_duo, username: str, path: str) -> None:
-    dash_duo.driver.get(dash_duo.server.url + "/logout")
+    log_out(dash_duo)
     log_in(dash_duo, username)
     dash_duo.driver.get(dash_duo.server.url + path)
 

@@ -44,6 +44,7 @@ class FrameContext:
     last_year: int
     stale: bool = False                    # the replica cannot be reached: cached results only
     checked_at: dt.datetime | None = None  # when the replica was last reached
+    csrf_token: str = ""                   # for the logout form: a logout is a POST with the session's token
 
 
 def _freshness(ctx: FrameContext, lang: str):
@@ -105,6 +106,14 @@ def view_bar(view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str
     ], className="aw-viewbar")
 
 
+def logout_form(ctx: FrameContext, lang: str):
+    """The header's logout control: a small form POSTing the CSRF token, since a GET must not log anyone out."""
+    return html.Form([
+        dcc.Input(type="hidden", name="csrf_token", value=ctx.csrf_token, id="aw-logout-token"),
+        html.Button(t("logout", lang), type="submit", className="aw-logout-button", id="aw-logout-button"),
+    ], method="POST", action="/logout", className="aw-logout", id="aw-logout")
+
+
 def page_frame(path: str, view: View, as_of: dt.date, year: int, labels: dict, ctx: FrameContext, body) -> html.Div:
     lang = view.lang
     other = "en" if lang == "zh" else "zh"
@@ -119,7 +128,7 @@ def page_frame(path: str, view: View, as_of: dt.date, year: int, labels: dict, c
                 html.Span([html.Strong(ctx.username), " · ", ctx.scope_label], className="aw-user", id="aw-user"),
                 dcc.Link(t("lang_switch", lang), href=path + view.query(lang=other), id="aw-lang",
                          className="aw-lang"),
-                html.A(t("logout", lang), href="/logout", className="aw-logout"),
+                logout_form(ctx, lang),
             ], className="aw-header-right"),
         ], className="aw-header-top"),
         html.Div([breadcrumb(path, view, labels, ctx.scope_province, lang), view_bar(view, as_of, year, ctx, lang)],
