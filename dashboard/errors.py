@@ -26,8 +26,10 @@ class FontMissing(RuntimeError):
 def describe(exc: Exception, lang: str) -> tuple[str, int]:
     """(message, HTTP status) for ``exc``."""
     if isinstance(exc, OutOfScope):
-        log.warning("refused out-of-scope request: %s", exc)
-        return t("out_of_scope", lang, detail=exc), 403
+        # also a region that does not exist (``queries.regions.NoSuchRegion``): one status and one text for
+        # both, naming nothing, so that the answer cannot tell a province user what exists elsewhere
+        log.warning("refused: no such region in the scope: %s", exc)
+        return t("out_of_scope", lang), 404
     if isinstance(exc, PermissionError):
         log.warning("refused: %s", exc)
         return t("cases_forbidden", lang), 403

@@ -45,7 +45,8 @@ STRINGS = {
     "tiles_title": ("各省份进度：{deadline}", "Progress by province: {deadline}"),
     "bars_title": ("下级进度：{deadline}", "Progress of the level below: {deadline}"),
     "click_to_drill": ("点击图块、柱条或表格行可下钻。", "Click a tile, bar or row to drill down."),
-    "out_of_scope": ("超出您的数据范围：{detail}", "Outside your data scope: {detail}"),
+    "out_of_scope": ("所请求的地区不存在或超出您的数据范围。",
+                     "The requested region does not exist or is outside your data scope."),
     "bad_request": ("请求参数有误：{detail}", "Invalid request: {detail}"),
     "calendar_unknown": ("工作日日历尚未收录 {year} 年的法定节假日安排，无法计算期限，请管理员补充（见 docs/working-days.md）。",
                          "The working-day calendar does not know {year}'s official holidays, so deadlines cannot be "

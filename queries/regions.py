@@ -16,14 +16,23 @@ import sqlalchemy as sa
 
 from aidwatch import contract as c
 from queries.frames import to_frame
-from queries.scope import Scope
+from queries.scope import OutOfScope, Scope
 
 LEVELS = ("nation", "province", "city", "school")
 CHILD_LEVEL = {"nation": "province", "province": "city", "city": "school", "school": "case"}
 
 
 class UnknownRegion(LookupError):
-    """A province, city or school code that does not exist or does not nest."""
+    """A province, city or school code that is malformed or does not nest."""
+
+
+class NoSuchRegion(OutOfScope, UnknownRegion):
+    """A region that does not exist or is outside the user's scope: one exception, so that both get the
+    same answer (``dashboard.errors``) and a province user cannot learn what exists in another province.
+    Its text, for the log only, says which was the case."""
+
+    def __init__(self, asked: str, scope: Scope):
+        super().__init__(f"{asked}: not found within {scope.province or 'the nation'}")
 
 
 @dataclass(frozen=True)
@@ -60,11 +69,13 @@ class Region:
 
 
 def resolve_region(conn: sa.Connection, scope: Scope, province=None, city=None, school=None) -> Region:
-    """Validate URL parameters against the registry and the scope.
+    """Validate URL parameters against the scope and the registry.
 
-    The deepest parameter given decides the level; the parents are derived
-    from it and, when also given, must agree. A province user with no
-    parameters lands on their own province.
+    The scope comes first: a province user's look-ups only ever search their own province, so a region of
+    another province and one that does not exist are the same ``NoSuchRegion``, whose message names
+    nothing but what was asked. The deepest parameter given decides the level; the parents are derived
+    from it and, when also given, must agree (checked only once the region is known to be in the scope).
+    A province user with no parameters lands on their own province.
     """
     province = str(province).strip() if province not in (None, "") else None
     city = str(city).strip() if city not in (None, "") else None
@@ -74,35 +85,39 @@ def resolve_region(conn: sa.Connection, scope: Scope, province=None, city=None, 
             school_id = int(str(school).strip())
         except ValueError:
             raise UnknownRegion(f"school {school!r} is not a school id") from None
+    if scope.province is not None and province is not None and province != scope.province:
+        raise NoSuchRegion(f"province {province}", scope)
 
     if school_id is not None:
-        row = conn.execute(
-            sa.select(c.school.c.province_code, c.school.c.city_code).where(c.school.c.id == school_id)
-        ).first()
+        q = sa.select(c.school.c.province_code, c.school.c.city_code).where(c.school.c.id == school_id)
+        if scope.province is not None:
+            q = q.where(c.school.c.province_code == scope.province)
+        row = conn.execute(q).first()
         if row is None:
-            raise UnknownRegion(f"school {school_id} does not exist")
+            raise NoSuchRegion(f"school {school_id}", scope)
         _agree("province", province, row.province_code)
         _agree("city", city, row.city_code)
-        scope.check_province(row.province_code)
         return Region("school", row.province_code, row.city_code, school_id)
     if city is not None:
-        row = conn.execute(sa.select(c.city.c.province_code).where(c.city.c.code == city)).first()
+        q = sa.select(c.city.c.province_code).where(c.city.c.code == city)
+        if scope.province is not None:
+            q = q.where(c.city.c.province_code == scope.province)
+        row = conn.execute(q).first()
         if row is None:
-            raise UnknownRegion(f"city {city} does not exist")
+            raise NoSuchRegion(f"city {city}", scope)
         _agree("province", province, row.province_code)
-        scope.check_province(row.province_code)
         return Region("city", row.province_code, city)
     if province is None and scope.province is not None:
         province = scope.province
     if province is not None:
         if conn.execute(sa.select(c.province.c.code).where(c.province.c.code == province)).first() is None:
-            raise UnknownRegion(f"province {province} does not exist")
-        scope.check_province(province)
+            raise NoSuchRegion(f"province {province}", scope)
         return Region("province", province)
     return Region("nation")
 
 
 def _agree(what: str, given, actual) -> None:
+    """A parent given in the URL must contain the region (``actual`` is inside the user's scope by now)."""
     if given is not None and given != actual:
         raise UnknownRegion(f"{what} {given} does not contain the requested region (it is in {actual})")
 

@@ -242,7 +242,7 @@ def test_school_export_is_the_masked_case_list(app):
 def test_province_user_cannot_export_another_province(app, query):
     client = login(app.server.test_client(), "gd")
     response = client.get(f"/export/backlog.csv?as_of=2025-10-20&{query}")
-    assert response.status_code == 403 and "广西" not in response.get_data(as_text=True)
+    assert response.status_code == 404 and "广西" not in response.get_data(as_text=True)
 
 
 def test_leadership_sees_schools_but_no_case_lists(app):

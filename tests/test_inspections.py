@@ -128,7 +128,7 @@ def test_scope(app):
     for url in (f"/export/inspections.csv?{VIEW}&province=45", f"/export/inspection-plan.xlsx?{VIEW}&province=45",
                 f"/export/inspections.csv?{VIEW}&school=5"):
         response = gd.get(url)
-        assert response.status_code == 403 and "超出您的数据范围" in response.get_json()["error"]
+        assert response.status_code == 404 and "超出您的数据范围" in response.get_json()["error"]
     # the province user's nation view is their province
     assert csv(gd, f"/export/inspections.csv?{VIEW}")["code"].tolist() == ["440100", "440300"]
     gx = login(app.server.test_client(), "gx")

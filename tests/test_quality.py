@@ -122,8 +122,8 @@ def test_scope_and_roles(app):
     gx = login(app.server.test_client(), "gx")
     # a province user opens their province: 南宁 with school 4's 7 odd rows (student 305 sits in 广州)
     assert [(r["code"], r["odd_rows"]) for r in export(gx, "")] == [("450100", "7")]
-    assert gx.get("/export/quality.csv?province=44").status_code == 403
-    assert gx.get("/export/quality.csv?school=1").status_code == 403
+    assert gx.get("/export/quality.csv?province=44").status_code == 404
+    assert gx.get("/export/quality.csv?school=1").status_code == 404
     leader = login(app.server.test_client(), "leader")
     assert leader.get("/export/quality.csv?school=1").status_code == 403
     view = open_view(leader, "/quality", {"school": "1"})

@@ -275,7 +275,7 @@ def test_province_user_sees_only_their_province(app):
     assert {line.split(",")[0] for line in lines[1:]} == {"440100", "440300"}
     for query in ("province=45", "city=450100", "school=4"):
         response = client.get(f"/export/rollout.csv?as_of=2025-06-10&{query}")
-        assert response.status_code == 403 and "广西" not in response.get_data(as_text=True)
+        assert response.status_code == 404 and "广西" not in response.get_data(as_text=True)
     body = render(client, {"province": "45", "as_of": "2025-06-10"})
     assert "超出您的数据范围" in body and "南宁" not in body and "广西" not in body
     body = render(client, {"province": "44", "as_of": "2025-06-10"})

@@ -27,7 +27,7 @@ def test_province_user_export_is_their_province_only(app):
 def test_province_user_cannot_export_another_province(app, query):
     client = login(app.server.test_client(), "gd")
     response = client.get(f"/export/deadlines.csv?as_of=2025-06-10&year=2025&{query}")
-    assert response.status_code in (400, 403)
+    assert response.status_code == 404
     body = text_of(response)
     assert "error" in response.json and "南宁" not in body and "广西" not in body
 
@@ -42,6 +42,32 @@ def test_forged_callback_for_another_province_gets_a_message_not_data(app):
     # the same callback with the user's own province renders its cities
     body = text_of(render(client, {"province": "44", "as_of": "2025-06-10", "year": "2025"}))
     assert "广州市" in body and "深圳市" in body
+
+
+#: as a Guangdong user: regions of other provinces (45: 南宁, school 4; 11: 东城区, school 5) and regions that do not
+#: exist, alone and under a parent of the user's own; the same as the pages, exports and callbacks ask for them
+NOT_YOURS = ["province=45", "city=450100", "school=4", "school=5", "city=440100&school=5", "province=44&school=4"]
+DOES_NOT_EXIST = ["province=99", "city=999999", "school=99999", "city=440100&school=99999"]
+
+
+def test_not_yours_and_does_not_exist_get_one_answer_naming_nothing(app):
+    """Scope first: another province's region and a missing one are told apart by nothing, on every channel."""
+    client = login(app.server.test_client(), "gd")
+    answers = {"page": set(), "export": set(), "callback": set()}
+    for query in NOT_YOURS + DOES_NOT_EXIST:
+        page = client.get(f"/deadlines?as_of=2025-06-10&{query}")
+        export = client.get(f"/export/deadlines.csv?as_of=2025-06-10&{query}")
+        callback = render(client, {"as_of": "2025-06-10", **dict(p.split("=") for p in query.split("&"))})
+        answers["page"].add((page.status_code, page.get_data(as_text=True)))
+        answers["export"].add((export.status_code, text_of(export)))
+        answers["callback"].add((callback.status_code, text_of(callback)))
+    for channel, seen in answers.items():
+        assert len(seen) == 1, (channel, seen)
+        status, body = seen.pop()
+        assert status == (200 if channel == "callback" else 404)
+        assert "所请求的地区不存在或超出您的数据范围" in body
+        for other in ("45", "11", "110101", "450100", "南宁", "北京", "东城", "广西"):
+            assert other not in body.replace("2025-06-10", ""), (channel, other)
 
 
 def test_forged_callback_with_wrong_types_is_refused_cleanly(app):
@@ -87,7 +113,7 @@ def test_xlsx_export_opens_with_the_same_numbers(app, tmp_path):
 
 @pytest.mark.parametrize("query,status", [
     ("as_of=2025-13-01", 400), ("as_of=yesterday", 400), ("year=abc", 400), ("year=1999", 400),
-    ("province=99", 400), ("city=999999", 400), ("school=987654", 400), ("school=abc", 400),
+    ("province=99", 404), ("city=999999", 404), ("school=987654", 404), ("school=abc", 400),
     ("deadline=whenever", 400), ("lang=fr", 400),
 ])
 def test_bad_parameters_get_a_clear_4xx(app, query, status):
@@ -117,8 +143,8 @@ def test_security_headers_on_pages_and_data(app):
 
 @pytest.mark.parametrize("url,status,text", [
     ("/deadlines?as_of=2025-02-30", 400, "as_of"),
-    ("/deadlines?province=45", 403, "超出您的数据范围"),
-    ("/deadlines?school=99999", 400, "school 99999 does not exist"),
+    ("/deadlines?province=45", 404, "所请求的地区不存在或超出您的数据范围"),
+    ("/deadlines?school=99999", 404, "所请求的地区不存在或超出您的数据范围"),
     ("/no-such-page", 404, "页面不存在"),
     ("/deadlines?province=44&lang=en", 200, ""),
 ])
