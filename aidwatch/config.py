@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_REGISTRY = PROJECT_ROOT / "data" / "registry.sqlite"
+#: Where ``make run`` serves the demo: its links' base when ``AIDWATCH_PUBLIC_URL`` is not set.
+DEMO_PUBLIC_URL = "http://127.0.0.1:8050"
 
 
 def from_env(environ=None) -> dict:
     env = os.environ if environ is None else environ
     instance = Path(env.get("AIDWATCH_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+    demo = env.get("AIDWATCH_DEMO", "0") == "1"
     return {
         "REGISTRY_URL": env.get("AIDWATCH_REGISTRY_URL", f"sqlite:///{DEMO_REGISTRY}"),
         "APP_DB_URL": env.get("AIDWATCH_APP_DB_URL", f"sqlite:///{instance / 'app.sqlite'}"),
         "SECRET_KEY": env.get("AIDWATCH_SECRET_KEY"),
-        "DEMO": env.get("AIDWATCH_DEMO", "0") == "1",
+        "DEMO": demo,
+        # the dashboard's address as its users reach it: the base of every absolute link (see public_url)
+        "PUBLIC_URL": env.get("AIDWATCH_PUBLIC_URL") or (DEMO_PUBLIC_URL if demo else None),
         "CACHE_URL": env.get("AIDWATCH_CACHE_URL"),
         "STATEMENT_TIMEOUT_MS": int(env.get("AIDWATCH_STATEMENT_TIMEOUT_MS", "30000")),
         # threads one view's queries run in at once: by default one per core, since with SQLite the SQL runs in
@@ -38,3 +44,22 @@ def from_env(environ=None) -> dict:
         "WARM_INTERVAL_S": float(env.get("AIDWATCH_WARM_INTERVAL_S", "300")),
         "INSTANCE_DIR": str(instance),
     }
+
+
+def public_url(config: dict) -> str:
+    """The base of every absolute link the dashboard writes (exports, messages): ``PUBLIC_URL`` without its
+    trailing slash, or "" when it is not set, so that links are then same-site paths.
+
+    Never the request's ``Host`` header: anyone can send ``Host: evil.example`` and would have the
+    dashboard write links to their own site into the files it hands out. Raises ``ValueError`` for a
+    value that is not an absolute http(s) URL, so a typo fails at start, not in a downloaded file.
+    """
+    url = (config.get("PUBLIC_URL") or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        raise ValueError(f"AIDWATCH_PUBLIC_URL={url!r} must be an absolute http(s) URL such as "
+                         "https://aidwatch.example.gov.cn (a path is allowed; no query, fragment or password)")
+    return url.rstrip("/")

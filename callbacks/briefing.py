@@ -207,8 +207,9 @@ EXPORT_COLUMNS = ["section", "area", "metric", "label", "rank", "code", "name", 
 
 
 def _base() -> str:
-    """The dashboard's own URL, so that a downloaded file's links lead back to it."""
-    return flask.request.host_url.rstrip("/") if flask.has_request_context() else ""
+    """The dashboard's configured address (``AIDWATCH_PUBLIC_URL``), so that a downloaded file's links lead
+    back to it; "" (same-site paths) without one. Never the request's Host header, which anyone can forge."""
+    return (flask.current_app.config.get("AIDWATCH_PUBLIC_URL") or "") if flask.has_app_context() else ""
 
 
 def export_frame(query: dict) -> pd.DataFrame:

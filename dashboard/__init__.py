@@ -19,7 +19,7 @@ from flask import Flask, send_from_directory
 from flask_caching import Cache
 
 import callbacks
-from aidwatch.config import PROJECT_ROOT, from_env
+from aidwatch.config import PROJECT_ROOT, from_env, public_url
 from dashboard import appdb, auth, exports, guards, headers
 from dashboard.context import EXTENSION
 from dashboard.i18n import t
@@ -78,6 +78,7 @@ def create_app(config: dict | None = None) -> Dash:
         return {"ok": True}
 
     server.config["AIDWATCH_PDF_FONT"] = cfg.get("PDF_FONT")  # the briefing PDF's font (dashboard.briefing_pdf)
+    server.config["AIDWATCH_PUBLIC_URL"] = public_url(cfg)  # the base of absolute links in exports
     exports.register(server)
 
     app = Dash(
