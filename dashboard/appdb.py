@@ -186,12 +186,6 @@ def get_user(engine: sa.Engine, username: str) -> dict | None:
         return _row(conn.execute(sa.select(app_user).where(app_user.c.username == username)).first())
 
 
-def get_user_by_id(engine: sa.Engine, user_id: int) -> dict | None:
-    """Used by the session loader, which only knows the id stored in the cookie."""
-    with engine.connect() as conn:
-        return _row(conn.execute(sa.select(app_user).where(app_user.c.id == int(user_id))).first())
-
-
 def get_session_user(engine: sa.Engine, user_id: int, session_id: str) -> dict | None:
     """The account of a session (by the id in its cookie), or None when the session was ended by a logout."""
     revoked = sa.select(revoked_session.c.session_id).where(revoked_session.c.session_id == session_id)

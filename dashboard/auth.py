@@ -10,14 +10,18 @@ decorator would never see.
 Sessions are Flask's signed cookies. The user's ``session_version`` is kept in
 the cookie at login and compared with the app DB on every request, so
 disabling a user or changing their password ends their open sessions at once,
-without a server-side session store. The cookie also carries the login time
-and the time of the last request: a session idle for ``IDLE_MINUTES`` or older
-than ``SESSION_HOURS`` ends on its next request, checked here on the server
-against a clock the tests can move (``config["CLOCK"]``).
+without a server-side session store. Each login also gets a random session
+id; a logout (a POST with the CSRF token) revokes it in the app DB, which the
+user loader checks, so a copied cookie dies at logout on every app server.
+The cookie also carries the login time and the time of the last request: a
+session idle for ``IDLE_MINUTES`` or older than ``SESSION_HOURS`` ends on its
+next request, checked here on the server against a clock the tests can move
+(``config["CLOCK"]``).
 
 Login posts are throttled per client address (Flask-Limiter, in memory or in
 the shared Redis of ``AIDWATCH_CACHE_URL``); per account, repeated wrong
-passwords lock the account (``appdb.verify``).
+passwords lock the account (``appdb.check_login``), and every failed login
+gets the same message whatever its reason, which goes to the audit log.
 """
 
 from __future__ import annotations
@@ -323,13 +327,11 @@ def init_auth(server: flask.Flask, config: dict, app_engine: sa.Engine | None = 
         if not user.is_authenticated:
             return flask.redirect(flask.url_for("auth.login"))
         form = LogoutForm()
-        if flask.request.method == "GET" or not form.validate_on_submit():
-            status = 200 if flask.request.method == "GET" else 400
-            if status == 400:
-                appdb.audit(app_engine, user.username, "logout_refused", user.scope,
-                            {**_client_params(), "reason": "csrf"})
-            return flask.render_template("logout.html", form=form, error=MSG_CSRF if status == 400 else None,
-                                         username=user.username), status
+        if flask.request.method == "GET":
+            return flask.render_template("logout.html", form=form, error=None, username=user.username)
+        if not form.validate_on_submit():  # no token, another session's, or too old: ask again
+            appdb.audit(app_engine, user.username, "logout_refused", user.scope, {**_client_params(), "reason": "csrf"})
+            return flask.render_template("logout.html", form=form, error=MSG_CSRF, username=user.username), 400
         login_at = flask.session.get(LOGIN_AT_KEY) or clock()
         appdb.revoke_session(
             app_engine, user.id, flask.session[SESSION_ID_KEY],
