@@ -6,6 +6,7 @@ The lock and the logout live in the app DB, so they are tested with the app DB o
 from __future__ import annotations
 
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -32,13 +33,16 @@ def app_db_on(backend: str, new_database):
 # --- the failed-login lock under parallel guesses ---------------------------------------------
 
 
-def test_parallel_wrong_logins_lock_the_account(backend, new_database):
+def test_parallel_wrong_logins_lock_the_account(backend, new_database, monkeypatch):
     """20 guesses at once: each counts (one UPDATE adding 1 in the database), so the account ends up locked.
 
-    Reading the count, hashing and writing the count + 1 back let 20 parallel guesses leave it at 2.
+    Reading the count, hashing and writing the count + 1 back let 20 parallel guesses leave it at 2. The
+    hash is a 50 ms wait here: the threads overlap as during 20 real scrypt hashes, which would take the
+    shared CI cores seconds.
     """
     engine = app_db_on(backend, new_database)
     appdb.add_user(engine, "alice", "province", "44", PASSWORD)
+    monkeypatch.setattr(appdb, "check_password_hash", lambda pwhash, password: time.sleep(0.05) or False)
     with ThreadPoolExecutor(max_workers=20) as pool:
         reasons = list(pool.map(lambda _: appdb.check_login(engine, "alice", WRONG)[1], range(20)))
     assert set(reasons) <= {"wrong_password", "locked"}
@@ -48,6 +52,7 @@ def test_parallel_wrong_logins_lock_the_account(backend, new_database):
     assert appdb.is_locked(user)
     # every counted guess is in the count: a lock every MAX_FAILED_LOGINS, the rest still counting
     assert user["failed_logins"] == counted % appdb.MAX_FAILED_LOGINS
+    monkeypatch.undo()
     assert appdb.check_login(engine, "alice", PASSWORD) == (None, "locked")
     engine.dispose()
 
