@@ -37,4 +37,11 @@ def from_env(environ=None) -> dict:
         # seconds between checks for a new replica snapshot to warm (dashboard.warmup); 0: never
         "WARM_INTERVAL_S": float(env.get("AIDWATCH_WARM_INTERVAL_S", "300")),
         "INSTANCE_DIR": str(instance),
+        # the dashboard's address as its readers reach it: the base of every link in a message or export
+        "PUBLIC_URL": (env.get("AIDWATCH_PUBLIC_URL") or "http://127.0.0.1:8050").rstrip("/"),
+        # digests and reminders (dashboard.digests): the mail server (smtp://user:password@host:port; unset: sends
+        # are logged, not made), the sender address, and seconds between background rounds (0: only by cron)
+        "SMTP_URL": env.get("AIDWATCH_SMTP_URL") or None,
+        "MAIL_FROM": env.get("AIDWATCH_MAIL_FROM", "aidwatch@localhost"),
+        "DIGEST_INTERVAL_S": float(env.get("AIDWATCH_DIGEST_INTERVAL_S", "60")),
     }
