@@ -20,7 +20,7 @@ from flask_caching import Cache
 
 import callbacks
 from aidwatch.config import PROJECT_ROOT, from_env
-from dashboard import appdb, auth, exports, guards, headers
+from dashboard import appdb, auth, digests, exports, guards, headers
 from dashboard.context import EXTENSION
 from dashboard.i18n import t
 from dashboard.pages import backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school
@@ -79,6 +79,7 @@ def create_app(config: dict | None = None) -> Dash:
 
     server.config["AIDWATCH_PDF_FONT"] = cfg.get("PDF_FONT")  # the briefing PDF's font (dashboard.briefing_pdf)
     exports.register(server)
+    server.config["AIDWATCH_DIGESTS"] = {key: cfg.get(key) for key in digests.CONFIG_KEYS}
 
     app = Dash(
         "dashboard",
