@@ -231,8 +231,8 @@ def render_due(app, sub: dict, now: dt.datetime, day: dt.date, cache: dict) -> l
 def deliver(app, sub: dict, row: dict) -> str:
     """Send one claimed row through its channel; a result text, or ``SendError``."""
     cfg = _config(app)
-    message = Message(row["subject"], row["markdown"], row["text"], row["html"], cfg["PUBLIC_URL"],
-                      row["attachment"], row["attachment_name"])
+    message = Message(row["subject"], row["markdown"], row["text"], row["html"], row["link"], row["attachment"],
+                      row["attachment_name"])
     if sub["channel"] == "dingtalk":
         return send_dingtalk(sub["target"], sub["secret"], message)
     if sub["channel"] == "wecom":

@@ -71,6 +71,7 @@ outbox = sa.Table(
     sa.Column("markdown", sa.Text, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("html", sa.Text, nullable=False),
+    sa.Column("link", sa.Text, nullable=False),          # the view with the whole story (a cut message's "more")
     sa.Column("attachment", sa.LargeBinary, nullable=True),
     sa.Column("attachment_name", sa.String(64), nullable=True),
     sa.Column("result", sa.Text, nullable=True),
@@ -197,7 +198,7 @@ def enqueue(engine: sa.Engine, sub: dict, key: str, kind: str, message, value: f
             return conn.execute(outbox.insert().values(
                 subscription_id=sub["id"], key=key, kind=kind, value=value, created_at=now, status="pending",
                 attempts=0, next_attempt_at=now, target_hash=target_hash(sub["target"]), subject=message.subject,
-                markdown=message.markdown, text=message.text, html=message.html,
+                markdown=message.markdown, text=message.text, html=message.html, link=message.link,
                 attachment=message.attachment, attachment_name=message.attachment_name)).inserted_primary_key[0]
     except IntegrityError:
         return None
