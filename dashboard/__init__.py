@@ -23,7 +23,8 @@ from aidwatch.config import PROJECT_ROOT, from_env
 from dashboard import appdb, auth, digests, exports, guards, headers
 from dashboard.context import EXTENSION
 from dashboard.i18n import t
-from dashboard.pages import backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school
+from dashboard.pages import (backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school,
+                             subscriptions)
 from dashboard.registry import Registry
 
 HERE = Path(__file__).resolve().parent
@@ -42,6 +43,7 @@ PAGES = {
     "inspections": inspections,
     "school": school,
     "quality": quality,
+    "subscriptions": subscriptions,
 }
 
 

@@ -228,6 +228,25 @@ def render_due(app, sub: dict, now: dt.datetime, day: dt.date, cache: dict) -> l
     return [(period, "digest", digest_message(b, sub, period, cfg["PUBLIC_URL"], pdf, baseline), None)]
 
 
+def preview_message(app, sub: dict, user: User, now: dt.datetime | None = None) -> Message:
+    """The digest ``sub`` would get now (the page's preview and test), computed as its owner ``user``."""
+    engine, cfg = app.server.extensions["aidwatch_app_db"], _config(app)
+    b = briefing_as(app, user, content_day(app, now or dt.datetime.now(dt.timezone.utc)), sub["lang"])
+    period = "weekly:preview" if sub["cadence"] == "weekly" else "daily:preview"
+    return digest_message(b, sub, period, cfg["PUBLIC_URL"], None, _baseline(engine, sub["id"]))
+
+
+def send_test(app, sub_id: int, user: User) -> dict:
+    """"Send a test now": the current digest through the outbox at once (audited like any send); the row."""
+    engine = app.server.extensions["aidwatch_app_db"]
+    sub = outbox.get(engine, sub_id, with_secrets=True)
+    now = dt.datetime.now(dt.timezone.utc)
+    row_id = outbox.enqueue(engine, sub, f"test:{now.isoformat()}", "test", preview_message(app, sub, user, now))
+    if row_id is not None:
+        send_row(app, row_id, RoundResult())
+    return next(r for r in outbox.rows(engine, sub_id) if r["id"] == row_id)
+
+
 def deliver(app, sub: dict, row: dict) -> str:
     """Send one claimed row through its channel; a result text, or ``SendError``."""
     cfg = _config(app)
