@@ -38,11 +38,14 @@ from dashboard.channels import (DINGTALK_PER_MINUTE, Message, SendError, send_di
 from dashboard.context import EXTENSION
 from dashboard.errors import FontMissing
 from dashboard.i18n import deadline_name
+from aidwatch.metrics.briefing import laggards
 
 log = logging.getLogger("aidwatch.digests")
 
 #: "A deadline within N working days": reminders start this many working days before a due day.
 SOON_WORKDAYS = 3
+#: A message names at most this many regions behind on a deadline (furthest behind first).
+MAX_REGIONS = 10
 #: Counts whose rise is an event: kind → the briefing headlines (area, key) summed.
 RISING = {
     "duplicates_overdue": [("duplicates", "overdue")],
@@ -74,26 +77,30 @@ def href(b, path: str, **changes) -> str:
     return b.href(path, **changes)
 
 
-def events(b, lang: str, base: str, baseline: dict, soon: int = SOON_WORKDAYS) -> list[Event]:
-    """The events in briefing ``b`` (``callbacks.briefing.BriefingView``) worth a message. ``baseline``:
-    kind → the count last reported to this subscription (a rising count is news only above it)."""
+def events(b, rows, lang: str, base: str, baseline: dict, soon: int = SOON_WORKDAYS) -> list[Event]:
+    """The events in briefing ``b`` (``callbacks.briefing.BriefingView``) worth a message. ``rows``: the
+    deadline page's progress per child region at the same view (who is behind); ``baseline``: kind → the
+    count last reported to this subscription (a rising count is news only above it)."""
     en, out = lang == "en", []
     for (area, key), head in b.headlines.items():
-        # the written report's own event below names the provinces missing it
-        if head.kind != "deadline" or key == "rollout_report" or head.status in ("done", "no_data") \
-                or key not in b.live:
-            continue
-        behind = list(b.live[key]["name"])
-        if not behind:
+        if head.kind != "deadline" or head.status in ("done", "no_data"):
             continue
         left, due = head.extra["working_days_left"], head.extra["due_on"]
+        # a passed deadline is news while it is live (the briefing's rule); the written report's own event
+        # below names the provinces still missing it
+        passed = left < 0 and key in b.live and key != "rollout_report"
+        if not (0 <= left <= soon or passed):
+            continue
+        behind = list(laggards(rows, key, MAX_REGIONS)["name"])
+        if not behind:
+            continue
         name, link = deadline_name(key, lang), base + href(b, "/deadlines", deadline=key)
         regions = _names(behind, lang)
-        if 0 <= left <= soon:
+        if not passed:
             text = (f"{name} is due on {due:%Y-%m-%d}, in {left} working day(s); behind: {regions}." if en else
                     f"{name}将于{due.month}月{due.day}日截止（还剩{left}个工作日），进度落后：{regions}。")
             out.append(Event("deadline_soon", f"deadline_soon:{key}:{due}", text, link))
-        elif left < 0:
+        else:
             text = (f"{name} was due on {due:%Y-%m-%d} ({-left} working day(s) ago); not done: {regions}." if en else
                     f"{name}已于{due.month}月{due.day}日截止（已逾期{-left}个工作日），尚未完成：{regions}。")
             out.append(Event("deadline_passed", f"deadline_passed:{key}:{due}", text, link))
@@ -140,14 +147,14 @@ def _day(day: dt.date, lang: str) -> str:
     return day.isoformat() if lang == "en" else f"{day.year}年{day.month}月{day.day}日"
 
 
-def digest_message(b, sub: dict, period: str, base: str, pdf: bytes | None, baseline: dict) -> Message:
+def digest_message(b, rows, sub: dict, period: str, base: str, pdf: bytes | None, baseline: dict) -> Message:
     """A daily or weekly digest: the briefing's sentences, then the events of the day, with links."""
     lang = sub["lang"]
     weekly = period.startswith("weekly")
     title = ({True: "Weekly briefing", False: "Daily digest"}[weekly] if lang == "en"
              else {True: "每周简报", False: "每日摘要"}[weekly])
     subject = f"{title} · {b.region_name} · {_day(b.as_of, lang)}"
-    lines = [(s, None) for s in b.sentences] + [(e.text, e.link) for e in events(b, lang, base, baseline)]
+    lines = [(s, None) for s in b.sentences] + [(e.text, e.link) for e in events(b, rows, lang, base, baseline)]
     return _render(subject, lines, base + href(b, "/briefing"), lang, pdf if weekly else None,
                    f"briefing-{b.as_of}.pdf")
 
@@ -180,12 +187,15 @@ def owner_user(sub: dict) -> User | None:
 
 
 def briefing_as(app, user: User, as_of: dt.date, lang: str):
-    """The briefing as ``user`` sees it on their own page (their Scope, their region) as of ``as_of``."""
+    """The briefing as ``user`` sees it on their own page (their Scope, their region) as of ``as_of``, and
+    the deadline page's rows of the same view (from the same cached series)."""
     from callbacks.briefing import briefing_data  # the callbacks import the pages; load them when used
 
     with app.server.test_request_context("/"):
         login_user(user)
-        return briefing_data({"as_of": as_of.isoformat(), "lang": lang})
+        b = briefing_data({"as_of": as_of.isoformat(), "lang": lang})
+    rows = app.server.extensions[EXTENSION].deadline_view(b.scope, b.region, b.labels, b.as_of, b.year).rows
+    return b, rows
 
 
 def content_day(app, now: dt.datetime) -> dt.date:
@@ -213,11 +223,11 @@ def render_due(app, sub: dict, now: dt.datetime, day: dt.date, cache: dict) -> l
     which = (user.role, user.province, sub["lang"])
     if which not in cache:
         cache[which] = briefing_as(app, user, day, sub["lang"])
-    b = cache[which]
+    b, rows = cache[which]
     baseline = _baseline(engine, sub["id"])
     if sub["cadence"] == "events":
         return [(e.key, e.kind, event_message(b, sub, e), e.value)
-                for e in events(b, sub["lang"], cfg["PUBLIC_URL"], baseline)
+                for e in events(b, rows, sub["lang"], cfg["PUBLIC_URL"], baseline)
                 if not outbox.exists(engine, sub["id"], e.key)]
     pdf = None
     if period.startswith("weekly") and sub["channel"] == "email":
@@ -225,15 +235,15 @@ def render_due(app, sub: dict, now: dt.datetime, day: dt.date, cache: dict) -> l
             pdf = briefing_pdf(b, sub["lang"], cfg["PUBLIC_URL"], cfg["PDF_FONT"])
         except FontMissing as exc:
             log.warning("weekly digest for subscription %s goes without its PDF: %s", sub["id"], exc)
-    return [(period, "digest", digest_message(b, sub, period, cfg["PUBLIC_URL"], pdf, baseline), None)]
+    return [(period, "digest", digest_message(b, rows, sub, period, cfg["PUBLIC_URL"], pdf, baseline), None)]
 
 
 def preview_message(app, sub: dict, user: User, now: dt.datetime | None = None) -> Message:
     """The digest ``sub`` would get now (the page's preview and test), computed as its owner ``user``."""
     engine, cfg = app.server.extensions["aidwatch_app_db"], _config(app)
-    b = briefing_as(app, user, content_day(app, now or dt.datetime.now(dt.timezone.utc)), sub["lang"])
+    b, rows = briefing_as(app, user, content_day(app, now or dt.datetime.now(dt.timezone.utc)), sub["lang"])
     period = "weekly:preview" if sub["cadence"] == "weekly" else "daily:preview"
-    return digest_message(b, sub, period, cfg["PUBLIC_URL"], None, _baseline(engine, sub["id"]))
+    return digest_message(b, rows, sub, period, cfg["PUBLIC_URL"], None, _baseline(engine, sub["id"]))
 
 
 def send_test(app, sub_id: int, user: User) -> dict:

@@ -177,3 +177,26 @@ def test_two_app_servers_send_a_digest_once(backend, new_database, tmp_path):
         digests.send_row(other, row, digests.RoundResult())
         assert len(smtp.to("office@example.gov.cn")) == 1
         assert outbox.rows(engine, sub)[0]["attempts"] == 2
+
+
+def test_events_as_a_deadline_nears_and_passes_each_sent_once(tmp_path, new_database):
+    """The ministry's reminders on Wed 4 June (the written report due Fri 6 June, 2 working days left, no
+    province has sent it; spring aid approval, due 20 May, 10 working days overdue: 21–23 and 26–30 May, 3–4 June,
+    the Dragon Boat days 31 May – 2 June off) and on Tue 10 June (北京市 still missing it). Counts that did not rise since the
+    last message (phantom suspects: 3 on both days; approvals overdue: 1) are not news the second time."""
+    with SmtpReceiver() as smtp:
+        app, _ = setup("sqlite", new_database, tmp_path, smtp)
+        engine = app.server.extensions["aidwatch_app_db"]
+        outbox.add(engine, "ministry", "email", "office@example.gov.cn", "events")
+        digests.run_round(app, digests.dt.datetime(2025, 6, 4, 9, 0))
+        first = sorted(m.get_body(("plain",)).get_content().split("\n")[2] for m in smtp.to("office@example.gov.cn"))
+        assert first == [
+            "- 全国：学籍异动逾期未办理或未审批1条（上次0条）。",
+            "- 全国：疑似长期空挂学籍3人（上次0人）。",
+            "- 春季资助审批已于5月20日截止（已逾期10个工作日），尚未完成：广东省。",  # 21–23, 26–30 May, 3–4 June
+            "- 省级书面报告将于6月6日截止（还剩2个工作日），进度落后：北京市、广东省、广西壮族自治区。",
+        ]
+        assert digests.run_round(app, digests.dt.datetime(2025, 6, 4, 15, 0)).enqueued == 0
+        digests.run_round(app, digests.dt.datetime(2025, 6, 10, 9, 0))
+        later = [m.get_body(("plain",)).get_content().split("\n")[2] for m in smtp.to("office@example.gov.cn")[4:]]
+        assert later == ["- 6月6日书面报告未报送：北京市。"]
