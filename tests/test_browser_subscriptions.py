@@ -1,0 +1,43 @@
+"""The Subscriptions page in a real browser: the Guangdong supervisor adds a signed DingTalk robot with the
+keyboard, previews the digest and sends a test to a loopback robot that checks the signature."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from tests import fixture_briefing
+from tests.apps import make_app
+from tests.browser import click, open_page, settled
+from tests.receivers import RobotReceiver
+
+pytestmark = pytest.mark.browser
+SECRET = "SECa1b2c3d4e5f6-robot-signing-secret"
+
+
+def test_add_a_robot_preview_and_send_a_test(dash_duo, new_database, tmp_path):
+    with RobotReceiver({"gd-robot": SECRET}) as robots:
+        app = make_app(new_database("sqlite"), fixture_briefing.TABLES, tmp_path)
+        open_page(dash_duo, app, "gd", "/subscriptions")
+        dash_duo.wait_for_contains_text("#sb-content", "还没有订阅。")
+        Select(dash_duo.find_element("#sb-channel")).select_by_value("dingtalk")
+        dash_duo.find_element("#sb-target").send_keys(robots.url("dingtalk", "gd-robot"))
+        secret = dash_duo.find_element("#sb-secret")
+        secret.send_keys(SECRET)
+        assert secret.get_attribute("type") == "password"
+        secret.send_keys(Keys.TAB)  # the keyboard reaches the add button through the form
+        settled(dash_duo)
+        click(dash_duo, dash_duo.find_element("#sb-add"))
+        dash_duo.wait_for_contains_text("#sb-add-result", "已添加订阅 1。")
+        assert dash_duo.find_element("#sb-secret").get_attribute("value") == ""
+        dash_duo.wait_for_element("#sb-mine-1")
+        assert "gd-robot" not in dash_duo.find_element("#sb-content").text
+
+        click(dash_duo, dash_duo.find_element("#sb-preview"))
+        dash_duo.wait_for_contains_text("#sb-preview-text", "#### 每日摘要 · 广东省")
+        click(dash_duo, dash_duo.find_element("#sb-test"))
+        dash_duo.wait_for_contains_text("#sb-act-result", "测试消息：dingtalk: ok")
+        [sent] = robots.texts("gd-robot")
+        assert "广州市" in sent and "北京" not in sent
+        assert dash_duo.get_logs() == []
