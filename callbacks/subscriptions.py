@@ -33,6 +33,12 @@ def _sub_id(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
+def _clicked(n_clicks) -> bool:
+    """A button press, not a button drawn: Dash calls a callback when its buttons are inserted into the page
+    (``n_clicks`` 0) even with ``prevent_initial_call``; a list redrawn after a change must not act again."""
+    return isinstance(n_clicks, int) and not isinstance(n_clicks, bool) and n_clicks > 0
+
+
 def _alert(text: str, ok: bool = True):
     return dbc.Alert(text, color="success" if ok else "warning", className="mt-2")
 
@@ -54,8 +60,10 @@ def register(app) -> None:
                   State("sb-channel", "value"), State("sb-target", "value"), State("sb-secret", "value"),
                   State("sb-cadence", "value"), State("sb-at", "value"), State("sb-lang", "value"),
                   State("sb-view", "data"), State("sb-changed", "data"), prevent_initial_call=True)
-    def add(_clicks, channel, target, secret, cadence, at, sub_lang, query, changed):
+    def add(clicks, channel, target, secret, cadence, at, sub_lang, query, changed):
         lang = lang_of(query)
+        if not _clicked(clicks):
+            return no_update, no_update, no_update
         values = [channel, target, cadence, at, sub_lang]
         if not all(isinstance(v, str) for v in values) or not isinstance(secret, (str, type(None))):
             return _alert(t("sb_pick_first", lang), ok=False), no_update, ""
@@ -74,6 +82,9 @@ def register(app) -> None:
     def act(*args):
         picked, query, changed = args[len(ACTIONS):]
         lang, action = lang_of(query), str(ctx.triggered_id or "")[3:]
+        clicks = dict(zip(ACTIONS, args[:len(ACTIONS)]))
+        if not _clicked(clicks.get(action)):  # the buttons were just drawn (n_clicks 0), not pressed
+            return no_update, no_update
         engine, sub_id, user = auth.app_db(), _sub_id(picked), current_user._get_current_object()
         sub = outbox.get(engine, sub_id) if sub_id is not None else None
         if action not in ACTIONS or sub is None:
@@ -99,8 +110,10 @@ def register(app) -> None:
     @app.callback(Output("sb-admin-result", "children"), Output("sb-changed", "data", allow_duplicate=True),
                   Input("sb-admin-pause", "n_clicks"), State("sb-failing-pick", "value"), State("sb-view", "data"),
                   State("sb-changed", "data"), prevent_initial_call=True)
-    def admin_pause(_clicks, picked, query, changed):
+    def admin_pause(clicks, picked, query, changed):
         """The ministry pauses a failing subscription of anyone (a robot that keeps refusing, a dead address)."""
+        if not _clicked(clicks):  # drawn with the list, not pressed
+            return no_update, no_update
         lang, engine, sub_id = lang_of(query), auth.app_db(), _sub_id(picked)
         failing = {s["id"]: s for s in outbox.listing(engine, failing=True)}
         if auth.current_scope().role != "ministry" or sub_id not in failing:

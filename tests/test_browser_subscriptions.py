@@ -7,6 +7,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+from dashboard import outbox
 from tests import fixture_briefing
 from tests.apps import make_app
 from tests.browser import click, open_page, settled
@@ -41,3 +42,22 @@ def test_add_a_robot_preview_and_send_a_test(dash_duo, new_database, tmp_path):
         [sent] = robots.texts("gd-robot")
         assert "广州市" in sent and "北京" not in sent
         assert dash_duo.get_logs() == []
+
+
+def test_drawing_the_list_presses_no_button(dash_duo, new_database, tmp_path):
+    """Dash calls a callback when its buttons are inserted: redrawing the lists must neither preview, test nor
+    pause anything (the ministry's first failing subscription stays active)."""
+    app = make_app(new_database("sqlite"), fixture_briefing.TABLES, tmp_path)
+    engine = app.server.extensions["aidwatch_app_db"]
+    failing = outbox.add(engine, "gd", "email", "gd@example.gov.cn", "daily")
+    with engine.begin() as conn:
+        conn.execute(outbox.subscription.update().values(failures=1, last_result="email: refused"))
+    outbox.add(engine, "ministry", "email", "office@example.gov.cn", "daily")
+    open_page(dash_duo, app, "ministry", "/subscriptions")
+    dash_duo.wait_for_element(f"#sb-failing-{failing}")
+    settled(dash_duo)
+    assert dash_duo.find_element("#sb-act-result").text == "" and dash_duo.find_element("#sb-admin-result").text == ""
+    assert outbox.get(engine, failing)["paused"] is False and outbox.rows(engine) == []
+    click(dash_duo, dash_duo.find_element("#sb-admin-pause"))
+    dash_duo.wait_for_contains_text("#sb-admin-result", f"已暂停订阅 {failing}。")
+    assert outbox.get(engine, failing)["paused"] is True

@@ -103,6 +103,9 @@ def layout(**query):
         dcc.Store(id="sb-changed", data=0),
         form(view.lang),
         dcc.Loading(html.Div(id="sb-content", className="aw-content"), type="default", delay_show=300),
+        # outside the lists, which are redrawn after every change: what an action answered stays in view
+        html.Div(id="sb-act-result", role="status"),
+        html.Div(id="sb-admin-result", role="status"),
     ])
 
 
@@ -141,7 +144,6 @@ def content(mine: list[dict], failing: list[dict] | None, lang: str) -> list:
         dbc.Label(t("sb_pick", lang), html_for="sb-pick", className="aw-label"),
         _picker("sb-pick", mine, lang),
         html.Div(actions),
-        html.Div(id="sb-act-result", role="status"),
     ]), className="aw-panel")]
     if failing is not None:
         parts.append(dbc.Card(dbc.CardBody([
@@ -152,7 +154,6 @@ def content(mine: list[dict], failing: list[dict] | None, lang: str) -> list:
             _picker("sb-failing-pick", failing, lang),
             dbc.Button(t("sb_admin_pause", lang), id="sb-admin-pause", n_clicks=0, color="danger", size="sm",
                        className="mt-2", disabled=not failing),
-            html.Div(id="sb-admin-result", role="status"),
         ]), className="aw-panel"))
     return parts
 
