@@ -154,7 +154,10 @@ def digest_message(b, rows, sub: dict, period: str, base: str, pdf: bytes | None
     title = ({True: "Weekly briefing", False: "Daily digest"}[weekly] if lang == "en"
              else {True: "每周简报", False: "每日摘要"}[weekly])
     subject = f"{title} · {b.region_name} · {_day(b.as_of, lang)}"
-    lines = [(s, None) for s in b.sentences] + [(e.text, e.link) for e in events(b, rows, lang, base, baseline)]
+    # the sentences already give today's counts; a digest adds the deadline and report reminders (a rising
+    # count is compared with the last *reminder* of that kind, which a digest subscription never had)
+    lines = [(s, None) for s in b.sentences] + [(e.text, e.link) for e in events(b, rows, lang, base, baseline)
+                                                if e.kind not in RISING]
     return _render(subject, lines, base + href(b, "/briefing"), lang, pdf if weekly else None,
                    f"briefing-{b.as_of}.pdf")
 

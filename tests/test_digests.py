@@ -95,6 +95,7 @@ def test_acceptance_one_scoped_message_each_however_often_the_round_runs(backend
         assert f"({PUBLIC}/deadlines?as_of=2025-06-10&year=2025&province=44&deadline=spring_aid_approval)" in gd
         assert f"[打开看板]({PUBLIC}/briefing?as_of=2025-06-10&year=2025&province=44)" in gd
         assert not any(other in gd for other in OTHER_PROVINCES)
+        assert "上次" not in gd  # counts are in the sentences; "since the last reminder" is for reminders
 
         # leadership: one weekly briefing, in English, HTML + text, with the briefing PDF
         [mail] = smtp.to("leader@example.gov.cn")
