@@ -43,5 +43,7 @@ def from_env(environ=None) -> dict:
         # are logged, not made), the sender address, and seconds between background rounds (0: only by cron)
         "SMTP_URL": env.get("AIDWATCH_SMTP_URL") or None,
         "MAIL_FROM": env.get("AIDWATCH_MAIL_FROM", "aidwatch@localhost"),
+        # a CA bundle to trust for the mail server's TLS certificate besides the system's (an internal CA)
+        "SMTP_CA_FILE": env.get("AIDWATCH_SMTP_CA_FILE") or None,
         "DIGEST_INTERVAL_S": float(env.get("AIDWATCH_DIGEST_INTERVAL_S", "60")),
     }

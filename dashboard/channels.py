@@ -132,22 +132,23 @@ def email_message(sender: str, to: str, message: Message) -> EmailMessage:
     return mail
 
 
-def send_email(smtp_url: str, sender: str, to: str, message: Message) -> str:
-    """Send through the configured server: STARTTLS when offered (``smtps://``: TLS from the start)."""
+def send_email(smtp_url: str, sender: str, to: str, message: Message, ca_file: str | None = None) -> str:
+    """Send through the configured server: STARTTLS when offered (``smtps://``: TLS from the start), the
+    server's certificate checked against the system's CAs (or ``ca_file``'s)."""
     parts = urlsplit(smtp_url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
         raise SendError("AIDWATCH_SMTP_URL must be smtp://[user:password@]host[:port]", retry=False)
     mail = email_message(sender, to, message)
+    tls = ssl.create_default_context(cafile=ca_file)
     try:
         if parts.scheme == "smtps":
-            client = smtplib.SMTP_SSL(parts.hostname, parts.port or 465, timeout=TIMEOUT_S,
-                                      context=ssl.create_default_context())
+            client = smtplib.SMTP_SSL(parts.hostname, parts.port or 465, timeout=TIMEOUT_S, context=tls)
         else:
             client = smtplib.SMTP(parts.hostname, parts.port or 25, timeout=TIMEOUT_S)
         with client:
             client.ehlo()
             if parts.scheme == "smtp" and client.has_extn("starttls"):
-                client.starttls(context=ssl.create_default_context())
+                client.starttls(context=tls)
                 client.ehlo()
             if parts.username:
                 client.login(unquote(parts.username), unquote(parts.password or ""))

@@ -53,7 +53,7 @@ RISING = {
     "phantom_rising": [("backlog", "phantom_suspects")],
 }
 RISING_PAGES = {"duplicates_overdue": "/duplicates", "changes_overdue": "/backlog", "phantom_rising": "/backlog"}
-CONFIG_KEYS = ("PUBLIC_URL", "SMTP_URL", "MAIL_FROM", "PDF_FONT")
+CONFIG_KEYS = ("PUBLIC_URL", "SMTP_URL", "MAIL_FROM", "SMTP_CA_FILE", "PDF_FONT")
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,7 @@ def deliver(app, sub: dict, row: dict) -> str:
         log.info("AIDWATCH_SMTP_URL is not set: mail for subscription %s logged, not sent:\n%s\n%s",
                  sub["id"], row["subject"], row["text"])
         return "logged: AIDWATCH_SMTP_URL is not set"
-    return send_email(cfg["SMTP_URL"], cfg["MAIL_FROM"], sub["target"], message)
+    return send_email(cfg["SMTP_URL"], cfg["MAIL_FROM"], sub["target"], message, cfg.get("SMTP_CA_FILE"))
 
 
 def send_row(app, row_id: int, result: RoundResult) -> None:

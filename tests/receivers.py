@@ -101,20 +101,24 @@ class RobotReceiver:
 
 
 class SmtpReceiver:
-    """aiosmtpd on a loopback port; ``messages`` are the accepted mails as ``email.message.EmailMessage``."""
+    """aiosmtpd on a loopback port; ``messages`` are the accepted mails as ``email.message.EmailMessage``.
+    With ``tls`` (an ``ssl.SSLContext``) it offers STARTTLS and refuses mail without it; ``encrypted`` says,
+    per accepted mail, whether it came over TLS."""
 
-    def __init__(self):
-        self.messages = []
+    def __init__(self, tls=None):
+        self.messages, self.encrypted = [], []
         receiver = self
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
                 message = email.message_from_bytes(envelope.content, policy=email.policy.default)
                 receiver.messages.append((list(envelope.rcpt_tos), message))
+                receiver.encrypted.append(session.ssl is not None)
                 return "250 OK"
 
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, tls_context=tls,
+                                     require_starttls=tls is not None)
 
     @property
     def url(self) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import ssl
+import subprocess
 
 import sqlalchemy as sa
 
@@ -144,3 +146,23 @@ def test_content_follows_the_owner_now_a_moved_or_disabled_owner(tmp_path):
         assert subjects == ["每日摘要 · 广东省 · 2025年6月10日", "每日摘要 · 广西壮族自治区 · 2025年6月10日"]
         second = smtp.to("gd@example.gov.cn")[1].get_body(("plain",)).get_content()
         assert "广东" not in second
+
+
+def test_mail_goes_over_starttls_to_a_server_whose_certificate_is_checked(tmp_path):
+    """A server that offers STARTTLS (and requires it), with a certificate from an internal CA: trusted
+    through AIDWATCH_SMTP_CA_FILE, the mail goes encrypted; without it the certificate is refused."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    with SmtpReceiver(tls) as smtp:
+        app = app_over(tmp_path, SMTP_URL=smtp.url)
+        engine = app.server.extensions["aidwatch_app_db"]
+        sub = outbox.add(engine, "leader", "email", "leader@example.gov.cn", "events")
+        row = send(app, sub, "untrusted")
+        assert row["status"] == "pending" and "CERTIFICATE_VERIFY_FAILED" in row["result"]
+        app.server.config["AIDWATCH_DIGESTS"]["SMTP_CA_FILE"] = str(cert)
+        assert send(app, sub, "trusted")["status"] == "sent"
+        assert smtp.encrypted == [True] and smtp.to("leader@example.gov.cn")[0]["Subject"] == "提醒"
