@@ -26,7 +26,8 @@ def from_env(environ=None) -> dict:
         "APP_DB_URL": env.get("AIDWATCH_APP_DB_URL", f"sqlite:///{instance / 'app.sqlite'}"),
         "SECRET_KEY": env.get("AIDWATCH_SECRET_KEY"),
         "DEMO": demo,
-        # the dashboard's address as its users reach it: the base of every absolute link (see public_url)
+        # the dashboard's address as its users reach it: the base of every absolute link in an export or a message
+        # (see public_url)
         "PUBLIC_URL": env.get("AIDWATCH_PUBLIC_URL") or (DEMO_PUBLIC_URL if demo else None),
         "CACHE_URL": env.get("AIDWATCH_CACHE_URL"),
         "STATEMENT_TIMEOUT_MS": int(env.get("AIDWATCH_STATEMENT_TIMEOUT_MS", "30000")),
@@ -43,6 +44,13 @@ def from_env(environ=None) -> dict:
         # seconds between checks for a new replica snapshot to warm (dashboard.warmup); 0: never
         "WARM_INTERVAL_S": float(env.get("AIDWATCH_WARM_INTERVAL_S", "300")),
         "INSTANCE_DIR": str(instance),
+        # digests and reminders (dashboard.digests): the mail server (smtp://user:password@host:port; unset: sends
+        # are logged, not made), the sender address, and seconds between background rounds (0: only by cron)
+        "SMTP_URL": env.get("AIDWATCH_SMTP_URL") or None,
+        "MAIL_FROM": env.get("AIDWATCH_MAIL_FROM", "aidwatch@localhost"),
+        # a CA bundle to trust for the mail server's TLS certificate besides the system's (an internal CA)
+        "SMTP_CA_FILE": env.get("AIDWATCH_SMTP_CA_FILE") or None,
+        "DIGEST_INTERVAL_S": float(env.get("AIDWATCH_DIGEST_INTERVAL_S", "60")),
     }
 
 

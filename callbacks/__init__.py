@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from callbacks import backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school, view
+from callbacks import (backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school, subscriptions,
+                       view)
 
 
 #: Each page's data function (URL query → the view's data): what ``dashboard.warmup`` runs for the
@@ -19,5 +20,5 @@ FIRST_VIEWS = {
 
 def register(app) -> None:
     view.register(app)
-    for module in (briefing, deadlines, rollout, duplicates, backlog, inspections, school, quality):
+    for module in (briefing, deadlines, rollout, duplicates, backlog, inspections, school, quality, subscriptions):
         module.register(app)

@@ -20,10 +20,11 @@ from flask_caching import Cache
 
 import callbacks
 from aidwatch.config import PROJECT_ROOT, from_env, public_url
-from dashboard import appdb, auth, exports, guards, headers
+from dashboard import appdb, auth, digests, exports, guards, headers
 from dashboard.context import EXTENSION
 from dashboard.i18n import t
-from dashboard.pages import backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school
+from dashboard.pages import (backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school,
+                             subscriptions)
 from dashboard.registry import Registry
 
 HERE = Path(__file__).resolve().parent
@@ -42,6 +43,7 @@ PAGES = {
     "inspections": inspections,
     "school": school,
     "quality": quality,
+    "subscriptions": subscriptions,
 }
 
 
@@ -78,8 +80,10 @@ def create_app(config: dict | None = None) -> Dash:
         return {"ok": True}
 
     server.config["AIDWATCH_PDF_FONT"] = cfg.get("PDF_FONT")  # the briefing PDF's font (dashboard.briefing_pdf)
-    server.config["AIDWATCH_PUBLIC_URL"] = public_url(cfg)  # the base of absolute links in exports
+    server.config["AIDWATCH_PUBLIC_URL"] = public_url(cfg)  # the base of absolute links in exports and messages
     exports.register(server)
+    server.config["AIDWATCH_DIGESTS"] = {key: cfg.get(key) for key in digests.CONFIG_KEYS} | {
+        "PUBLIC_URL": server.config["AIDWATCH_PUBLIC_URL"]}
 
     app = Dash(
         "dashboard",

@@ -106,7 +106,9 @@ def app_engine(url: str) -> sa.Engine:
 
 
 def init_db(engine: sa.Engine) -> None:
-    """Create the tables if missing; safe to call on every start."""
+    """Create the tables if missing; safe to call on every start (subscriptions and the outbox too)."""
+    from dashboard import outbox  # noqa: F401  (its tables live on app_metadata; it imports this module)
+
     app_metadata.create_all(engine, checkfirst=True)
 
 

@@ -14,10 +14,11 @@ import click
 def serve(host: str, port: int, debug: bool) -> None:
     """Serve the dashboard on HOST:PORT."""
     from aidwatch.config import from_env
-    from dashboard import create_app, warmup
+    from dashboard import create_app, digests, warmup
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app()
     warmup.start(app, from_env()["WARM_INTERVAL_S"])
+    digests.start(app, from_env()["DIGEST_INTERVAL_S"])
     click.echo(f"aidwatch on http://{host}:{port}/login")
     app.run(host=host, port=port, debug=debug)

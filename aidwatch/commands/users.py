@@ -55,13 +55,18 @@ def _fail_on_value_error(fn, *args):
         raise click.ClickException(str(exc)) from exc
 
 
-def _audit(db, action: str, name: str, **params) -> None:
-    """Account changes go into the audit log too, under the operating-system account that made them."""
+def cli_actor() -> str:
+    """The audit log's name for a change made on the command line: ``cli:<operating-system account>``."""
     try:
         who = getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (some containers)
         who = "unknown"
-    _appdb().audit(db.engine, f"cli:{who}"[:64], f"user_{action}", None, {"user": name, **params})
+    return f"cli:{who}"[:64]
+
+
+def _audit(db, action: str, name: str, **params) -> None:
+    """Account changes go into the audit log too, under the operating-system account that made them."""
+    _appdb().audit(db.engine, cli_actor(), f"user_{action}", None, {"user": name, **params})
 
 
 class AppDB:

@@ -1,0 +1,271 @@
+"""Subscriptions and the outbox, in the app database (SQLite or PostgreSQL), shared by every app server.
+
+A subscription belongs to a user (its *owner*); its content is always computed with the owner's scope at
+send time (``dashboard.digests``). The outbox holds one row per (subscription, key), the key being a
+digest's period (``daily:2026-10-08``) or an event's identity (``deadline_passed:spring_aid_approval:
+2025-05-20``); a unique constraint makes "render and record" happen once whichever server or re-run gets
+there first. A row is then *claimed* by one conditional UPDATE (the database lets exactly one claimant
+through), sent, and marked sent, or put back with a back-off; a claim expires after ``LEASE``, so a
+server that died mid-send leaves its row to be retried by the next round, not lost.
+
+Webhook URLs (they carry the robot's access token) and signing secrets are stored for sending only:
+nothing here returns them to a listing, and the log names a subscription by its id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from aidwatch.schedule import CADENCES, parse_at
+from dashboard.appdb import _now, _utc, app_metadata, app_user
+
+CHANNELS = ("email", "dingtalk", "wecom")
+LANGS = ("zh", "en")
+#: How long a claimed row stays with its claimant before another round may take it over.
+LEASE = dt.timedelta(minutes=5)
+#: Attempts before a row is given up (``failed``); the back-off doubles from BACKOFF up to MAX_BACKOFF.
+MAX_ATTEMPTS = 6
+BACKOFF = dt.timedelta(minutes=1)
+MAX_BACKOFF = dt.timedelta(hours=1)
+#: A subscription whose last sends failed this many times in a row shows as failing to the ministry.
+FAILING_AFTER = 1
+
+subscription = sa.Table(
+    "subscription",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("owner", sa.String(64), nullable=False, index=True),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("target", sa.Text, nullable=False),       # an e-mail address or a robot's webhook URL (secret)
+    sa.Column("secret", sa.Text, nullable=True),        # DingTalk signing secret (secret)
+    sa.Column("cadence", sa.String(8), nullable=False),
+    sa.Column("at_time", sa.String(5), nullable=False),
+    sa.Column("lang", sa.String(2), nullable=False),
+    sa.Column("paused", sa.Boolean, nullable=False, default=False),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),  # failed sends in a row
+    sa.Column("last_result", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+outbox = sa.Table(
+    "outbox",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("subscription_id", sa.Integer, sa.ForeignKey("subscription.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("key", sa.String(160), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),   # digest | an event kind
+    sa.Column("value", sa.Float, nullable=True),         # the count an event reported (its next baseline)
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),   # pending | sending | sent | failed
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True, index=True),
+    sa.Column("target_hash", sa.String(64), nullable=False, index=True),  # per-robot rate limit, without the URL
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("markdown", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("html", sa.Text, nullable=False),
+    sa.Column("link", sa.Text, nullable=False),          # the view with the whole story (a cut message's "more")
+    sa.Column("attachment", sa.LargeBinary, nullable=True),
+    sa.Column("attachment_name", sa.String(64), nullable=True),
+    sa.Column("result", sa.Text, nullable=True),
+    sa.UniqueConstraint("subscription_id", "key", name="outbox_once"),
+)
+
+
+def target_hash(target: str) -> str:
+    return hashlib.sha256(target.encode()).hexdigest()
+
+
+def shown_target(channel: str, target: str) -> str:
+    """What a listing may show of a target: an address in full, a webhook only by its host."""
+    if channel == "email":
+        return target
+    return f"{urlsplit(target).netloc}/…"
+
+
+def _check(channel: str, target: str, cadence: str, at: str, lang: str, secret: str | None) -> None:
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}: use one of {', '.join(CHANNELS)}")
+    if cadence not in CADENCES:
+        raise ValueError(f"unknown cadence {cadence!r}: use one of {', '.join(CADENCES)}")
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: use zh or en")
+    parse_at(at)
+    if channel == "email":
+        if not isinstance(target, str) or target.count("@") != 1 or any(c in target for c in " \r\n<>,;"):
+            raise ValueError(f"{target!r} is not an e-mail address")
+    else:
+        parts = urlsplit(target or "")
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("the webhook must be an http(s) URL (the robot's address with its access token)")
+        if secret is not None and channel != "dingtalk":
+            raise ValueError("only DingTalk robots take a signing secret")
+
+
+def add(engine: sa.Engine, owner: str, channel: str, target: str, cadence: str = "daily", at: str = "08:30",
+        lang: str = "zh", secret: str | None = None) -> int:
+    """A new subscription of ``owner`` (an existing user); its id. Raises ``ValueError`` on bad input."""
+    _check(channel, target, cadence, at, lang, secret)
+    with engine.begin() as conn:
+        if conn.execute(sa.select(app_user.c.id).where(app_user.c.username == owner)).first() is None:
+            raise ValueError(f"no user {owner!r}")
+        return conn.execute(subscription.insert().values(
+            owner=owner, channel=channel, target=target, secret=secret or None, cadence=cadence, at_time=at,
+            lang=lang, paused=False, failures=0, created_at=_now())).inserted_primary_key[0]
+
+
+def _public(row) -> dict:
+    """A subscription without its secrets: the target shown as ``shown_target``, the secret as a flag."""
+    d = dict(row._mapping)
+    d["target"] = shown_target(d["channel"], d["target"])
+    d["signed"] = d.pop("secret") is not None
+    d["created_at"] = _utc(d["created_at"])
+    return d
+
+
+def listing(engine: sa.Engine, owner: str | None = None, failing: bool = False) -> list[dict]:
+    """Subscriptions (all, one owner's, or those failing), secrets left out."""
+    query = sa.select(subscription).order_by(subscription.c.id)
+    if owner is not None:
+        query = query.where(subscription.c.owner == owner)
+    if failing:
+        query = query.where(subscription.c.failures >= FAILING_AFTER)
+    with engine.connect() as conn:
+        return [_public(r) for r in conn.execute(query)]
+
+
+def get(engine: sa.Engine, sub_id: int, with_secrets: bool = False) -> dict | None:
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(subscription).where(subscription.c.id == int(sub_id))).first()
+    if row is None:
+        return None
+    return dict(row._mapping) if with_secrets else _public(row)
+
+
+def active(engine: sa.Engine) -> list[dict]:
+    """Every subscription not paused, with its secrets (for sending only), and its owner's account."""
+    query = (sa.select(subscription, app_user.c.role, app_user.c.province_code, app_user.c.disabled,
+                       app_user.c.id.label("owner_id"))
+             .join(app_user, app_user.c.username == subscription.c.owner, isouter=True)
+             .where(subscription.c.paused.is_(False)).order_by(subscription.c.id))
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def set_paused(engine: sa.Engine, sub_id: int, paused: bool) -> None:
+    with engine.begin() as conn:
+        if not conn.execute(subscription.update().where(subscription.c.id == int(sub_id)).values(
+                paused=bool(paused), failures=0 if not paused else subscription.c.failures)).rowcount:
+            raise ValueError(f"no subscription {sub_id}")
+
+
+def remove(engine: sa.Engine, sub_id: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(outbox.delete().where(outbox.c.subscription_id == int(sub_id)))
+        if not conn.execute(subscription.delete().where(subscription.c.id == int(sub_id))).rowcount:
+            raise ValueError(f"no subscription {sub_id}")
+
+
+# --- the outbox -------------------------------------------------------------------------------
+
+
+def exists(engine: sa.Engine, sub_id: int, key: str) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(outbox.c.id).where(outbox.c.subscription_id == sub_id,
+                                                         outbox.c.key == key)).first() is not None
+
+
+def last_value(engine: sa.Engine, sub_id: int, kind: str) -> float | None:
+    """The count the latest message of ``kind`` reported to this subscription (an event's baseline)."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(outbox.c.value).where(outbox.c.subscription_id == sub_id,
+                                                            outbox.c.kind == kind)
+                            .order_by(outbox.c.id.desc()).limit(1)).scalar()
+
+
+def enqueue(engine: sa.Engine, sub: dict, key: str, kind: str, message, value: float | None = None) -> int | None:
+    """Record a rendered message once: its row id, or None when (subscription, key) already has one."""
+    now = _now()
+    try:
+        with engine.begin() as conn:
+            return conn.execute(outbox.insert().values(
+                subscription_id=sub["id"], key=key, kind=kind, value=value, created_at=now, status="pending",
+                attempts=0, next_attempt_at=now, target_hash=target_hash(sub["target"]), subject=message.subject,
+                markdown=message.markdown, text=message.text, html=message.html, link=message.link,
+                attachment=message.attachment, attachment_name=message.attachment_name)).inserted_primary_key[0]
+    except IntegrityError:
+        return None
+
+
+def claimable(engine: sa.Engine, now: dt.datetime | None = None) -> list[int]:
+    """Ids of rows due to be sent, or whose claim has expired (a sender that crashed)."""
+    now = now or _now()
+    with engine.connect() as conn:
+        return list(conn.execute(sa.select(outbox.c.id).where(_claimable(now)).order_by(outbox.c.id)).scalars())
+
+
+def _claimable(now):
+    return sa.or_(sa.and_(outbox.c.status == "pending", outbox.c.next_attempt_at <= now),
+                  sa.and_(outbox.c.status == "sending", outbox.c.claimed_until < now))
+
+
+def claim(engine: sa.Engine, row_id: int, now: dt.datetime | None = None) -> dict | None:
+    """Take row ``row_id`` for sending; the row, or None when another sender has it or it is done.
+
+    One conditional UPDATE: under concurrent claimants the database lets exactly one through.
+    """
+    now = now or _now()
+    with engine.begin() as conn:
+        taken = conn.execute(outbox.update().where(outbox.c.id == row_id, _claimable(now)).values(
+            status="sending", claimed_until=now + LEASE, attempts=outbox.c.attempts + 1)).rowcount
+        if not taken:
+            return None
+        return dict(conn.execute(sa.select(outbox).where(outbox.c.id == row_id)).first()._mapping)
+
+
+def sent_recently(engine: sa.Engine, target: str, window: dt.timedelta, now: dt.datetime | None = None) -> list:
+    """Send times to ``target`` within ``window`` before now, oldest first (a robot's rate limit)."""
+    now = now or _now()
+    with engine.connect() as conn:
+        return [_utc(t) for t in conn.execute(
+            sa.select(outbox.c.sent_at).where(outbox.c.target_hash == target_hash(target),
+                                              outbox.c.sent_at > now - window).order_by(outbox.c.sent_at)).scalars()]
+
+
+def finish(engine: sa.Engine, row: dict, ok: bool, result: str, retry: bool = True,
+           later: dt.datetime | None = None, count_attempt: bool = True) -> str:
+    """Record a send's answer; the row's new status. A failure is retried with a doubling back-off
+    (or at ``later``) until MAX_ATTEMPTS; ``retry=False`` gives up at once (a wrong secret will not heal).
+    ``count_attempt=False`` puts a row back untried (held back by the rate limit)."""
+    now = _now()
+    attempts = row["attempts"] if count_attempt else row["attempts"] - 1
+    if ok:
+        values = {"status": "sent", "sent_at": now, "claimed_until": None}
+    elif retry and attempts < MAX_ATTEMPTS:
+        wait = min(BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+        values = {"status": "pending", "next_attempt_at": later or now + wait, "claimed_until": None}
+    else:
+        values = {"status": "failed", "claimed_until": None}
+    values |= {"result": result[:500], "attempts": attempts}
+    with engine.begin() as conn:
+        conn.execute(outbox.update().where(outbox.c.id == row["id"]).values(**values))
+        if count_attempt:
+            conn.execute(subscription.update().where(subscription.c.id == row["subscription_id"]).values(
+                failures=0 if ok else subscription.c.failures + 1, last_result=result[:500]))
+    return values["status"]
+
+
+def rows(engine: sa.Engine, sub_id: int | None = None) -> list[dict]:
+    """Outbox rows (tests, the page's history), oldest first."""
+    query = sa.select(outbox).order_by(outbox.c.id)
+    if sub_id is not None:
+        query = query.where(outbox.c.subscription_id == sub_id)
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]

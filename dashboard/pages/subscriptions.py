@@ -1,0 +1,164 @@
+"""Subscriptions page (订阅): a user's own digests and reminders, a preview, "send a test now"; the ministry
+also sees every failing subscription and can pause it.
+
+The content of every message is computed with the subscription owner's scope at send time
+(``dashboard.digests``), so this page manages only *where* and *when*, never *what*. Webhook tokens and
+signing secrets go in once and are never shown again: the list names a robot by its host only.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.i18n import add_strings, t
+from dashboard.pages import framed
+
+PATH = "/subscriptions"
+
+add_strings({
+    "page_subscriptions": ("订阅", "Subscriptions"),
+    "sb_intro": ("订阅后，看板会按时把本人权限范围内的汇总数字和提醒推送到邮箱或群机器人，不含任何姓名和身份证号。",
+                 "The dashboard pushes the figures and reminders of your own scope to an e-mail address or a group "
+                 "robot on time: aggregates only, never a name or an ID number."),
+    "sb_new": ("新建订阅", "New subscription"),
+    "sb_channel": ("渠道", "Channel"),
+    "sb_target": ("邮箱地址或机器人 Webhook", "E-mail address or robot webhook"),
+    "sb_secret": ("钉钉加签密钥（可选，保存后不再显示）", "DingTalk signing secret (optional; never shown again)"),
+    "sb_cadence": ("频率", "Cadence"),
+    "sb_at": ("时间（北京时间）", "Time (Beijing)"),
+    "sb_lang": ("语言", "Language"),
+    "sb_add": ("添加", "Add"),
+    "sb_mine": ("我的订阅", "My subscriptions"),
+    "sb_none": ("还没有订阅。", "No subscriptions yet."),
+    "sb_pick": ("选择订阅", "Subscription"),
+    "sb_preview": ("预览", "Preview"),
+    "sb_test": ("立即发送测试", "Send a test now"),
+    "sb_pause": ("暂停", "Pause"),
+    "sb_resume": ("恢复", "Resume"),
+    "sb_remove": ("删除", "Remove"),
+    "sb_failing": ("发送失败的订阅（全部用户）", "Failing subscriptions (all users)"),
+    "sb_no_failing": ("没有发送失败的订阅。", "No subscription is failing."),
+    "sb_admin_pause": ("暂停所选", "Pause the selected one"),
+    "sb_added": ("已添加订阅 {id}。", "Subscription {id} added."),
+    "sb_done_pause": ("已暂停订阅 {id}。", "Subscription {id} paused."),
+    "sb_done_resume": ("已恢复订阅 {id}。", "Subscription {id} resumed."),
+    "sb_done_remove": ("已删除订阅 {id}。", "Subscription {id} removed."),
+    "sb_done_test": ("测试消息：{result}", "Test message: {result}"),
+    "sb_not_yours": ("只能管理本人的订阅。", "You can only manage your own subscriptions."),
+    "sb_pick_first": ("请先选择一个订阅。", "Choose a subscription first."),
+    "sb_col_id": ("编号", "ID"),
+    "sb_col_owner": ("用户", "User"),
+    "sb_col_to": ("发送到", "To"),
+    "sb_col_state": ("状态", "State"),
+    "sb_col_result": ("最近结果", "Last result"),
+    "sb_state_active": ("正常", "active"),
+    "sb_state_paused": ("已暂停", "paused"),
+    "sb_state_failing": ("发送失败", "failing"),
+    "sb_cadence_daily": ("每个工作日", "every working day"),
+    "sb_cadence_weekly": ("每周第一个工作日", "first working day of the week"),
+    "sb_cadence_events": ("有事件时", "on events"),
+    "sb_channel_email": ("邮件", "E-mail"),
+    "sb_channel_dingtalk": ("钉钉群机器人", "DingTalk robot"),
+    "sb_channel_wecom": ("企业微信群机器人", "WeCom robot"),
+})
+
+
+def _field(label: str, control, field_id: str):
+    return dbc.Col([dbc.Label(label, html_for=field_id, className="aw-label"), control], xs=12, md=6, xl=4)
+
+
+def _select(field_id: str, values: tuple, prefix: str | None, lang: str, value: str):
+    return dbc.Select(id=field_id, value=value, options=[
+        {"label": t(f"{prefix}{v}", lang) if prefix else v, "value": v} for v in values])
+
+
+def form(lang: str) -> dbc.Card:
+    """Adding a subscription: everything but the content, which is always the owner's own scope."""
+    fields = dbc.Row([
+        _field(t("sb_channel", lang), _select("sb-channel", ("email", "dingtalk", "wecom"), "sb_channel_", lang,
+                                               "email"), "sb-channel"),
+        _field(t("sb_target", lang), dbc.Input(id="sb-target", type="text", maxLength=500, autoComplete="off"),
+               "sb-target"),
+        _field(t("sb_secret", lang), dbc.Input(id="sb-secret", type="password", maxLength=200,
+                                               autoComplete="new-password"), "sb-secret"),
+        _field(t("sb_cadence", lang), _select("sb-cadence", ("daily", "weekly", "events"), "sb_cadence_", lang,
+                                               "daily"), "sb-cadence"),
+        _field(t("sb_at", lang), dbc.Input(id="sb-at", type="text", value="08:30", maxLength=5,
+                                           pattern=r"\d\d:\d\d"), "sb-at"),
+        _field(t("sb_lang", lang), _select("sb-lang", ("zh", "en"), None, lang, lang), "sb-lang"),
+    ], className="g-2")
+    return dbc.Card(dbc.CardBody([
+        html.H2(t("sb_new", lang), className="aw-h2"),
+        html.Div(t("sb_intro", lang), className="aw-hint"),
+        fields,
+        dbc.Button(t("sb_add", lang), id="sb-add", color="primary", className="mt-2", n_clicks=0),
+        html.Div(id="sb-add-result", role="status"),
+    ]), className="aw-panel")
+
+
+def layout(**query):
+    return framed(PATH, query, lambda view: [
+        dcc.Store(id="sb-view", data=query),
+        dcc.Store(id="sb-changed", data=0),
+        form(view.lang),
+        dcc.Loading(html.Div(id="sb-content", className="aw-content"), type="default", delay_show=300),
+        # outside the lists, which are redrawn after every change: what an action answered stays in view
+        html.Div(id="sb-act-result", role="status"),
+        html.Div(id="sb-admin-result", role="status"),
+    ])
+
+
+def _state(sub: dict) -> str:
+    return "paused" if sub["paused"] else ("failing" if sub["failures"] else "active")
+
+
+def table(table_id: str, subs: list[dict], lang: str, owner: bool = False):
+    cols = ["sb_col_id", *(["sb_col_owner"] if owner else []), "sb_channel", "sb_col_to", "sb_cadence", "sb_at",
+            "sb_lang", "sb_col_state", "sb_col_result"]
+    head = html.Thead(html.Tr([html.Th(t(c, lang)) for c in cols]))
+    body = html.Tbody([html.Tr([
+        html.Td(str(s["id"])), *([html.Td(s["owner"])] if owner else []),
+        html.Td(t(f"sb_channel_{s['channel']}", lang)), html.Td(s["target"]),
+        html.Td(t(f"sb_cadence_{s['cadence']}", lang)), html.Td(s["at_time"] if s["cadence"] != "events" else "—"),
+        html.Td(s["lang"]), html.Td(t(f"sb_state_{_state(s)}", lang)), html.Td(s["last_result"] or "—"),
+    ], id=f"{table_id}-{s['id']}") for s in subs])
+    return dbc.Table([head, body], size="sm", className="aw-small-table", id=table_id, responsive=True)
+
+
+def _picker(picker_id: str, subs: list[dict], lang: str):
+    return dbc.Select(id=picker_id, options=[{"label": f"{s['id']} · {t('sb_channel_' + s['channel'], lang)} · "
+                                                       f"{s['target']}", "value": str(s["id"])} for s in subs],
+                      value=str(subs[0]["id"]) if subs else None)
+
+
+def content(mine: list[dict], failing: list[dict] | None, lang: str) -> list:
+    """Own subscriptions with their actions; for the ministry, every failing subscription too."""
+    actions = [dbc.Button(t(key, lang), id=f"sb-{key[3:]}", n_clicks=0, color=color, size="sm",
+                          className="me-2 mt-2", disabled=not mine)
+               for key, color in (("sb_preview", "secondary"), ("sb_test", "primary"), ("sb_pause", "secondary"),
+                                  ("sb_resume", "secondary"), ("sb_remove", "danger"))]
+    parts = [dbc.Card(dbc.CardBody([
+        html.H2(t("sb_mine", lang), className="aw-h2"),
+        table("sb-mine", mine, lang) if mine else html.Div(t("sb_none", lang), className="aw-hint", id="sb-none"),
+        dbc.Label(t("sb_pick", lang), html_for="sb-pick", className="aw-label"),
+        _picker("sb-pick", mine, lang),
+        html.Div(actions),
+    ]), className="aw-panel")]
+    if failing is not None:
+        parts.append(dbc.Card(dbc.CardBody([
+            html.H2(t("sb_failing", lang), className="aw-h2"),
+            table("sb-failing", failing, lang, owner=True) if failing else
+            html.Div(t("sb_no_failing", lang), className="aw-hint"),
+            dbc.Label(t("sb_pick", lang), html_for="sb-failing-pick", className="aw-label"),
+            _picker("sb-failing-pick", failing, lang),
+            dbc.Button(t("sb_admin_pause", lang), id="sb-admin-pause", n_clicks=0, color="danger", size="sm",
+                       className="mt-2", disabled=not failing),
+        ]), className="aw-panel"))
+    return parts
+
+
+def preview(message) -> html.Div:
+    """The message as a robot would show it (its markdown source, as text: never rendered as HTML here)."""
+    return html.Div([html.Strong(message.subject), html.Pre(message.markdown, className="aw-preview",
+                                                            id="sb-preview-text")])
