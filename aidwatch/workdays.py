@@ -137,8 +137,12 @@ class WorkCalendar:
         self._ordinals = np.asarray(days, dtype=np.int64)
         self._set = frozenset(days)
 
-    def knows_year(self, year: int) -> bool:
-        return year in self.years
+    def missing_schedule(self, today: dt.date) -> int | None:
+        """The year whose official schedule should be loaded by ``today`` and is not: the current year at
+        any time, and from 1 December the next one (the State Council publishes it in November), so that
+        the clocks of the year's last days can be counted to their end."""
+        wanted = [today.year, today.year + 1] if today.month == 12 else [today.year]
+        return next((year for year in wanted if year not in self.years), None)
 
     # -- scalar API -----------------------------------------------------
     def _unknown(self, day: dt.date) -> UnknownCalendarYear:

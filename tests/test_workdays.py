@@ -376,3 +376,12 @@ def test_a_missing_supplement_file_is_an_error(monkeypatch, tmp_path):
     with pytest.raises(FileNotFoundError) as info:
         calendar()
     assert SUPPLEMENT_ENV in str(info.value) and str(missing) in str(info.value)
+
+
+def test_the_schedule_due_and_missing(calendar_through_2026):
+    cal = calendar_through_2026
+    assert cal.missing_schedule(D("2026-11-30")) is None          # next year's is due only from 1 December
+    assert cal.missing_schedule(D("2026-12-01")) == 2027
+    assert cal.missing_schedule(D("2026-12-31")) == 2027
+    assert cal.missing_schedule(D("2025-12-01")) is None          # 2026 is known
+    assert cal.missing_schedule(D("2027-03-01")) == 2027          # the current year itself, at any time

@@ -14,6 +14,8 @@ import io
 import pandas as pd
 import pytest
 
+import dashboard
+from dashboard import context
 from tests import fixture_year_end
 from tests.apps import app_fixture, login, open_view
 
@@ -123,3 +125,33 @@ def test_the_briefing_keeps_every_area_at_the_year_end(app):
                    "overdue_approval": [1, 1, 1], "phantom_suspects": [0, 0, 0]}
     page = open_view(client, "/briefing", {"as_of": "2026-12-31", "year": "2026"})
     assert "暂不可用" not in page.content and "aw-message" not in page.content
+
+
+GAP_ZH, GAP_EN = "2027 年节假日安排尚未载入", "The 2027 public holiday schedule is not loaded yet"
+
+
+@pytest.mark.usefixtures("calendar_through_2026")
+def test_ministry_users_are_warned_on_every_page_from_1_december(app, monkeypatch):
+    monkeypatch.setattr(context, "today", lambda: dt.date(2026, 12, 1))
+    client = login(app.server.test_client(), "ministry")
+    for path in ["/", *(page.PATH for page in dashboard.PAGES.values())]:
+        view = open_view(client, path, {"as_of": "2026-12-20", "year": "2026", "school": "1"}
+                         if path == "/school" else {"as_of": "2026-12-20", "year": "2026"})
+        assert view.layout_status == 200 and GAP_ZH in view.layout and "aw-calendar-gap" in view.layout, path
+        assert "AIDWATCH_WORKDAY_SUPPLEMENT" in view.layout and "国务院办公厅" in view.layout
+    english = open_view(client, "/backlog", {"lang": "en"})
+    assert GAP_EN in english.layout and "supplement file" in english.layout and GAP_ZH not in english.layout
+
+
+@pytest.mark.usefixtures("calendar_through_2026")
+@pytest.mark.parametrize(("today", "user"), [
+    (dt.date(2026, 11, 30), "ministry"),   # before 1 December: not due yet
+    (dt.date(2025, 12, 3), "ministry"),    # December 2025: 2026 is known
+    (dt.date(2026, 12, 3), "gd"),          # a province supervisor cannot load it: not told
+    (dt.date(2026, 12, 3), "leader"),
+])
+def test_no_warning_when_the_schedule_is_not_due_or_not_theirs(app, monkeypatch, today, user):
+    monkeypatch.setattr(context, "today", lambda: today)
+    client = login(app.server.test_client(), user)
+    view = open_view(client, "/backlog" if user != "leader" else "/briefing", {"as_of": "2026-12-20", "year": "2026"})
+    assert view.layout_status == 200 and "aw-calendar-gap" not in view.layout and GAP_ZH not in view.layout
