@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from aidwatch.commands import audit, demo, replica, serve, users
+from aidwatch.commands import audit, calendar, demo, replica, serve, users
 
 
 @click.group()
@@ -17,3 +17,4 @@ main.add_command(replica.check_replica)
 main.add_command(serve.serve)
 main.add_command(users.users)
 main.add_command(audit.audit)
+main.add_command(calendar.calendar_group)
