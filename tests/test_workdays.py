@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -385,3 +386,17 @@ def test_the_schedule_due_and_missing(calendar_through_2026):
     assert cal.missing_schedule(D("2026-12-31")) == 2027
     assert cal.missing_schedule(D("2025-12-01")) is None          # 2026 is known
     assert cal.missing_schedule(D("2027-03-01")) == 2027          # the current year itself, at any time
+
+
+def test_the_documented_2027_template_is_the_supplement_format(tmp_path):
+    """docs/working-days.md's template loads once its placeholders are dates, and refuses to load before."""
+    doc = (Path(__file__).parent.parent / "docs" / "working-days.md").read_text("utf-8")
+    template = next(block for block in doc.split("```toml\n")[1:] if "[2027]" in block).split("```")[0]
+    assert "国务院办公厅关于2027年部分节假日安排的通知" in template and "2027-MM-DD" in template
+    path = tmp_path / "supplement.toml"
+    path.write_text(template, "utf-8")
+    with pytest.raises(ValueError, match="2027-MM-DD"):
+        load_supplement(path)
+    path.write_text(template.replace("2027-MM-DD", "2027-01-01"), "utf-8")
+    holidays, makeups = load_supplement(path)[2027]
+    assert holidays == makeups == {D("2027-01-01")}
