@@ -57,9 +57,9 @@ def frame_context(lang: str) -> FrameContext:
     # the ministry's aid office runs the dashboard: it is told when a holiday schedule is due and missing
     gap = calendar().missing_schedule(today()) if scope.role == "ministry" else None
     return FrameContext(
-        username=current_user.username, role=scope.role, scope_province=scope.province,
+        username=current_user.username, role=scope.role, scope_province=scope.province, calendar_gap=gap,
         scope_label=scope_label(scope, lang), snapshot_at=fresh.snapshot_at, replay_lag=fresh.replay_lag,
-        last_year=last_known_year(), stale=fresh.stale, checked_at=fresh.checked_at, calendar_gap=gap,
+        last_year=last_known_year(), stale=fresh.stale, checked_at=fresh.checked_at,
     )
 
 

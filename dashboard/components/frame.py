@@ -42,9 +42,9 @@ class FrameContext:
     snapshot_at: dt.datetime | None
     replay_lag: dt.timedelta | None
     last_year: int
+    calendar_gap: int | None = None        # a year whose holiday schedule is due and missing (ministry users)
     stale: bool = False                    # the replica cannot be reached: cached results only
     checked_at: dt.datetime | None = None  # when the replica was last reached
-    calendar_gap: int | None = None        # a year whose holiday schedule is due and missing (ministry users)
 
 
 def _freshness(ctx: FrameContext, lang: str):
