@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 
 import dashboard
+from aidwatch.workdays import UnknownCalendarYear
+from callbacks import briefing as briefing_callbacks
 from dashboard import context
 from tests import fixture_year_end
 from tests.apps import app_fixture, login, open_view
@@ -155,3 +157,17 @@ def test_no_warning_when_the_schedule_is_not_due_or_not_theirs(app, monkeypatch,
     client = login(app.server.test_client(), user)
     view = open_view(client, "/backlog" if user != "leader" else "/briefing", {"as_of": "2026-12-20", "year": "2026"})
     assert view.layout_status == 200 and "aw-calendar-gap" not in view.layout and GAP_ZH not in view.layout
+
+
+@pytest.mark.usefixtures("calendar_through_2026")
+def test_a_count_into_the_unknown_year_fails_its_briefing_area_alone(app, monkeypatch):
+    """Were an area's figures to need 2027 after all, that area says so and the others stand."""
+    def needs_2027(*args, **kwargs):
+        raise UnknownCalendarYear(2027)
+
+    monkeypatch.setattr(briefing_callbacks.dup_m, "classify", needs_2027)
+    client = login(app.server.test_client(), "leader")
+    page = open_view(client, "/briefing", {"as_of": "2026-12-31", "year": "2026"})
+    assert page.content_status == 200 and "aw-message" not in page.content
+    assert page.content.count("暂不可用：工作日日历尚未收录 2027 年") == 1
+    assert "br-backlog-unrecorded_overdue" in page.content and "br-duplicates-open" not in page.content
