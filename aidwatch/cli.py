@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from aidwatch.commands import audit, demo, digests, replica, serve, users
+from aidwatch.commands import audit, calendar, demo, digests, replica, serve, users
 
 
 @click.group()
@@ -19,3 +19,4 @@ main.add_command(users.users)
 main.add_command(audit.audit)
 main.add_command(digests.subscriptions)
 main.add_command(digests.digests)
+main.add_command(calendar.calendar_group)

@@ -8,6 +8,12 @@ TOML supplement file, see ``docs/working-days.md``. A year known to neither is
 an error naming the year: a weekday-only guess would be silently wrong around
 every long holiday.
 
+A clock whose due day falls past the calendar's last known day is not an
+error: its due day is ``BEYOND``, a day after every day the calendar knows
+(spec: Working days), so "late" and "overdue" at any known D compare against
+it without the unknown year. Only a count of working days that reaches into
+the unknown year raises, naming that year.
+
 All arithmetic runs on a sorted array of working-day ordinals, so ``due`` and
 ``workdays_between`` vectorise over millions of rows with ``numpy.searchsorted``.
 """
@@ -18,12 +24,18 @@ import datetime as dt
 import os
 import tomllib
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 from chinese_calendar import constants as cc_constants
 
 SUPPLEMENT_ENV = "AIDWATCH_WORKDAY_SUPPLEMENT"
+#: The due day of a clock that runs past the calendar's last known day: later than every day the calendar
+#: knows, so a record done by a known day is not late and nothing is overdue at a known D (spec: Working days).
+#: It is a marker, not a date to show: ``beyond`` finds it, and a count of working days up to it raises.
+BEYOND = dt.date.max
+BEYOND_D = np.datetime64(BEYOND, "D")
 
 
 class UnknownCalendarYear(LookupError):
@@ -39,6 +51,22 @@ class UnknownCalendarYear(LookupError):
 
 def _library_years() -> set[int]:
     return {d.year for d in cc_constants.holidays} | {d.year for d in cc_constants.workdays}
+
+
+def library_source() -> str:
+    """Where the library's years come from, for ``aidwatch calendar status``."""
+    return f"chinesecalendar {metadata.version('chinesecalendar')}"
+
+
+def beyond(days) -> np.ndarray:
+    """Which of ``days`` (``datetime64[D]``) are ``BEYOND``: due days the calendar cannot name yet."""
+    return np.asarray(days, dtype="datetime64[D]") == BEYOND_D
+
+
+def shown(days) -> np.ndarray:
+    """``days`` for display: ``BEYOND`` becomes NaT (empty), never the marker's 9999-12-31."""
+    arr = np.asarray(days, dtype="datetime64[D]")
+    return np.where(beyond(arr), np.datetime64("NaT", "D"), arr)
 
 
 def _parse_days(values, year: int, what: str) -> set[dt.date]:
@@ -77,10 +105,14 @@ def load_supplement(path: str | os.PathLike | None) -> dict[int, tuple[set[dt.da
 class WorkCalendar:
     """Working days for every year the library or the supplement knows."""
 
-    def __init__(self, supplement: dict[int, tuple[set[dt.date], set[dt.date]]] | None = None):
+    def __init__(self, supplement: dict[int, tuple[set[dt.date], set[dt.date]]] | None = None,
+                 supplement_path: str | None = None):
         supplement = supplement or {}
         lib_years = _library_years()
         self.years = frozenset(lib_years | set(supplement))
+        #: year → where its schedule comes from (the library's version, or the supplement file)
+        self.sources = {y: (f"supplement {supplement_path or '(in memory)'}" if y in supplement else library_source())
+                        for y in sorted(self.years)}
         # Known years must be contiguous, or a due date could silently jump a gap.
         lo, hi = min(self.years), max(self.years)
         missing = sorted(set(range(lo, hi + 1)) - self.years)
@@ -105,23 +137,35 @@ class WorkCalendar:
         self._ordinals = np.asarray(days, dtype=np.int64)
         self._set = frozenset(days)
 
+    def missing_schedule(self, today: dt.date) -> int | None:
+        """The year whose official schedule should be loaded by ``today`` and is not: the current year at
+        any time, and from 1 December the next one (the State Council publishes it in November), so that
+        the clocks of the year's last days can be counted to their end."""
+        wanted = [today.year, today.year + 1] if today.month == 12 else [today.year]
+        return next((year for year in wanted if year not in self.years), None)
+
     # -- scalar API -----------------------------------------------------
+    def _unknown(self, day: dt.date) -> UnknownCalendarYear:
+        """The error for a day outside the calendar; ``BEYOND`` names the first year after the calendar."""
+        return UnknownCalendarYear(self.last.year + 1 if day == BEYOND else day.year)
+
     def _check(self, day: dt.date) -> None:
         if not (self.first <= day <= self.last):
-            raise UnknownCalendarYear(day.year)
+            raise self._unknown(day)
 
     def is_workday(self, day: dt.date) -> bool:
         self._check(day)
         return day.toordinal() in self._set
 
     def due(self, day: dt.date, n: int) -> dt.date:
-        """The n-th working day after ``day``; ``day`` itself is not counted (自…之日起)."""
+        """The n-th working day after ``day``; ``day`` itself is not counted (自…之日起). ``BEYOND`` when it
+        falls past the calendar's last known day."""
         self._check(day)
-        idx = int(np.searchsorted(self._ordinals, day.toordinal(), side="right")) + n - 1
         if n < 1:
             raise ValueError("n must be at least 1")
+        idx = int(np.searchsorted(self._ordinals, day.toordinal(), side="right")) + n - 1
         if idx >= len(self._ordinals):
-            raise UnknownCalendarYear(self.last.year + 1)
+            return BEYOND
         return dt.date.fromordinal(int(self._ordinals[idx]))
 
     def workdays_between(self, start: dt.date, end: dt.date) -> int:
@@ -133,7 +177,7 @@ class WorkCalendar:
         return int(b - a)
 
     def next_workday(self, day: dt.date) -> dt.date:
-        """``day`` itself when it is a working day, else the next one."""
+        """``day`` itself when it is a working day, else the next one (``BEYOND`` past the calendar)."""
         return day if self.is_workday(day) else self.due(day, 1)
 
     # -- vectorised API -------------------------------------------------
@@ -146,9 +190,9 @@ class WorkCalendar:
         if valid.any():
             lo, hi = ords[valid].min(), ords[valid].max()
             if lo < self.first.toordinal():
-                raise UnknownCalendarYear(dt.date.fromordinal(int(lo)).year)
+                raise self._unknown(dt.date.fromordinal(int(lo)))
             if hi > self.last.toordinal():
-                raise UnknownCalendarYear(dt.date.fromordinal(int(hi)).year)
+                raise self._unknown(dt.date.fromordinal(int(hi)))
         return ords
 
     def known(self, days) -> np.ndarray:
@@ -172,7 +216,8 @@ class WorkCalendar:
 
     def due_many(self, days, n: int, outside: str = "raise") -> np.ndarray:
         """Vectorised ``due``: an array of ``datetime64[D]``; NaT stays NaT, and with ``outside="nat"`` so
-        does a day in a year the calendar does not know (a due day past the calendar still raises)."""
+        does a day in a year the calendar does not know. A due day past the calendar's last known day is
+        ``BEYOND_D``."""
         if n < 1:
             raise ValueError("n must be at least 1")
         arr = self._unknown_as_nat(days, outside)
@@ -180,15 +225,16 @@ class WorkCalendar:
         out = np.full(arr.shape, np.datetime64("NaT"), dtype="datetime64[D]")
         valid = ~np.isnat(arr)
         idx = np.searchsorted(self._ordinals, ords[valid], side="right") + n - 1
-        if idx.size and idx.max() >= len(self._ordinals):
-            raise UnknownCalendarYear(self.last.year + 1)
+        past = idx >= len(self._ordinals)
         epoch = dt.date(1970, 1, 1).toordinal()
-        out[valid] = (self._ordinals[idx] - epoch).astype("datetime64[D]")
+        dues = np.full(idx.shape, BEYOND_D)
+        dues[~past] = (self._ordinals[idx[~past]] - epoch).astype("datetime64[D]")
+        out[valid] = dues
         return out
 
     def workdays_between_many(self, start, end, outside: str = "raise") -> np.ndarray:
         """Vectorised ``workdays_between`` as float (NaN where either side is NaT, and with ``outside="nat"``
-        where either side is in a year the calendar does not know)."""
+        where either side is in a year the calendar does not know or is ``BEYOND``)."""
         s = self._unknown_as_nat(start, outside)
         e = self._unknown_as_nat(end, outside)
         s, e = np.broadcast_arrays(s, e)
@@ -204,7 +250,7 @@ class WorkCalendar:
 
 @lru_cache(maxsize=4)
 def _calendar_for(path: str | None) -> WorkCalendar:
-    return WorkCalendar(load_supplement(path))
+    return WorkCalendar(load_supplement(path), path)
 
 
 def calendar() -> WorkCalendar:

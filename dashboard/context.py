@@ -47,11 +47,18 @@ def scope_label(scope, lang: str) -> str:
     return f"{t('role_province', lang)} · {name}"
 
 
+def today() -> dt.date:
+    """The real date (not the view's as-of date): when the operator must have loaded a schedule."""
+    return dt.date.today()
+
+
 def frame_context(lang: str) -> FrameContext:
     scope = current_scope()
     fresh = registry().freshness()
+    # the ministry's aid office runs the dashboard: it is told when a holiday schedule is due and missing
+    gap = calendar().missing_schedule(today()) if scope.role == "ministry" else None
     return FrameContext(
-        username=current_user.username, role=scope.role, scope_province=scope.province,
+        username=current_user.username, role=scope.role, scope_province=scope.province, calendar_gap=gap,
         scope_label=scope_label(scope, lang), snapshot_at=fresh.snapshot_at, replay_lag=fresh.replay_lag,
         last_year=last_known_year(), stale=fresh.stale, checked_at=fresh.checked_at, csrf_token=generate_csrf(),
     )

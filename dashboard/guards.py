@@ -9,7 +9,12 @@ Dash trusts the shape of a callback request and fails with a 500 on a forged
 one (an unknown output, inputs that are not a list, …). ``install_callback_check``
 refuses any request that is not shaped like one the page itself would send,
 with a 400, before Dash dispatches it; the values inside are the callbacks'
-to judge.
+to judge; a body nested deeper than ``MAX_JSON_DEPTH`` is refused too (Python's
+JSON parser, and every walk of the value after it, would recurse until a
+RecursionError).
+
+Dash serves its JavaScript under ``/_dash-component-suites/`` and raises on a
+path it did not register; that is a 404 with a message here, not a 500.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import logging
 
 import flask
+from dash.exceptions import DependencyException
 
 from dashboard import context
 from dashboard.errors import describe
@@ -29,10 +35,14 @@ MAX_BODY_BYTES = 1 << 20
 MSG_BAD_CALLBACK = "请求格式错误 / Malformed callback request"
 #: Dash's own page router trusts these to be text: anything else is a forged request (and would be a 500).
 TEXT_PROPS = {("_pages_location", "pathname"), ("_pages_location", "search")}
+#: Deepest nesting of a callback body: the pages send about six levels (a view inside an input inside a list).
+MAX_JSON_DEPTH = 32
+MSG_NO_FILE = "文件不存在 / No such file"
 
 
 def install(server, page_paths) -> None:
     pages = frozenset(page_paths)
+    server.register_error_handler(DependencyException, _unknown_dependency)
 
     @server.before_request
     def check_page():
@@ -55,6 +65,12 @@ def install(server, page_paths) -> None:
         return None
 
 
+def _unknown_dependency(exc: DependencyException):
+    """A ``/_dash-component-suites/`` path Dash did not register (a stale page, a probe): 404, logged."""
+    log.warning("no such component-suite file %s: %s", flask.request.path, str(exc).splitlines()[0])
+    return flask.jsonify(error=MSG_NO_FILE), 404
+
+
 def _message(text: str, status: int):
     return flask.render_template("message.html", message=text, status=status, home="/"), status
 
@@ -69,7 +85,12 @@ def install_callback_check(app) -> None:
         request = flask.request
         if request.method != "POST" or not request.path.endswith(DISPATCH):
             return None
-        problem = callback_request_problem(app.callback_map, request.get_json(silent=True))
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # json.loads itself recursed too deep: far beyond MAX_JSON_DEPTH
+            body, problem = None, f"the body is nested deeper than {MAX_JSON_DEPTH} levels"
+        else:
+            problem = callback_request_problem(app.callback_map, body)
         if problem is None:
             return None
         log.warning("refused callback request: %s", problem)
@@ -105,10 +126,24 @@ def _expected_outputs(output: str) -> list[tuple[str, str]] | None:
     return [tuple(part.rsplit(".", 1)) for part in parts]
 
 
+def _depth_exceeds(value, limit: int) -> bool:
+    """Whether lists and objects in ``value`` nest deeper than ``limit`` (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
 def callback_request_problem(callback_map: dict, body) -> str | None:
     """Why ``body`` is not a request the dashboard's own pages could send to a server callback, or None."""
     if not isinstance(body, dict):
         return "the body is not a JSON object"
+    if _depth_exceeds(body, MAX_JSON_DEPTH):
+        return f"the body is nested deeper than {MAX_JSON_DEPTH} levels"
     output = body.get("output")
     if not isinstance(output, str) or output not in callback_map:
         return "no such callback"

@@ -55,6 +55,13 @@ STRINGS = {
     "replica_down_uncached": ("数据库暂时无法连接，此视图此前没有缓存，暂时无法显示；连接恢复后即可查看。",
                               "The database cannot be reached right now and this view was not cached before; "
                               "it will show once the connection is back."),
+    "calendar_gap": ("{year} 年节假日安排尚未载入：期限跨入 {year} 年的工作日无法计算。请管理员将国务院办公厅公布的"
+                     "《关于{year}年部分节假日安排的通知》写入 AIDWATCH_WORKDAY_SUPPLEMENT 指定的补充文件后重启"
+                     "（格式见 docs/working-days.md；用 aidwatch calendar status 检查）。",
+                     "The {year} public holiday schedule is not loaded yet: working days running into {year} cannot "
+                     "be counted. An administrator adds the State Council's published {year} schedule to the "
+                     "supplement file named by AIDWATCH_WORKDAY_SUPPLEMENT and restarts the dashboard (format in "
+                     "docs/working-days.md; check with aidwatch calendar status)."),
     "stale_banner": ("数据库暂时无法连接，显示的是 {snapshot} 的数据（缓存，最后一次连接成功于 {checked}），"
                      "连接恢复后自动更新。",
                      "The database cannot be reached right now: showing the data of {snapshot} from the cache (last "

@@ -84,6 +84,9 @@ def parse_view(query: dict, last_known_year: int) -> View:
         year = int(year)
         if not (FIRST_YEAR <= year <= last_known_year):
             raise BadView(f"year={year} is outside {FIRST_YEAR}–{last_known_year}")
+        if as_of is not None and as_of.year < year:
+            # nothing of year Y has happened by a D before it: refuse rather than show a year of zeros
+            raise BadView(f"as_of={as_of} is before the year {year} shown")
     province, city, school = get("province"), get("city"), get("school")
     if province is not None and not re.fullmatch(r"\d{2}", province):
         raise BadView(f"province={province!r} is not a two-digit province code")

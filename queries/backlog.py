@@ -57,10 +57,13 @@ def _step_lookup(column: sa.ColumnElement, bounds: list, values: list) -> sa.Col
 def _record_due(occurred_on: sa.ColumnElement, year: int, as_of: dt.date) -> sa.ColumnElement:
     """The recording due day ``due(occurred_on, n)`` of a change that occurred in year Y by D, in SQL.
 
-    Only the days up to D: a change cannot have occurred later, and the due days of late December
-    fall in a year whose holidays may not be published yet (the calendar refuses to guess)."""
+    Only the days up to D: a change cannot have occurred later. The due days of late December may fall
+    in a year whose holidays are not published yet: they are ``BEYOND`` (9999-12-31), after every D and
+    every recording day the calendar knows, so such a change is never late (spec: Working days)."""
     cal, n = calendar(), policy_for(year).status_change_workdays
     days = pd.date_range(*_year_window(year, as_of)).values.astype("datetime64[D]")
+    if not days.size:  # D before year Y: no change is counted (the view refuses such a D, see viewstate)
+        return sa.null()
     dues = cal.due_many(days, n)
     last = np.append(dues[1:] != dues[:-1], True)  # the last day of each run with the same due day
     bounds = [d.item() for d in days[last]]

@@ -20,6 +20,7 @@ import redis
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from aidwatch import workdays
 from bench.load import free_port
 from dashboard import appdb
 
@@ -145,3 +146,15 @@ def _browser_settles(request):
         settled(duo)
     except Exception:  # noqa: BLE001 — the test's own outcome stands; a dead page has nothing in flight
         pass
+
+
+@pytest.fixture
+def calendar_through_2026(monkeypatch):
+    """The process calendar knows the library's years up to 2026 and nothing later, and no supplement: the
+    year-end tests hold whether or not a later chinesecalendar release knows 2027 one day."""
+    years = {y for y in workdays._library_years() if y <= 2026}
+    monkeypatch.setattr(workdays, "_library_years", lambda: years)
+    monkeypatch.delenv(workdays.SUPPLEMENT_ENV, raising=False)
+    workdays._calendar_for.cache_clear()
+    yield workdays.calendar()
+    workdays._calendar_for.cache_clear()

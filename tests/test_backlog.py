@@ -262,11 +262,3 @@ def test_forged_callback_for_another_province_gets_a_message_not_data(app):
     assert "林*伟" in body and "林大伟" not in body and "440106********2222" in body
 
 
-def test_late_in_the_last_known_year_the_page_works_then_says_which_calendar_year_is_missing(app):
-    """Due days are computed only for days up to D: in November 2026 none reaches 2027 (the calendar's
-    first unknown year); on 31 December some do, and the page says so instead of failing."""
-    client = login(app.server.test_client(), "ministry")
-    response, body = render(client, {"as_of": "2026-11-26", "year": "2026"})
-    assert response.status_code == 200 and "aw-message" not in body and "bl-grid" in body
-    response, body = render(client, {"as_of": "2026-12-31", "year": "2026"})
-    assert "2027 年的法定节假日" in body and "Traceback" not in body

@@ -11,7 +11,9 @@ examples every time.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import logging
 from urllib.parse import urlencode
 
 import pytest
@@ -20,9 +22,10 @@ from hypothesis import strategies as st
 
 import dashboard
 from dashboard import exports
-from dashboard.viewstate import PARAMS
+from dashboard.guards import MAX_JSON_DEPTH
+from dashboard.viewstate import FIRST_YEAR, PARAMS
 from tests import fixture_deadlines
-from tests.apps import login, make_app
+from tests.apps import login, make_app, open_view
 from tests.conftest import BACKENDS
 from tests.dashwalk import dependencies, outputs_of
 
@@ -35,6 +38,8 @@ EDGE = st.sampled_from([
     "2025-13-01", "0000-01-01", "2025-06-10", "44", "45", "99", "440100", "999999", "1", "4", "987654",
     "spring_registration", "en", "fr", "grant", "2025-09", "2031-01", "<img src=x onerror=alert(1)>",
     "' OR 1=1 --", "1; DROP TABLE student", "\x00", "../../etc/passwd", "{\"a\": 1}", "[]",
+    # the edges of every policy year: the day before, the first and last day, the day after
+    "2024-12-31", "2025-01-01", "2025-12-31", "2026-01-01", "2026-12-17", "2026-12-31", "2027-01-01",
 ])
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=24)
 VALUE = st.one_of(EDGE, TEXT, st.integers(min_value=-10**30, max_value=10**30).map(str))
@@ -139,3 +144,54 @@ def test_fuzzed_callback_bodies(app, clients):
         assert response.status_code == 400, raw
     huge = b'{"output": "' + b"x" * (2 << 20) + b'"}'
     assert client.post("/_dash-update-component", data=huge, content_type="application/json").status_code == 413
+
+
+def test_the_reported_500s_are_4xx_with_a_message_and_a_logged_reason(app, clients, caplog):
+    client = clients["ministry"]
+    caplog.set_level(logging.INFO)
+    # an as-of date before the year shown (was an IndexError in queries/backlog.py)
+    for target in ("/export/backlog.csv", "/export/duplicates.csv", "/backlog"):
+        response = client.get(f"{target}?as_of=2025-01-01&year=2026")
+        assert response.status_code == 400, target
+        assert "as_of=2025-01-01 is before the year 2026 shown" in response.get_data(as_text=True)
+    assert "as_of=2025-01-01 is before the year 2026" in caplog.text
+    # a callback body nested far deeper than any page sends (was a RecursionError in dashboard/guards.py),
+    # and one just past the limit
+    for depth in (100_000, MAX_JSON_DEPTH + 1):
+        body = '{"output": "dl-content.children", "inputs": ' + "[" * depth + "]" * depth + "}"
+        response = client.post("/_dash-update-component", data=body, content_type="application/json")
+        assert response.status_code == 400 and "nested deeper" in response.get_json()["reason"], depth
+    assert f"refused callback request: the body is nested deeper than {MAX_JSON_DEPTH} levels" in caplog.text
+    # component-suite files Dash never registered (were a DependencyException, 500)
+    for path in ("/_dash-component-suites/nope/x.js", "/_dash-component-suites/dash/nope.v1.js",
+                 "/_dash-component-suites/dash/../../etc/passwd", "/_dash-component-suites/plotly/x.min.js"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.get_json()["error"], path
+    assert "no such component-suite file /_dash-component-suites/nope/x.js" in caplog.text
+    # ... while the files the pages load still come
+    page = client.get("/deadlines").get_data(as_text=True)
+    script = next(part.split('"')[0] for part in page.split('src="')[1:] if "_dash-component-suites" in part)
+    assert client.get(script).status_code == 200
+
+
+def _year_edges(last_year: int) -> list[dict]:
+    """Views of each policy year Y as of the day before it, its last day (where a year's clocks run out)
+    and the day after it; the fuzzed URLs above mix these dates with any year, or none."""
+    return [{"as_of": day.isoformat(), "year": str(year)} for year in range(FIRST_YEAR, last_year + 1)
+            for day in (dt.date(year - 1, 12, 31), dt.date(year, 12, 31), dt.date(year + 1, 1, 1))]
+
+
+def test_every_page_and_export_at_the_edges_of_every_policy_year(app, clients):
+    """Each page (layout and content) and export, at as-of dates around every policy year: a page, a
+    message or a 4xx, never a 500."""
+    from aidwatch.workdays import calendar
+
+    client = clients["ministry"]
+    paths = [m.PATH for m in dashboard.PAGES.values()]
+    for query in _year_edges(calendar().last.year):
+        for path in paths:
+            view = open_view(client, path, {**query, "school": "1"} if path == "/school" else query)
+            assert view.layout_status < 500 and (view.content_status or 200) < 500, (path, query)
+            assert "Traceback" not in view.text
+        for name in exports.EXPORTS:
+            assert_answered(client.get(f"/export/{name}.csv?" + urlencode(query)), f"{name} {query}")

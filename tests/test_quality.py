@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from aidwatch.metrics import quality as m
-from aidwatch.workdays import UnknownCalendarYear, calendar
+from aidwatch.workdays import BEYOND, UnknownCalendarYear, calendar
 from dashboard import PAGES
 from dashboard.exports import EXPORTS
 from tests import fixture_quality
@@ -177,8 +177,8 @@ def test_calendar_leaves_unknown_years_empty_on_request():
     between = cal.workdays_between_many(days, np.datetime64("2025-10-16"), outside="nat")
     assert between[0] == 10 and np.isnan(between[1:]).all()
     last = np.array([cal.last], dtype="datetime64[D]")
-    with pytest.raises(UnknownCalendarYear):  # a due day past the calendar is still an error naming the year
-        cal.due_many(last, 10, outside="nat")
+    # a due day past the calendar is not unknown but after every known day (spec: Working days)
+    assert cal.due_many(last, 10, outside="nat").tolist() == [BEYOND]
     assert cal.known(np.array([dt.date(2004, 1, 1), dt.date(2003, 12, 31)], dtype="datetime64[D]")).tolist() == \
         [True, False]
 

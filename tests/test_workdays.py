@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from aidwatch import workdays
-from aidwatch.workdays import SUPPLEMENT_ENV, UnknownCalendarYear, WorkCalendar, calendar, load_supplement
+from aidwatch.workdays import (BEYOND, BEYOND_D, SUPPLEMENT_ENV, UnknownCalendarYear, WorkCalendar, beyond,
+                               calendar, load_supplement, shown)
 
 D = dt.date.fromisoformat
 
@@ -259,14 +261,31 @@ def test_an_unknown_year_is_an_error_naming_it(cal, year):
         assert SUPPLEMENT_ENV in str(info.value)
 
 
-def test_a_due_date_past_the_last_known_year_names_the_next_year(cal):
+def test_a_due_date_past_the_last_known_day_is_beyond_every_known_day(calendar_through_2026):
+    cal = calendar_through_2026
     assert cal.due(D("2026-12-25"), 4) == D("2026-12-31")
-    with pytest.raises(UnknownCalendarYear) as info:
-        cal.due(D("2026-12-25"), 5)
-    assert info.value.year == 2027
-    with pytest.raises(UnknownCalendarYear) as info:
-        cal.due_many(np.array(["2025-06-03", "2026-12-25"], dtype="datetime64[D]"), 10)
-    assert "2027" in str(info.value)
+    # the fifth working day after 25 Dec 2026 is in 2027: not an error, but a day after every known day
+    assert cal.due(D("2026-12-25"), 5) == BEYOND
+    assert all(cal.due(D("2026-12-25"), 5) > d for d in (D("2026-12-31"), D("2026-01-01")))
+    got = cal.due_many(np.array(["2025-06-03", "2026-12-25", "NaT", "2026-12-17"], dtype="datetime64[D]"), 10)
+    # 2025-06-03 → 17 Jun; 17 Dec 2026 + 10 working days: 18, 21–25, 28–31 Dec = 10 → 31 Dec
+    assert got[[0, 3]].tolist() == [D("2025-06-17"), D("2026-12-31")]
+    assert beyond(got).tolist() == [False, True, False, False] and np.isnat(got[2])
+    assert np.isnat(shown(got)[1]) and shown(got)[0] == got[0]
+
+
+def test_a_count_that_runs_into_the_unknown_year_names_it(calendar_through_2026):
+    cal = calendar_through_2026
+    for call in (lambda: cal.workdays_between(D("2026-12-20"), BEYOND),
+                 lambda: cal.workdays_between(D("2026-12-20"), D("2027-01-04")),
+                 lambda: cal.workdays_between_many(np.datetime64("2026-12-20"), np.array([BEYOND_D]))):
+        with pytest.raises(UnknownCalendarYear) as info:
+            call()
+        assert info.value.year == 2027 and "2027" in str(info.value)
+    # with outside="nat" the count is unknown (NaN) for that row alone
+    got = cal.workdays_between_many(np.array(["2026-12-01", "2026-12-20"], dtype="datetime64[D]"),
+                                    np.array(["2026-12-31", BEYOND_D], dtype="datetime64[D]"), outside="nat")
+    assert got[0] == 22 and np.isnan(got[1])
 
 
 def test_unknown_calendar_year_is_a_lookup_error():
@@ -319,8 +338,9 @@ def test_a_supplement_adds_a_year(use_supplement):
     # Library years are untouched by the supplement.
     assert cal.due(D("2025-09-26"), 10) == D("2025-10-16")
     # And the next year is still unknown, by name.
+    assert cal.due(D("2027-12-31"), 1) == BEYOND
     with pytest.raises(UnknownCalendarYear, match="2028"):
-        cal.due(D("2027-12-31"), 1)
+        cal.workdays_between(D("2027-12-31"), cal.due(D("2027-12-31"), 1))
 
 
 def test_the_supplement_is_parsed_by_year(tmp_path):
@@ -357,3 +377,26 @@ def test_a_missing_supplement_file_is_an_error(monkeypatch, tmp_path):
     with pytest.raises(FileNotFoundError) as info:
         calendar()
     assert SUPPLEMENT_ENV in str(info.value) and str(missing) in str(info.value)
+
+
+def test_the_schedule_due_and_missing(calendar_through_2026):
+    cal = calendar_through_2026
+    assert cal.missing_schedule(D("2026-11-30")) is None          # next year's is due only from 1 December
+    assert cal.missing_schedule(D("2026-12-01")) == 2027
+    assert cal.missing_schedule(D("2026-12-31")) == 2027
+    assert cal.missing_schedule(D("2025-12-01")) is None          # 2026 is known
+    assert cal.missing_schedule(D("2027-03-01")) == 2027          # the current year itself, at any time
+
+
+def test_the_documented_2027_template_is_the_supplement_format(tmp_path):
+    """docs/working-days.md's template loads once its placeholders are dates, and refuses to load before."""
+    doc = (Path(__file__).parent.parent / "docs" / "working-days.md").read_text("utf-8")
+    template = next(block for block in doc.split("```toml\n")[1:] if "[2027]" in block).split("```")[0]
+    assert "国务院办公厅关于2027年部分节假日安排的通知" in template and "2027-MM-DD" in template
+    path = tmp_path / "supplement.toml"
+    path.write_text(template, "utf-8")
+    with pytest.raises(ValueError, match="2027-MM-DD"):
+        load_supplement(path)
+    path.write_text(template.replace("2027-MM-DD", "2027-01-01"), "utf-8")
+    holidays, makeups = load_supplement(path)[2027]
+    assert holidays == makeups == {D("2027-01-01")}

@@ -18,7 +18,7 @@ import pandas as pd
 
 from aidwatch.metrics.rates import pct
 from aidwatch.policy import YearPolicy
-from aidwatch.workdays import WorkCalendar
+from aidwatch.workdays import WorkCalendar, shown
 
 #: Changes that take a student off the roll: unapproved by D, the student is a suspect (rule 1).
 LEAVING_TYPES = ("withdraw", "transfer_out", "expel", "deceased")
@@ -196,13 +196,15 @@ def change_cases(raw: pd.DataFrame, as_of: dt.date, policy: YearPolicy, cal: Wor
     approved, rejected = days("approved_on"), days("rejected_on")
     decided = np.where(np.isnat(approved), rejected, np.where(np.isnat(rejected), approved,
                                                                np.minimum(approved, rejected)))
-    # dates in years the calendar does not know (odd rows) leave their clocks empty
+    # dates in years the calendar does not know (odd rows) leave their clocks empty; a due day past the
+    # calendar (``BEYOND``) is after every known D, so such a change is pending or on time, and its due day
+    # and working days up to it are shown empty
     record_due = cal.due_many(occurred, policy.status_change_workdays, outside="nat")
     approval_due = cal.due_many(recorded, policy.status_approval_workdays, outside="nat")
     is_recorded = ~np.isnat(recorded)
     is_decided = ~np.isnat(decided)
-    out["record_due_on"] = pd.Series(record_due).dt.date.to_numpy()
-    out["approval_due_on"] = pd.Series(approval_due).dt.date.astype(object).where(is_recorded, None).to_numpy()
+    out["record_due_on"] = pd.Series(shown(record_due)).dt.date.to_numpy()
+    out["approval_due_on"] = pd.Series(shown(approval_due)).dt.date.astype(object).where(is_recorded, None).to_numpy()
     out["recording_workdays"] = pd.array(cal.workdays_between_many(
         occurred, np.where(is_recorded, recorded, d), outside="nat"), dtype="Int64")
     approval_days = cal.workdays_between_many(recorded, np.where(is_decided, decided, d), outside="nat")

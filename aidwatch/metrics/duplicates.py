@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aidwatch.workdays import WorkCalendar
+from aidwatch.workdays import WorkCalendar, shown
 
 EXPORT_COLUMNS = ["code", "name", "matches", "unverified", "confirmed", "open", "overdue", "closed_late",
                   "repeat_students"]
@@ -51,6 +51,7 @@ def filtered(groups: pd.DataFrame, kind: str | None, batch: str | None) -> pd.Da
 def classify(frame: pd.DataFrame, as_of: dt.date, cal: WorkCalendar, workdays: int) -> pd.DataFrame:
     """Rows pushed by D with their as-of state: ``due_on, closed_on, unverified, confirmed, open, overdue,
     closed_late, elapsed`` (working days from the push to the closing day, or to D while open).
+A due day past the calendar's last known day is ``BEYOND`` (after every known D): not overdue, not late.
 
     Works on grouped rows (weight ``n``) and on case rows alike; dates after D are blanked.
     """
@@ -191,6 +192,7 @@ def case_rows(cases: pd.DataFrame, as_of: dt.date, cal: WorkCalendar, workdays: 
     out = classify(cases.assign(n=1), as_of, cal, workdays)
     out["state"] = np.select([out["overdue"], out["open"], out["closed_late"]], list(STATES[:3]), STATES[3])
     out["workdays_elapsed"] = out["elapsed"]
+    out["due_on"] = pd.Series(shown(out["due_on"].to_numpy("datetime64[D]")), index=out.index)
     out["rank"] = out["state"].map(STATES.index)
     return out.sort_values(["rank", "pushed_on"], kind="stable").drop(columns=["rank"]).reset_index(drop=True)
 

@@ -42,6 +42,7 @@ class FrameContext:
     snapshot_at: dt.datetime | None
     replay_lag: dt.timedelta | None
     last_year: int
+    calendar_gap: int | None = None        # a year whose holiday schedule is due and missing (ministry users)
     stale: bool = False                    # the replica cannot be reached: cached results only
     checked_at: dt.datetime | None = None  # when the replica was last reached
     csrf_token: str = ""                   # for the logout form: a logout is a POST with the session's token
@@ -64,6 +65,12 @@ def stale_banner(ctx: FrameContext, lang: str):
         f"{ctx.checked_at:%H:%M}" if ctx.checked_at.date() == dt.date.today() else f"{ctx.checked_at:%Y-%m-%d %H:%M}")
     return dbc.Alert(t("stale_banner", lang, snapshot=snapshot, checked=checked), color="warning",
                      className="aw-stale mb-2", id="aw-stale")
+
+
+def calendar_banner(year: int, lang: str):
+    """While next year's official holiday schedule is missing (from 1 December): what to load, and how."""
+    return dbc.Alert(t("calendar_gap", lang, year=year), color="warning", className="aw-calendar-gap mb-2",
+                     id="aw-calendar-gap")
 
 
 def breadcrumb(path: str, view: View, labels: dict, scope_province: str | None, lang: str):
@@ -134,8 +141,10 @@ def page_frame(path: str, view: View, as_of: dt.date, year: int, labels: dict, c
         html.Div([breadcrumb(path, view, labels, ctx.scope_province, lang), view_bar(view, as_of, year, ctx, lang)],
                  className="aw-header-bottom"),
     ], className="aw-header")
-    if ctx.stale:
-        body = [stale_banner(ctx, lang), *(body if isinstance(body, list) else [body])]
+    banners = ([stale_banner(ctx, lang)] if ctx.stale else []) + (
+        [calendar_banner(ctx.calendar_gap, lang)] if ctx.calendar_gap is not None else [])
+    if banners:
+        body = [*banners, *(body if isinstance(body, list) else [body])]
     return html.Div([header, html.Main(body, className="aw-main")], lang="en" if lang == "en" else "zh-CN")
 
 
