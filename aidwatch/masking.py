@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+#: What a case list shows instead of a value that would fill in the masked digits of an ID number: the
+#: birth date is digits 7–14 of the number (``440106********1234`` hides exactly ``YYYYMMDD``), so it is
+#: never shown beside a masked number, in any form (date, age, days between it and another date).
+WITHHELD = "********"
+
 
 def _blank(value) -> bool:
     """None, NaN, NaT and pd.NA all mean "no value".

@@ -5,6 +5,8 @@ Noto Sans CJK collection that Debian's ``fonts-noto-cjk`` installs (the one
 ``make run`` and ``make test`` make sure of) embeds as is, and the Chinese
 text stays extractable. ``AIDWATCH_PDF_FONT`` names another font file (a
 ``.ttf``/``.otf``/``.ttc`` with Chinese glyphs) where that one is missing.
+Its CID font is written with the ``Identity-H`` encoding (``dashboard.pdf_identity``), so that every
+reader — poppler's pdftotext, pypdf, a viewer's copy and paste — extracts the text exactly.
 The tile map, bars and tables are drawn here with fpdf2's own shapes, in the
 page's colours, each number a link to the page it comes from.
 """
@@ -29,6 +31,7 @@ from dashboard.components.tilegrid import TILES, progress_color, rgb
 from dashboard.errors import FontMissing
 from dashboard.i18n import deadline_name, status_name, t
 from dashboard.pages.briefing import change_text, column_head, metric_label, value_text
+from dashboard.pdf_identity import IdentityFontsProducer
 
 log = logging.getLogger(__name__)
 
@@ -371,7 +374,7 @@ class Writer:
         self.summary()
         self.headlines()
         self.progress()
-        return bytes(self.pdf.output())
+        return bytes(self.pdf.output(output_producer_class=IdentityFontsProducer))
 
 
 def briefing_pdf(b, lang: str, base: str, font_setting: str | None = None) -> bytes:

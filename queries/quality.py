@@ -25,6 +25,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from aidwatch import contract as c
+from aidwatch.masking import WITHHELD
 from aidwatch.metrics.quality import TABLE_CHECKS
 from aidwatch.workdays import calendar
 from queries.frames import counts_frame, to_frame
@@ -113,8 +114,10 @@ def _specs() -> dict[str, TableSpec]:
                  _cols(st, "registered_on", "enrolled_on")),
             Rule("reg_approved_before_registered", _before(st.c.reg_approved_on, st.c.registered_on),
                  _cols(st, "reg_approved_on", "registered_on")),
+            # the birth date is the ID number's masked digits: withheld (aidwatch.masking.WITHHELD), and no
+            # difference to it either, which with enrolled_on would give it back
             Rule("enrolled_before_born", _before(st.c.enrolled_on, st.c.birth_date),
-                 _cols(st, "enrolled_on", "birth_date")),
+                 (*_cols(st, "enrolled_on"), ("birth_date", sa.literal(WITHHELD, sa.String)))),
             Rule("value_unknown", sa.or_(
                 st.c.status.not_in(c.STUDENT_STATUSES), st.c.gender.not_in(GENDERS),
                 sa.and_(st.c.hardship.is_not(None), st.c.hardship.not_in(c.HARDSHIP_GROUPS)),

@@ -13,6 +13,7 @@ if [ "$mode" != --run ]; then
   command -v chromedriver >/dev/null || need+=(chromium-driver)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   command -v redis-server >/dev/null || need+=(redis-server)
+  command -v pdftotext >/dev/null || need+=(poppler-utils)  # tests read the briefing PDF as poppler does
 fi
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then

@@ -34,7 +34,7 @@ STUDENTS = [
              reg_approved_on="2025-09-05"),                                                     # approved < registered
     _student(304, 1, "44", "何俊", "440106200801013040", status="zombie", hardship="rich"),     # values
     _student(305, 1, "45", "罗嘉欣", "440106200801013050"),                                    # province ≠ school's
-    _student(306, 1, "44", "梁文博", "440106200801013060", birth_date="2026-01-01",
+    _student(306, 1, "44", "梁文博", "440106202601013060", birth_date="2026-01-01",
              program_years=9),                                                                  # born later; values
     _student(307, 1, "44", "宋雨桐", "440106200801013070", "2003-09-01", "2003A", birth_date="1987-01-01"),  # calendar
     _student(308, 1, "44", "郑凯", "440106200801013080", intake="2025X"),                      # values

@@ -31,14 +31,18 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
 
 import pandas as pd
 from flask_login import login_user
+from fpdf import FPDF
 from pypdf import PdfReader
 
 from dashboard import appdb, landing
 from dashboard.auth import User
+from dashboard.briefing_pdf import find_font
 from dashboard.i18n import t
+from dashboard.pdf_identity import IdentityFontsProducer
 from dashboard.registry import QueryTimeout
 from queries import inspections
 from tests import fixture_briefing
@@ -91,9 +95,16 @@ def sentences_of(response) -> list[str]:
 
 
 def flat(text: str) -> str:
-    """Text without white space and NULs: pypdf reads the two-byte codes of a CID font's own encoding CMap
-    one byte at a time (the ToUnicode map still gives every character; poppler's pdftotext reads it whole)."""
-    return re.sub(r"[\s\x00]+", "", text)
+    """Text without white space (where a line breaks differs between the PDF and the page)."""
+    return re.sub(r"\s+", "", text)
+
+
+def extracted(data: bytes) -> dict[str, str]:
+    """A PDF's text as each reader people use extracts it: pypdf and poppler's pdftotext."""
+    reader = PdfReader(io.BytesIO(data))
+    poppler = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
+    return {"pypdf": "".join(page.extract_text() for page in reader.pages),
+            "pdftotext": poppler.stdout.decode("utf-8")}
 
 
 def xlsx(client, query=VIEW) -> pd.DataFrame:
@@ -103,11 +114,16 @@ def xlsx(client, query=VIEW) -> pd.DataFrame:
 
 
 def pdf_text(client, query=VIEW) -> tuple[str, PdfReader]:
+    """The PDF's text as pypdf reads it, white space removed, after checking that pypdf and pdftotext
+    read the same characters (no NUL or other control character between the glyphs)."""
     response = client.get(f"/export/briefing.pdf?{query}")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.data))
-    return flat("".join(page.extract_text() for page in reader.pages)), reader
+    texts = extracted(response.data)
+    for reader, text in texts.items():
+        assert not re.search(r"[\x00-\x08\x0e-\x1f]", text), reader
+    assert sorted(flat(texts["pypdf"])) == sorted(flat(texts["pdftotext"]))  # the same characters, any order
+    return flat(texts["pypdf"]), PdfReader(io.BytesIO(response.data))
 
 
 def test_sentences_in_both_languages(app):
@@ -166,6 +182,12 @@ def test_pdf_has_the_figures_and_the_words_as_text(app):
                    "+10.0(20.0%)", "+66.7(0.0%)", "广东省66.7%2/3", "北京市0.0%0/1"):
         assert figure in text, figure
     assert flat("截至日2025-06-10·数据截至2025-06-10 18:00") in text  # the footer
+    # the headings and numbers as a reader copies them out, by pypdf and by pdftotext alike
+    for tool, raw in extracted(client.get(f"/export/briefing.pdf?{VIEW}").data).items():
+        lines = {line.strip() for line in raw.splitlines()}
+        assert "全国技工院校学生资助工作简报" in lines, (tool, raw)
+        for words in ("截至2025年6月10日", "80.0%", "(8/10)", "66.7%", "(2/3)", "+5.0", "30.0%", "(3/10)"):
+            assert words in raw, (tool, words)
     # the font is embedded (a subset), so the Chinese text prints anywhere
     fonts = [f.get_object() for page in reader.pages for f in page["/Resources"]["/Font"].values()]
     descriptors = [font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object() for font in fonts]
@@ -176,6 +198,33 @@ def test_pdf_has_the_figures_and_the_words_as_text(app):
     for sentence in NATION_EN:
         assert flat(sentence) in text
     assert flat("Student aid briefing: Nation") in text
+
+
+def test_identity_encoding_draws_the_same_page_and_reads_back_exactly():
+    """Re-keying the font to Identity-H (dashboard.pdf_identity) changes how the text is encoded, not what
+    is drawn: the page rasterises to fpdf2's own pixels (same glyphs, same widths), and both readers give
+    back exactly the text that was written."""
+    font = find_font(None)
+    words = "全国技工院校学生资助工作简报 80.0% (8/10) 截至2025年6月10日·2025年度 Nation +5.0 −3 粤桂京"
+
+    def draw(**producer) -> bytes:
+        pdf = FPDF()
+        pdf.add_font("cjk", "", font.path, collection_font_number=font.index)
+        pdf.add_page()
+        pdf.set_font("cjk", size=14)
+        pdf.multi_cell(90, 8, words)
+        return bytes(pdf.output(**producer))
+
+    def pixels(data: bytes) -> bytes:
+        return subprocess.run(["pdftoppm", "-r", "100", "-gray", "-"], input=data, capture_output=True,
+                              check=True).stdout
+
+    ours = draw(output_producer_class=IdentityFontsProducer)
+    assert len(pixels(ours)) > 100_000 and pixels(ours) == pixels(draw())
+    (cjk,) = PdfReader(io.BytesIO(ours)).pages[0]["/Resources"]["/Font"].values()
+    assert cjk.get_object()["/Encoding"] == "/Identity-H"
+    for tool, text in extracted(ours).items():
+        assert text.split() == words.split(), tool
 
 
 def test_a_province_user_sees_only_their_province(app):

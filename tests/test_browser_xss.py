@@ -1,6 +1,8 @@
 """In a real browser, a school or city named with markup shows that markup as text and runs nothing.
 
-Also: the page works under the Content-Security-Policy — the browser reports
+A school named as a link shows on the chart's axis as the text it is: no
+``<a>`` to its address anywhere in the page's SVG. Also: the page works under
+the Content-Security-Policy — the browser reports
 no violation while it renders the grid, the charts and the breadcrumb.
 """
 
@@ -24,11 +26,17 @@ def test_markup_in_registry_names_is_shown_as_text(dash_duo, new_database, backe
     dash_duo.wait_for_contains_text('#dl-grid .ag-row[row-id="1"] .ag-cell[col-id="name"]', fixture_xss.IMG)
     dash_duo.wait_for_contains_text("#aw-breadcrumb", fixture_xss.CITY)
     dash_duo.wait_for_element("#dl-bars .bars")
+    driver = dash_duo.driver
+    ticks = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#dl-bars .ytick text")]
+    assert any(fixture_xss.LINK in tick for tick in ticks), ticks  # the name as text, markup and all
+    links = driver.execute_script(
+        "return Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href')"
+        " || a.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || '')")
+    assert not [href for href in links if "evil.example" in href]
     click_row(dash_duo, "dl-grid", "1")
     wait_url(dash_duo, "school=1")
     dash_duo.wait_for_contains_text("#aw-breadcrumb", fixture_xss.SCHOOL_1)
 
-    driver = dash_duo.driver
     assert driver.find_elements(By.CSS_SELECTOR, "img[src='x'], img[onerror], b[onmouseover]") == []
     assert driver.execute_script("return document.querySelectorAll('[onerror], [onmouseover]').length") == 0
     with pytest.raises(NoAlertPresentException):

@@ -6,7 +6,11 @@ are scanned too) and every role, at the nation and at each school (where the
 case lists are), the page URL is fetched and walked like the browser walks it
 (``tests.dashwalk``: the callbacks come from the app's callback map), and
 every export is downloaded. No response body, no log line and no audit row
-may hold a full name or an ID number beyond its masked form. As a check that
+may hold a full name or an ID number beyond its masked form, and none may hold
+a student's masked ID number together with what fills in its masked digits:
+the birth date (the ``birth_date`` column and the number's own digits 7–14)
+written any way (``20080512``, ``2008-05-12``, ``2008/5/12``,
+``2008年5月12日`` …); nor may one page view's responses together. As a check that
 the scan reaches case lists at all, the ministry must see masked ID numbers
 in every fixture, and any callback response that carries one must have
 written a ``view_cases`` audit row.
@@ -25,18 +29,21 @@ databases.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import re
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 import dashboard
 from aidwatch.masking import mask_id_number
 from dashboard import appdb, exports
 from tests import fixture_backlog, fixture_deadlines, fixture_duplicates, fixture_quality, fixture_rollout
 from tests.apps import USERS, login, make_app
+from tests.registry_builder import DEFAULTS
 from tests.dashwalk import PageWalk, dependencies
 
 #: fixture → the view parameters under which its own page shows case lists (the fixtures' tests use the same)
@@ -76,6 +83,35 @@ def secrets_of(fixture) -> list[str]:
     return sorted(set(out))
 
 
+def date_forms(day: dt.date) -> set[str]:
+    """A day written every way a page, an export or a document might write it."""
+    y, m, d = day.year, day.month, day.day
+    forms = {f"{y}年{m}月{d}日", f"{y}年{m:02d}月{d:02d}日", f"{y}{m:02d}{d:02d}"}
+    for sep in "-/.":
+        forms |= {f"{y}{sep}{m:02d}{sep}{d:02d}", f"{y}{sep}{m}{sep}{d}"}
+    return forms
+
+
+def hidden_digits_of(fixture) -> dict[str, set[str]]:
+    """Masked ID number → every form of what would fill in its masked digits (the birth date as recorded,
+    and digits 7–14 of the number as a date): shown beside the masked number, they rebuild it."""
+    out: dict[str, set[str]] = {}
+    for s in fixture.TABLES["student"]:
+        if not s.get("id_number"):
+            continue
+        born = s.get("birth_date", DEFAULTS["student"]["birth_date"])
+        days = {dt.date.fromisoformat(born) if isinstance(born, str) else born}
+        digits = s["id_number"][6:14]
+        days.add(dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:])))
+        out.setdefault(mask_id_number(s["id_number"]), set()).update(*(date_forms(day) for day in days))
+    return out
+
+
+def rebuildable(text: str, hidden: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(masked ID number, a form of its hidden digits) pairs that are both in ``text``."""
+    return [(masked, form) for masked, forms in hidden.items() if masked in text for form in forms if form in text]
+
+
 def xlsx_text(data: bytes) -> str:
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     return "\n".join(",".join("" if v is None else str(v) for v in row)
@@ -88,6 +124,7 @@ def test_no_personal_data_leaves_unmasked(scan, backend, roles, new_database, tm
     app = make_app(new_database(backend), fixture.TABLES, tmp_path)
     engine = app.server.extensions["aidwatch_app_db"]
     secrets = secrets_of(fixture)
+    hidden = hidden_digits_of(fixture)
     views = [base] + [{**base, "school": str(s["id"])} for s in fixture.TABLES["school"]]
     paths = [module.PATH for module in dashboard.PAGES.values()]  # "/" shows one of these, by role
     full = len(roles) > 1  # the full scan: every role, every export format, the documents
@@ -109,6 +146,8 @@ def test_no_personal_data_leaves_unmasked(scan, backend, roles, new_database, tm
                 assert status < 500, f"{what} answered {status}"
                 leaked = [s for s in secrets if s in text]
                 assert not leaked, f"{user} got {leaked} from {what}"
+                rebuilt = rebuildable(text, hidden)
+                assert not rebuilt, f"{user} can rebuild ID numbers from {what}: {rebuilt}"
                 masked_seen[user] |= set(MASKED_ID.findall(text))
 
             def audited(post):
@@ -124,7 +163,9 @@ def test_no_personal_data_leaves_unmasked(scan, backend, roles, new_database, tm
                     check(f"GET {path}{search}", page.status_code, page.get_data(as_text=True))
                     if page.status_code != 200:
                         continue  # refused before Dash (out of scope): nothing to walk
-                    PageWalk(client, deps, audited).open(path, search).click_everything()
+                    walk = PageWalk(client, deps, audited).open(path, search).click_everything()
+                    together = rebuildable("\n".join(post.text for post in walk.posts), hidden)
+                    assert not together, f"{user} can rebuild ID numbers from {path}{search}: {together}"
                 for name in exports.EXPORTS:
                     # Excel files are built from the same frames as CSV: one role's suffices for the format
                     for fmt in ("csv", "xlsx") if user == "ministry" and full else ("csv",):
@@ -134,10 +175,13 @@ def test_no_personal_data_leaves_unmasked(scan, backend, roles, new_database, tm
                                 else body.decode("utf-8-sig", "replace"))
                         check(f"/export/{name}.{fmt}{search}", response.status_code, text)
                 for name, fmt in getattr(exports, "DOCUMENTS", {}) if full else ():
-                    # Drawn documents (PDF): streams are compressed, so only what is stored as plain text
-                    # is searched here; their content comes from the same masked frames as the pages.
+                    # Drawn documents (PDF): their text layer as a reader extracts it (it extracts exactly:
+                    # tests/test_briefing.py), and the raw bytes for anything stored as plain text
                     response = client.get(f"/export/{name}.{fmt}{search}")
-                    check(f"/export/{name}.{fmt}{search}", response.status_code, response.data.decode("latin-1"))
+                    text = response.data.decode("latin-1")
+                    if fmt == "pdf" and response.status_code == 200:
+                        text += "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+                    check(f"/export/{name}.{fmt}{search}", response.status_code, text)
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)

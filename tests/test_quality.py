@@ -109,6 +109,9 @@ def test_school_case_list_is_masked_and_explains_each_row(app):
         "status=zombie · gender=M · hardship=rich · intake_term=2025A · program_years=3"
     assert by_key[("intake_zero_with_students", "school_headcount", "2025S")]["evidence"] == \
         "term=2025S · reported_new=0"
+    # the birth date is the masked ID number's hidden digits: withheld, the rule's firing says the rest
+    born = by_key[("enrolled_before_born", "student", "306")]
+    assert (born["id_number"], born["evidence"]) == ("440106********3060", "enrolled_on=2025-09-01 · birth_date=********")
     text = "".join(str(r) for r in rows)
     assert "林一帆" not in text and "440106200801013020" not in text
     numbers = {(r["check"], r["record"]): r["evidence"] for r in export(login(app.server.test_client(), "ministry"),

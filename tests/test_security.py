@@ -11,6 +11,8 @@ import csv
 import datetime as dt
 import io
 
+import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -312,12 +314,29 @@ def test_audit_cli_lists_filters_and_exports(users, tmp_path):
 
 
 def test_spreadsheet_formulas_are_defused():
-    import pandas as pd
-
     assert [defuse(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "广州", "", 5, None)] == [
         "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\t=1", "广州", "", 5, None]
     frame = defuse_frame(pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "ok"], "n": [-1, 2]}))
     assert frame["name"].tolist() == ["'=HYPERLINK(\"x\")", "ok"] and frame["n"].tolist() == [-1, 2]
+
+
+@pytest.mark.parametrize("lead", ["\n", "\r", "\t", "\x00", " ", "\r\n", "\x00\n ", "\x0b"])
+@pytest.mark.parametrize("sign", ["=", "+", "-", "@"])
+def test_a_formula_behind_whitespace_or_control_characters_is_defused(lead, sign):
+    from dashboard.exports import to_xlsx
+
+    formula = lead + sign + 'HYPERLINK("https://evil.example/","x")'
+    cell = defuse(formula)
+    assert cell.startswith("'") and cell.lstrip("' \t\r\n").startswith(sign)
+    assert "\x00" not in cell and "\x0b" not in cell  # no cell can hold them
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(defuse_frame(pd.DataFrame({"name": [formula]})), "x")))
+    written = book.active["A2"]
+    assert written.data_type == "s" and written.value.startswith("'")
+
+
+def test_text_that_only_looks_odd_is_left_alone():
+    assert [defuse(v) for v in (" 广州", "a=1", "广州\n=1", "x\x00y", "1-2")] == [
+        " 广州", "a=1", "广州\n=1", "xy", "1-2"]
 
 
 # --- headers on every kind of response ------------------------------------------------------

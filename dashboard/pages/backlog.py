@@ -15,6 +15,7 @@ from dash import dcc, html
 
 from aidwatch.metrics.backlog import AGE_BUCKETS, CASE_COLUMNS, MIN_RANK_VOLUME, SUSPECT_COLUMNS
 from dashboard.components.exports import export_links
+from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
@@ -155,7 +156,7 @@ def duty_panel(side_id: str, title: str, figures: list, buckets: pd.DataFrame, t
                        for label, v in figures], className="aw-duty-figures mb-1")
     return dbc.Card(dbc.CardBody([
         html.H2(title, className="aw-h2"), counts,
-        dcc.Graph(figure=age_figure(buckets, lang), config={"displayModeBar": False}, id=f"bl-{side_id}-ages"),
+        graph(figure=age_figure(buckets, lang), config={"displayModeBar": False}, id=f"bl-{side_id}-ages"),
         type_table(types, lang),
     ]), className="aw-panel", id=f"bl-{side_id}")
 
@@ -268,10 +269,10 @@ def content(data, lang: str) -> list:
     ], className="g-2"))
 
     charts = dbc.Row([
-        dbc.Col(dcc.Graph(id="bl-tiles", figure=tiles(data.rows, lang) if is_nation else go.Figure(),
-                          config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
-        dbc.Col(dcc.Graph(id="bl-bars", figure=bars(data.rows, lang) if show_children else go.Figure(),
-                          config={"displayModeBar": False}),
+        dbc.Col(graph(id="bl-tiles", figure=tiles(data.rows, lang) if is_nation else go.Figure(),
+                      config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
+        dbc.Col(graph(id="bl-bars", figure=bars(data.rows, lang) if show_children else go.Figure(),
+                      config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")
     parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel", style={} if show_children else {"display": "none"}))

@@ -16,6 +16,7 @@ from dash import dcc, html
 
 from aidwatch.metrics.briefing import AREAS, WHEN
 from aidwatch.narrative import day_text, pct_text
+from dashboard.components.figure import graph
 from dashboard.components.status import status_badge
 from dashboard.i18n import add_strings, deadline_name, t
 from dashboard.pages import deadlines as dl_page
@@ -178,10 +179,10 @@ def laggard_table(b, deadline: str, behind: pd.DataFrame, lang: str):
 
 def _graph(graph_id: str, figure: dict | None):
     if figure is None:
-        return html.Div(dcc.Graph(id=graph_id, figure={"data": [], "layout": {}}), style={"display": "none"})
+        return html.Div(graph(id=graph_id, figure={"data": [], "layout": {}}), style={"display": "none"})
     figure["layout"].update(width=FIGURE_WIDTH, autosize=False)
-    return dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False, "responsive": False},
-                     className="br-figure")
+    return graph(id=graph_id, figure=figure, config={"displayModeBar": False, "responsive": False},
+                 className="br-figure")
 
 
 def progress_map(b, lang: str):

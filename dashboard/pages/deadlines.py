@@ -14,6 +14,7 @@ from dash import dcc, html
 
 from aidwatch.policy import DEADLINES
 from dashboard.components.exports import export_links
+from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS, status_badge
 from dashboard.components.tilegrid import tile_map
@@ -175,8 +176,8 @@ def content(view: View, data: DeadlineView, deadline: str, cases: pd.DataFrame |
         parts.append(dbc.Alert(t("assumed_dates", lang, year=data.year, source=data.assumed_from), color="info",
                                className="aw-note", id="dl-assumed"))
     parts.append(dbc.Card(dbc.CardBody([html.H2(t("timeline", lang), className="aw-h2"),
-                                        dcc.Graph(id="dl-timeline", figure=timeline(data.summary, data.as_of, data.year, lang),
-                                                  config={"displayModeBar": False})]), className="aw-panel"))
+                                        graph(id="dl-timeline", figure=timeline(data.summary, data.as_of, data.year, lang),
+                                              config={"displayModeBar": False})]), className="aw-panel"))
     parts.append(summary_cards(data.summary, deadline, view, lang))
 
     selected = data.rows[data.rows["deadline"] == deadline].copy()
@@ -186,10 +187,10 @@ def content(view: View, data: DeadlineView, deadline: str, cases: pd.DataFrame |
     tiles_fig = tiles(selected, dname, lang) if is_nation else EMPTY_FIGURE
     show_children = level != "school"
     charts = dbc.Row([
-        dbc.Col(dcc.Graph(id="dl-tiles", figure=tiles_fig, config={"displayModeBar": False}),
+        dbc.Col(graph(id="dl-tiles", figure=tiles_fig, config={"displayModeBar": False}),
                 md=5, style={} if is_nation else {"display": "none"}),
-        dbc.Col(dcc.Graph(id="dl-bars", figure=bars(selected, lang, t("bars_title", lang, deadline=dname))
-                          if show_children else EMPTY_FIGURE, config={"displayModeBar": False}),
+        dbc.Col(graph(id="dl-bars", figure=bars(selected, lang, t("bars_title", lang, deadline=dname))
+                      if show_children else EMPTY_FIGURE, config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")
     parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel"))

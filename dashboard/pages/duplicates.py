@@ -16,6 +16,7 @@ from dash import dcc, html
 
 from aidwatch.metrics.duplicates import AGE_BUCKETS, EXPORT_COLUMNS, STATES, Overview
 from dashboard.components.exports import export_links
+from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
@@ -292,19 +293,19 @@ def content(view: View, data: Overview, alert_labels: pd.DataFrame, level: str, 
              summary_cards(data.total, lang)]
     is_nation, show_children = level == "nation", level != "school"
     charts = dbc.Row([
-        dbc.Col(dcc.Graph(id="dup-tiles", figure=tiles(data.rows, lang) if is_nation else EMPTY_FIGURE,
-                          config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
-        dbc.Col(dcc.Graph(id="dup-bars", figure=bars(data.rows, lang) if show_children else EMPTY_FIGURE,
-                          config={"displayModeBar": False}),
+        dbc.Col(graph(id="dup-tiles", figure=tiles(data.rows, lang) if is_nation else EMPTY_FIGURE,
+                      config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
+        dbc.Col(graph(id="dup-bars", figure=bars(data.rows, lang) if show_children else EMPTY_FIGURE,
+                      config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")
     parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel",
                           style={} if show_children else {"display": "none"}))
     parts.append(dbc.Card(dbc.CardBody(dbc.Row([
-        dbc.Col(dcc.Graph(id="dup-ageing", figure=ageing_chart(data.ageing, lang), config={"displayModeBar": False}),
+        dbc.Col(graph(id="dup-ageing", figure=ageing_chart(data.ageing, lang), config={"displayModeBar": False}),
                 md=5),
-        dbc.Col([dcc.Graph(id="dup-trend", figure=trend_chart(data.trend, limit, lang),
-                           config={"displayModeBar": False}),
+        dbc.Col([graph(id="dup-trend", figure=trend_chart(data.trend, limit, lang),
+                       config={"displayModeBar": False}),
                  html.Div(t("dup_trend_note", lang), className="aw-hint")], md=7),
     ], className="g-2")), className="aw-panel"))
 

@@ -13,6 +13,7 @@ import pandas as pd
 from dash import dcc, html
 
 from aidwatch.policy import policy_for
+from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
@@ -235,10 +236,10 @@ def content(data, lang: str) -> list:
                for r in rows.itertuples()},
     ) if is_nation else EMPTY_FIGURE
     charts = dbc.Row([
-        dbc.Col(dcc.Graph(id="insp-tiles", figure=tiles_fig, config={"displayModeBar": False}),
+        dbc.Col(graph(id="insp-tiles", figure=tiles_fig, config={"displayModeBar": False}),
                 md=5, style={} if is_nation else {"display": "none"}),
-        dbc.Col(dcc.Graph(id="insp-bars", figure=bars(rows, lang) if show_children else EMPTY_FIGURE,
-                          config={"displayModeBar": False}), md=7 if is_nation else 12),
+        dbc.Col(graph(id="insp-bars", figure=bars(rows, lang) if show_children else EMPTY_FIGURE,
+                      config={"displayModeBar": False}), md=7 if is_nation else 12),
     ], className="g-2")
     if data.ranked is not None:
         parts.append(ranking_table(data, lang))

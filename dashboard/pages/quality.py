@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from aidwatch.metrics.quality import CASE_COLUMNS, CATEGORIES, CHECKS
 from dashboard.components.exports import export_links
+from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS
 from dashboard.i18n import add_strings, t
@@ -179,9 +180,9 @@ def content(data, lang: str) -> list:
     hidden = {"display": "none"}
     # The chart only where there is something to compare: an all-zero chart is an empty frame.
     chart = show_children and int(total["odd_rows"]) > 0
-    charts = [dcc.Graph(id="dq-tiles", figure={"data": [], "layout": {}}, style=hidden),
-              dcc.Graph(id="dq-bars", figure=bars(data.rows, lang) if chart else {"data": [], "layout": {}},
-                        config={"displayModeBar": False}, style={} if chart else hidden)]
+    charts = [graph(id="dq-tiles", figure={"data": [], "layout": {}}, style=hidden),
+              graph(id="dq-bars", figure=bars(data.rows, lang) if chart else {"data": [], "layout": {}},
+                    config={"displayModeBar": False}, style={} if chart else hidden)]
     parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel", style={} if chart else hidden))
     if show_children:
         grid = data_grid("dq-grid", data.rows, region_columns(data.region.child_level, lang), row_id="drill",

@@ -19,6 +19,7 @@ from dash import dcc, html
 
 from aidwatch.contract import FULL_COVERAGE_GROUPS, HARDSHIP_GROUPS
 from aidwatch.metrics.rollout import STEPS, TARGET_YUAN_PER_YEAR
+from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
 from dashboard.components.tilegrid import tile_map
 from dashboard.i18n import add_strings, t
@@ -369,7 +370,7 @@ def content(data, lang: str) -> list:
                          t("ro_tiles_title", lang), cmax=len(STEPS), unit=t("ro_steps_unit", lang),
                          hover={r.code: f"{r.name}: {r.steps_done}/{len(STEPS)}" for r in steps.itertuples()})
         parts.append(_panel(dbc.Row([
-            dbc.Col(dcc.Graph(id="ro-tiles", figure=tiles, config={"displayModeBar": False}), md=6),
+            dbc.Col(graph(id="ro-tiles", figure=tiles, config={"displayModeBar": False}), md=6),
             dbc.Col(tracker(steps, lang), md=6),
         ], className="g-2")))
         grid = data_grid("ro-grid", rows, matrix_columns(lang), row_id="drill", clickable=True, height=560)
@@ -377,7 +378,7 @@ def content(data, lang: str) -> list:
         hint = t("ro_matrix_hint", lang)
     else:
         parts.insert(0, province_strip(data.steps, lang, data.steps.iloc[0]["name"]))
-        parts.append(html.Div(dcc.Graph(id="ro-tiles", figure=go.Figure()), style={"display": "none"}))
+        parts.append(html.Div(graph(id="ro-tiles", figure=go.Figure()), style={"display": "none"}))
         grid = data_grid("ro-grid", rows, children_columns(data.region.child_level, lang), row_id="drill",
                          clickable=True)
         head = t("ro_children_title", lang, level=t(data.region.child_level, lang))
@@ -388,9 +389,9 @@ def content(data, lang: str) -> list:
         parts.append(_panel(html.Div([html.H2(head, className="aw-h2"), _exports(view)], className="aw-panel-head"),
                             html.Div(hint, className="aw-hint"), grid))
     charts = dbc.Row([
-        dbc.Col(dcc.Graph(id="ro-bars", figure=average_bars(rows, lang) if not school else go.Figure(),
-                          config={"displayModeBar": False}), md=6, style={"display": "none"} if school else {}),
-        dbc.Col(dcc.Graph(id="ro-tiers", figure=tier_bars(data.tiers, rows, lang), config={"displayModeBar": False}),
+        dbc.Col(graph(id="ro-bars", figure=average_bars(rows, lang) if not school else go.Figure(),
+                      config={"displayModeBar": False}), md=6, style={"display": "none"} if school else {}),
+        dbc.Col(graph(id="ro-tiers", figure=tier_bars(data.tiers, rows, lang), config={"displayModeBar": False}),
                 md=12 if school else 6),
     ], className="g-2")
     parts.append(_panel(charts))

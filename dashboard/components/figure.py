@@ -1,0 +1,60 @@
+"""Every chart through one door: registry text in a Plotly figure is shown as text, never as markup.
+
+Plotly draws its strings — axis tick labels (a bar chart's category names),
+``text``, hover labels, legend names, titles, annotations — as a pseudo-HTML
+of its own: ``<a href>`` becomes a live link in the SVG, ``<b>``/``<span
+style>`` restyle it. Dash and React do not escape what a figure holds, so a
+school named ``<a href="https://evil.example">请重新登录</a>`` became a link on
+the deadline chart's axis. ``graph`` is the only way the pages make a
+``dcc.Graph``; it escapes ``&``, ``<`` and ``>`` in every string of the
+figure (Plotly turns the entities back into the characters), wherever a chart
+put the registry's text and whatever chart is added later.
+
+Left as they are: ``hovertemplate`` and ``texttemplate`` (the chart's own
+templates; the values they substitute are escaped data) and ``customdata``
+(never drawn: the drill key a click sends back). ``<br>``, the one tag the
+charts' own labels use (a tile's short name above its value), is kept as a line
+break — in a registry name too, where it can only break the line.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from dash import dcc
+
+#: keys whose strings are the charts' own templates or never drawn
+UNESCAPED = frozenset({"hovertemplate", "texttemplate", "customdata"})
+LINE_BREAK = "<br>"
+
+
+def plotly_text(text: str) -> str:
+    """``text`` as Plotly shows it literally: markup escaped, ``<br>`` kept as a line break."""
+    return html.escape(text, quote=False).replace(html.escape(LINE_BREAK), LINE_BREAK)
+
+
+def _escaped(value, key: str | None = None):
+    if key in UNESCAPED:
+        return value
+    if isinstance(value, str):
+        return plotly_text(value)
+    if isinstance(value, dict):
+        return {k: _escaped(v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_escaped(v) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":
+        return [_escaped(v) for v in value.tolist()]
+    return value
+
+
+def safe_figure(figure) -> dict:
+    """A figure (a dict or a ``go.Figure``) as a plain dict with every drawn string escaped."""
+    if hasattr(figure, "to_plotly_json"):
+        figure = figure.to_plotly_json()
+    return _escaped(figure)
+
+
+def graph(*, figure, **props) -> dcc.Graph:
+    """``dcc.Graph(figure=…, **props)`` with the figure's strings escaped (see the module's docstring)."""
+    return dcc.Graph(figure=safe_figure(figure), **props)
