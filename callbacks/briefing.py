@@ -261,7 +261,7 @@ def build(query: dict, lang: str):
 def register(app) -> None:
     register_content(app, "br", build)
 
-    @app.callback(Output("url", "href", allow_duplicate=True), Input("br-tiles", "clickData"),
+    @app.callback(Output("br-drill-url", "href"), Input("br-tiles", "clickData"),
                   Input("br-bars", "clickData"), State("br-view", "data"), State("br-focus", "data"),
                   prevent_initial_call=True)
     def drill(tile, bar, query, focus):
