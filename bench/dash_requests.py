@@ -40,7 +40,7 @@ def content(prefix: str, view: dict) -> dict:
 
 
 def drill_output(dependencies: list[dict], prefix: str) -> str | None:
-    """The output id of a page's drill callback, as ``/_dash-dependencies`` names it (``url.href@hash``)."""
+    """The output id of a page's drill callback, as ``/_dash-dependencies`` names it (``dl-drill-url.href``)."""
     for dep in dependencies:
         if any(i["id"] == f"{prefix}-grid" and i["property"] == "cellClicked" for i in dep["inputs"]):
             return dep["output"]
@@ -51,7 +51,7 @@ def drill(output: str, prefix: str, row_id: str, view: dict) -> dict:
     """A click on the row ``row_id`` of ``{prefix}-grid``; the answer is the child region's URL."""
     return {
         "output": output,
-        "outputs": {"id": "url", "property": "href"},
+        "outputs": _href_output(output),
         "inputs": [{"id": f"{prefix}-bars", "property": "clickData", "value": None},
                    {"id": f"{prefix}-tiles", "property": "clickData", "value": None},
                    {"id": f"{prefix}-grid", "property": "cellClicked",
@@ -62,7 +62,7 @@ def drill(output: str, prefix: str, row_id: str, view: dict) -> dict:
 
 
 def picker_output(dependencies: list[dict]) -> str | None:
-    """The output id of the view bar's date/year callback (``url.href@hash``)."""
+    """The output id of the view bar's date/year callback (``view-url.href``)."""
     for dep in dependencies:
         if any(i["id"] == "view-asof" for i in dep["inputs"]):
             return dep["output"]
@@ -73,7 +73,7 @@ def pick_date(output: str, day: str, year: str, search: str, pathname: str) -> d
     """The view bar's date picker set to ``day``; the answer is the URL of the same view on that day."""
     return {
         "output": output,
-        "outputs": {"id": "url", "property": "href"},
+        "outputs": _href_output(output),
         "inputs": [{"id": "view-asof", "property": "date", "value": day},
                    {"id": "view-year", "property": "value", "value": year}],
         "changedPropIds": ["view-asof.date"],
@@ -82,9 +82,14 @@ def pick_date(output: str, day: str, year: str, search: str, pathname: str) -> d
     }
 
 
+def _href_output(output: str) -> dict:
+    """``{"id": …, "property": "href"}`` of an output id such as ``dl-drill-url.href``."""
+    return {"id": output.split("@")[0].rsplit(".", 1)[0], "property": "href"}
+
+
 def answered_href(response: dict) -> str | None:
     """The URL a drill or picker callback answered (None: no change)."""
-    return (response.get("response") or {}).get("url", {}).get("href")
+    return next((props.get("href") for props in (response.get("response") or {}).values()), None)
 
 
 def body(payload: dict) -> str:

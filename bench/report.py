@@ -11,7 +11,8 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
 
 TARGETS = {  # seconds, from the national-scale issue
     "cold": {"sqlite": 3.0, "postgresql": 1.5},
-    "warm": 0.150, "asof": 0.150, "drill": 1.0, "browser": 2.5, "overhead": 0.25, "rss_mib": 1024,
+    "warm": 0.150, "asof": 0.150, "drill": 1.0, "browser": 1.5, "overhead": 0.25, "rss_mib": 1024,
+    "js_bytes": 2_000_000,
 }
 
 
@@ -36,6 +37,26 @@ def _check(value, target) -> str:
     if value is None:
         return ""
     return "✓" if value <= target else f"✗ (+{(value / target - 1) * 100:.0f} %)"
+
+
+def _warm(browser: dict, backend: str, name: str):
+    return browser.get(backend, {}).get(name, {}).get("warm")
+
+
+def _first_visits(pages: dict) -> list[str]:
+    """``bench.browser.first_visit`` per page: a new browser profile, nothing cached but the server's results."""
+    if not pages:
+        return []
+    lines = ["First visit (a new browser profile, logged in and sent to the page; the server's result cache "
+             "warm): JavaScript on the wire and uncompressed, `_dash-update-component` requests until drawn "
+             "(the page router and the content: 2 is one render), time from the login's submit to drawn.", "",
+             "| page | JS on the wire | JS uncompressed | callback requests | first visit to drawn |",
+             "|---|---|---|---|---|"]
+    for name, r in pages.items():
+        v = r["first"]
+        lines.append(f"| {name} | {v.js_transfer / 1e6:.2f} MB {_check(v.js_transfer, TARGETS['js_bytes'])} | "
+                     f"{v.js_decoded / 1e6:.2f} MB | {v.updates} | {_ms(v.drawn_s)} |")
+    return [*lines, ""]
 
 
 def write(scale: float, results: dict, browser: dict, rss_mib: float, generation: dict, repeat: int,
@@ -78,9 +99,9 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
                 f"{_ms(r['drill'])} {_check(r['drill'], TARGETS['drill'])} | {_ms(r['floor'])} | "
                 f"{_ms(r['floor'] / os.cpu_count())} | "
                 + ("—" if overhead is None else f"{overhead * 100:+.0f} % {_check(overhead, TARGETS['overhead'])}")
-                + f" | {_ms(browser.get(backend, {}).get(name))} "
-                f"{_check(browser.get(backend, {}).get(name), TARGETS['browser'])} |")
+                + f" | {_ms(_warm(browser, backend, name))} {_check(_warm(browser, backend, name), TARGETS['browser'])} |")
         lines.append("")
+        lines += _first_visits(browser.get(backend, {}))
     if warm_up:
         lines += ["## Warm-up per snapshot", "",
                   "In service every page's national first view, then each province's, is computed once per "
@@ -96,7 +117,7 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
               f"{_check(rss_mib, TARGETS['rss_mib'])} (target under 1 GiB).", ""]
     lines += ["Targets: cold first view within 3 s on SQLite and 1.5 s on PostgreSQL, overhead over the SQL "
               "floor under 25 %, warm view and as-of change under 150 ms, drill-down under 1 s cold, browser "
-              "to-drawn under 2.5 s warm, server RSS under 1 GiB. ✗ marks a miss and by how much.", ""]
+              "to-drawn under 1.5 s warm, JavaScript on the wire under 2 MB per first visit, server RSS under 1 GiB. ✗ marks a miss and by how much.", ""]
     if generation:
         lines += ["## Demo registry generation", "", "| registry | wall time | peak RSS | size |", "|---|---|---|---|"]
         for key, g in generation.items():

@@ -9,6 +9,7 @@ import pandas as pd
 
 from aidwatch.metrics import backlog as m
 from aidwatch.policy import policy_for
+from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
 from callbacks.common import case_list, register_content, register_drill
 from dashboard.context import resolve
@@ -59,7 +60,8 @@ def backlog_data(query: dict) -> BacklogView:
         "schools": (q.school_counts, rows_region, r.year, r.as_of),
         "phantom": (q.phantom_counts, rows_region, r.as_of),
         "open": (q.open_items, r.region, r.year, r.as_of)})
-    rows = _rows(got["children"], got["schools"], got["phantom"], rows_region.level)
+    rows = localize_rows(_rows(got["children"], got["schools"], got["phantom"], rows_region.level),
+                         rows_region.child_level, r.view.lang)
     if at_school:
         rows = rows[rows["drill"] == str(r.region.school)].reset_index(drop=True)
         own_name = r.labels.get("school") or ""
@@ -72,7 +74,7 @@ def backlog_data(query: dict) -> BacklogView:
     ranked = pd.DataFrame()
     cases = suspects = note = None
     if not at_school:
-        ranked = m.rank_schools(got["schools"])
+        ranked = localize_rows(m.rank_schools(got["schools"]), "city", r.view.lang, key="city_code", column="city")
     elif not r.scope.cases_allowed:
         note = t("cases_forbidden", r.view.lang)
     else:
@@ -97,7 +99,7 @@ def export_frame(query: dict) -> pd.DataFrame:
     case list: the changes (``case`` = ``status_change``) followed by the suspects (``phantom_suspect``)."""
     data = backlog_data(query)
     if data.region.level != "school":
-        return data.rows[m.EXPORT_COLUMNS]
+        return export_names(data.rows[m.EXPORT_COLUMNS], data.region.child_level, data.view.lang)
     if data.cases_note:
         raise PermissionError(data.cases_note)
     changes = data.cases.reindex(columns=m.CASE_COLUMNS).assign(case="status_change")

@@ -30,6 +30,7 @@ from aidwatch.metrics import rollout as ro_m
 from aidwatch.metrics import deadlines as dl_m
 from aidwatch.narrative import sentences
 from aidwatch.policy import DEADLINES, policy_for
+from aidwatch.reference import export_names
 from aidwatch.workdays import UnknownCalendarYear, calendar
 from callbacks.common import child_query, clicked_code, register_content
 from dashboard import context
@@ -133,6 +134,7 @@ def _deadline_area(reg, r, dates, policy, cal):
     """The deadline page's view at D (summary and child rows) and its region summary at the earlier
     dates, all from the one cached day series."""
     now = reg.deadline_view(r.scope, r.region, r.labels, r.as_of, r.year)
+    now = replace(now, rows=r.names(now.rows))
     _, series = reg.deadline_series(r.scope, r.region, r.year)
     code = "nation" if r.region.level == "nation" else r.region.province
     summaries = {when: (now.summary if when == "now" else
@@ -250,7 +252,7 @@ def export_frame(query: dict) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
     for col in ("as_of", "week_as_of", "month_as_of"):
         out[col] = out[col].map(lambda d: d.isoformat() if isinstance(d, dt.date) else None)
-    return out
+    return export_names(out, "province", lang)
 
 
 def pdf_document(query: dict) -> tuple[bytes, int]:
@@ -267,7 +269,7 @@ def build(query: dict, lang: str):
 def register(app) -> None:
     register_content(app, "br", build)
 
-    @app.callback(Output("url", "href", allow_duplicate=True), Input("br-tiles", "clickData"),
+    @app.callback(Output("br-drill-url", "href"), Input("br-tiles", "clickData"),
                   Input("br-bars", "clickData"), State("br-view", "data"), State("br-focus", "data"),
                   prevent_initial_call=True)
     def drill(tile, bar, query, focus):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import flask
-from dash import Input, Output, State, ctx, no_update
+from dash import Input, Output, State, ctx, dcc, no_update
 from flask_login import current_user
 
 from aidwatch.masking import mask_frame
@@ -51,8 +51,20 @@ def audit_case_lists(page: str, query: dict) -> None:
                 sum(lists.values()))
 
 
+def drill_location(prefix: str) -> dcc.Location:
+    """Where a page's drill callback writes the URL it opens: inside the content it is drawn with.
+
+    Dash fires a callback whose inputs a callback inserts (the grid, the charts) despite
+    ``prevent_initial_call`` when its output was already on the page (the app's ``url``); an output
+    inserted together with its inputs is honoured, so the drill no longer runs on every render.
+    ``callback-nav`` navigates as the app's own location does, without reloading the page.
+    """
+    return dcc.Location(id=f"{prefix}-drill-url", refresh="callback-nav")
+
+
 def register_content(app, prefix: str, build) -> None:
-    """``{prefix}-view`` (the URL's view) → ``{prefix}-content``: ``build(query, lang)`` makes the children.
+    """``{prefix}-view`` (the URL's view) → ``{prefix}-content``: ``build(query, lang)`` makes the children,
+    followed by the page's ``drill_location``.
 
     Case lists shown are audited before they leave; if the audit row cannot be
     written, the page shows a message instead of the cases.
@@ -64,19 +76,22 @@ def register_content(app, prefix: str, build) -> None:
         try:
             children = build(query, lang)
             audit_case_lists(prefix, query)
-            return children
+            return [*(children if isinstance(children, list) else [children]), drill_location(prefix)]
         except Exception as exc:  # noqa: BLE001 — every failure becomes a message (dashboard.errors)
             return message(exc, lang)
 
 
 def register_drill(app, prefix: str, path: str) -> None:
     """A click on ``{prefix}-bars``, ``{prefix}-tiles`` (Plotly ``customdata``) or a ``{prefix}-grid`` row
-    (its row id) opens the clicked region one level down, keeping the rest of the view."""
+    (its row id) opens the clicked region one level down, keeping the rest of the view. A page need not
+    have all three."""
     @app.callback(
-        Output("url", "href", allow_duplicate=True),
-        Input(f"{prefix}-bars", "clickData"),
-        Input(f"{prefix}-tiles", "clickData"),
-        Input(f"{prefix}-grid", "cellClicked"),
+        Output(f"{prefix}-drill-url", "href"),
+        # optional: a page draws only the charts its level has (no empty placeholder graphs, which would
+        # load Plotly for nothing)
+        Input(f"{prefix}-bars", "clickData", allow_optional=True),
+        Input(f"{prefix}-tiles", "clickData", allow_optional=True),
+        Input(f"{prefix}-grid", "cellClicked", allow_optional=True),
         State(f"{prefix}-view", "data"),
         prevent_initial_call=True,
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aidwatch.metrics.deadlines import EXPORT_COLUMNS, default_deadline
 from aidwatch.policy import policy_for
+from aidwatch.reference import export_names
 from callbacks.common import case_list, register_content, register_drill
 from dashboard.context import resolve
 from dashboard.i18n import t
@@ -14,6 +17,7 @@ def deadline_data(query: dict):
     """The view, its data and its cases, for the page and for its export alike."""
     r = resolve(query)
     data = r.registry.deadline_view(r.scope, r.region, r.labels, r.as_of, r.year)
+    data = replace(data, rows=r.names(data.rows))
     deadline = r.view.deadline or default_deadline(policy_for(r.year), r.as_of)
     cases, note = None, None
     if r.region.level == "school":
@@ -35,7 +39,7 @@ def export_frame(query: dict):
     """What ``/export/deadlines.*`` downloads: the spec's rows, or at a school its masked cases."""
     view, data, deadline, cases, note = deadline_data(query)
     if data.region.level != "school":
-        return data.rows[EXPORT_COLUMNS]
+        return export_names(data.rows[EXPORT_COLUMNS], data.region.child_level, view.lang)
     if note:
         raise PermissionError(note)
     return cases.reindex(columns=["deadline", *page.case_columns(deadline)]).assign(deadline=deadline)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from aidwatch.metrics import duplicates as m
 from aidwatch.policy import policy_for
+from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
 from callbacks.common import case_list, register_content, register_drill
 from dashboard.context import resolve
@@ -15,6 +16,7 @@ from dashboard.i18n import t
 from dashboard.pages import duplicates as page
 from dashboard.viewstate import BadView, View
 from queries import duplicates as q
+from queries.regions import CHILD_LEVEL
 
 #: What ``/export/duplicates.*`` holds at school level: the masked case list.
 CASE_EXPORT_COLUMNS = ["batch_month", "kind", "term", "name", "id_number", "other_school_name", "other_province_code",
@@ -45,15 +47,19 @@ def duplicate_data(query: dict) -> DuplicateView:
     code = {"nation": "nation", "province": region.province, "city": region.city}.get(region.level, str(region.school))
     name = r.labels.get(region.level) or t("nation", view.lang)
     data = m.overview(series.children, series.groups, repeats.children, repeats.total, repeats.schools, code, name, r.as_of, cal, limit, view.kind, view.batch)
+    data = replace(data, rows=r.names(data.rows))
     shown = tuple(sorted(int(c) for c in data.alerts["code"].head(page.ALERTS_SHOWN)))
     labels = r.registry.query(q.school_labels, r.scope, shown) if shown else pd.DataFrame(columns=["id"])
+    labels = localize_rows(localize_rows(labels, "province", view.lang, key="province_code", column="province"),
+                           "city", view.lang, key="city_code", column="city")
     cases, note = None, None
     if region.level == "school":
         if not r.scope.cases_allowed:
             note = t("cases_forbidden", view.lang)
         else:
             raw = r.registry.uncached(q.duplicate_cases, r.scope, region, r.year, r.as_of, view.kind, view.batch)
-            cases = case_list("duplicate_cases", m.case_rows(raw, r.as_of, cal, limit))
+            cases = localize_rows(case_list("duplicate_cases", m.case_rows(raw, r.as_of, cal, limit)), "province",
+                                  view.lang, key="other_province_code", column="other_province")
     return DuplicateView(view, region.level, data, labels, cases, note, limit)
 
 
@@ -66,7 +72,7 @@ def export_frame(query: dict) -> pd.DataFrame:
     """What ``/export/duplicates.*`` downloads: the spec's rows, or at a school its masked cases."""
     d = duplicate_data(query)
     if d.level != "school":
-        return d.data.rows[m.EXPORT_COLUMNS]
+        return export_names(d.data.rows[m.EXPORT_COLUMNS], CHILD_LEVEL[d.level], d.view.lang)
     if d.cases_note:
         raise PermissionError(d.cases_note)
     out = d.cases.reindex(columns=CASE_EXPORT_COLUMNS).copy()

@@ -15,6 +15,7 @@ import pandas as pd
 from aidwatch.metrics import duplicates as dup_m
 from aidwatch.metrics import inspections as m
 from aidwatch.policy import policy_for
+from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
 from callbacks.common import register_content, register_drill
 from dashboard.context import resolve
@@ -69,7 +70,7 @@ def inspection_data(query: dict) -> InspectionView:
     r = resolve(query)
     region = r.region
     children, counts = r.registry.query(q.coverage_counts, r.scope, region, r.year, r.as_of)
-    rows = m.coverage_rows(children, counts)
+    rows = r.names(m.coverage_rows(children, counts))
     own = {"nation": "nation", "province": region.province, "city": region.city}.get(region.level, str(region.school))
     total = m.total_row(rows, own, r.labels.get(region.level) or t("nation", r.view.lang))
     days_left = m.workdays_left(r.as_of, r.year, calendar())
@@ -81,7 +82,8 @@ def inspection_data(query: dict) -> InspectionView:
             signals = signals[signals["city_code"] == region.city]
         elif region.level == "school":
             signals = signals[signals["code"] == str(region.school)]
-        ranked = m.ranking(signals.reset_index(drop=True), m.load_weights(), r.as_of)
+        ranked = localize_rows(m.ranking(signals.reset_index(drop=True), m.load_weights(), r.as_of), "city",
+                               r.view.lang, key="city_code", column="city")
     return InspectionView(r.view, region, r.labels, r.as_of, r.year, rows, total, days_left,
                           m.pace(total["left"], days_left), ranked, r.scope.cases_allowed)
 
@@ -113,7 +115,7 @@ def export_frame(query: dict) -> pd.DataFrame:
     with ``risk_score`` and ``reasons`` (the inspection plan)."""
     data = inspection_data(query)
     if data.region.level in ("nation", "province"):
-        return data.rows[m.EXPORT_COLUMNS]
+        return export_names(data.rows[m.EXPORT_COLUMNS], data.region.child_level, data.view.lang)
     return plan_rows(data.ranked, data.view.lang)
 
 

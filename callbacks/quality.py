@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from aidwatch.metrics import quality as m
+from aidwatch.reference import export_names
 from callbacks.common import case_list, register_content, register_drill
 from dashboard.context import resolve
 from dashboard.i18n import t
@@ -39,6 +40,7 @@ def quality_data(query: dict) -> QualityView:
     if "school_code" in results["children"]:
         rows["code"] = rows["drill"].map(dict(zip(results["children"]["code"].astype(str),
                                                   results["children"]["school_code"])))
+    rows = r.names(rows)
     own = {"nation": "nation", "province": r.region.province, "city": r.region.city}.get(
         r.region.level, str(r.region.school))
     name = r.labels.get(r.region.level) or t("nation", r.view.lang)
@@ -63,7 +65,7 @@ def export_frame(query: dict) -> pd.DataFrame:
     masked list of odd rows."""
     data = quality_data(query)
     if data.region.level != "school":
-        return data.rows[m.EXPORT_COLUMNS]
+        return export_names(data.rows[m.EXPORT_COLUMNS], data.region.child_level, data.view.lang)
     if data.cases_note:
         raise PermissionError(data.cases_note)
     return data.cases[m.CASE_COLUMNS]

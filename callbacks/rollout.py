@@ -9,6 +9,7 @@ import pandas as pd
 
 from aidwatch.metrics import rollout as m
 from aidwatch.policy import policy_for
+from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
 from callbacks.common import case_list, register_content, register_drill
 from dashboard.context import resolve
@@ -83,6 +84,7 @@ def rollout_data(query: dict) -> RolloutView:
     rows["drill"] = rows["code"]  # the key one level down; for schools the id, while code is the school code
     if "school_code" in series.children:
         rows["code"] = rows["drill"].map(dict(zip(codes, series.children["school_code"])))
+    rows, steps = r.names(rows), localize_rows(steps, "province", r.view.lang, key="code")
     own = {"nation": "nation", "province": r.region.province, "city": r.region.city}.get(
         r.region.level, str(r.region.school))
     summary = m.grant_figures([own], _collapse(series.recipients, own), _collapse(series.paid, own), r.as_of).merge(
@@ -108,7 +110,7 @@ def export_frame(query: dict) -> pd.DataFrame:
     """What ``/export/rollout.*`` downloads: the spec's rows, or at a school its masked case list."""
     data = rollout_data(query)
     if data.region.level != "school":
-        return m.export_rows(data.rows, data.region.level)
+        return export_names(m.export_rows(data.rows, data.region.level), data.region.child_level, data.view.lang)
     if data.cases_note:
         raise PermissionError(data.cases_note)
     return data.cases.reindex(columns=m.CASE_COLUMNS)

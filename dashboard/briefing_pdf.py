@@ -25,9 +25,8 @@ from fpdf.enums import TextMode, XPos, YPos
 
 from aidwatch.metrics.briefing import AREAS, WHEN
 from aidwatch.narrative import day_text, pct_text
-from aidwatch.reference import provinces
 from dashboard.components.status import STATUS_COLORS
-from dashboard.components.tilegrid import TILES, progress_color, rgb
+from dashboard.components.tilegrid import TILES, progress_color, rgb, short_names
 from dashboard.errors import FontMissing
 from dashboard.i18n import deadline_name, status_name, t
 from dashboard.pages.briefing import change_text, column_head, metric_label, value_text
@@ -282,7 +281,7 @@ class Writer:
         pdf.cell(84, 5, t("tiles_title", self.lang, deadline=deadline_name(b.focus, self.lang)),
                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         y0 = pdf.get_y() + 1
-        short = {p["code"]: p["short_name"] for p in provinces()}
+        short = short_names(self.lang)
         values = {r.drill: (None if r.pct_done != r.pct_done else float(r.pct_done)) for r in b.focus_rows.itertuples()}
         for code, (row, col) in TILES.items():
             x, y = MARGIN + col * (size + gap), y0 + row * (size + gap)

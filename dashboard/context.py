@@ -13,7 +13,7 @@ from flask import current_app
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from aidwatch.reference import provinces
+from aidwatch.reference import localize_labels, localize_rows, region_name
 from aidwatch.workdays import calendar
 from dashboard.auth import current_scope
 from dashboard.components.frame import FrameContext
@@ -43,7 +43,7 @@ def view_from(query: dict) -> View:
 def scope_label(scope, lang: str) -> str:
     if scope.province is None:
         return f"{t('role_' + scope.role, lang)} · {t('nation', lang)}"
-    name = next((p["name"] for p in provinces() if p["code"] == scope.province), scope.province)
+    name = region_name(scope.province, lang) or scope.province
     return f"{t('role_province', lang)} · {name}"
 
 
@@ -76,6 +76,10 @@ class Resolved:
     region: Region
     labels: dict
 
+    def names(self, frame, key: str = "drill"):
+        """``frame``'s child-region names in the view's language (``reference.localize_rows``)."""
+        return localize_rows(frame, self.region.child_level, self.view.lang, key)
+
 
 def resolve(query) -> Resolved:
     """URL parameters (from a store or a request) → a view the user may see; raises for anything else."""
@@ -84,4 +88,5 @@ def resolve(query) -> Resolved:
     reg = registry()
     as_of, year = view.resolved(reg.freshness().default_as_of)
     region, labels = reg.region(scope, **view.region_params())
+    labels = localize_labels(labels, region.province, region.city, view.lang)
     return Resolved(view, scope, reg, as_of, year, region, labels)

@@ -7,7 +7,11 @@ the Dash version and features). Inline styles are allowed because Dash,
 Plotly and AG Grid set them on elements; images may be ``data:`` URIs
 (Plotly's). Nothing may frame the dashboard. Nothing but static files may
 be kept in a browser's or proxy's cache: pages, callbacks and exports carry
-registry data, some of it personal.
+registry data, some of it personal. Versioned static files (Dash's
+fingerprinted component suites, ``/assets/`` with their ``?m=`` modification
+stamp, the vendored Bootstrap with its ``?v=`` version) are cached for a year
+and marked ``immutable``: a new version has a new URL, so a browser never even
+revalidates them.
 """
 
 from __future__ import annotations
@@ -16,10 +20,14 @@ import base64
 import hashlib
 import re
 
+from dash.fingerprint import check_fingerprint
 from flask import request
 
 #: Responses that are the same for everyone and may be cached.
 STATIC_PREFIXES = ("/assets/", "/vendor/", "/_dash-component-suites/", "/_favicon.ico")
+
+#: How long a browser keeps a versioned static file: a year, never revalidated.
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>(.*?)</script>", re.S)
 
@@ -61,4 +69,14 @@ def install(server) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if not request.path.startswith(STATIC_PREFIXES):
             response.headers["Cache-Control"] = "no-store"
+        elif response.status_code == 200 and is_versioned(request.path, request.args):
+            response.headers["Cache-Control"] = IMMUTABLE
         return response
+
+
+def is_versioned(path: str, args) -> bool:
+    """A static URL that changes whenever its content does: a Dash fingerprint in the file name
+    (``dash_renderer.v4_4_1m1796284062.min.js``) or a version or modification stamp in the query."""
+    if path.startswith("/_dash-component-suites/") and check_fingerprint(path)[1]:
+        return True
+    return bool(args.get("v") or args.get("m"))

@@ -115,10 +115,11 @@ def repeat_students(conn: sa.Connection, scope: Scope, region: Region, year: int
 
 
 def school_labels(conn: sa.Connection, scope: Scope, ids: tuple) -> pd.DataFrame:
-    """``id, school_code, school, province, city`` of the given schools (those an alert names)."""
+    """``id, school_code, school, province, city, province_code, city_code`` of the given schools (those
+    an alert names)."""
     s, p, ct = c.school, c.province, c.city
     q = (sa.select(s.c.id, s.c.code.label("school_code"), s.c.name.label("school"),
-                   p.c.name.label("province"), ct.c.name.label("city"))
+                   p.c.name.label("province"), ct.c.name.label("city"), s.c.province_code, s.c.city_code)
          .select_from(s.join(p, p.c.code == s.c.province_code).join(ct, ct.c.code == s.c.city_code))
          .where(s.c.id.in_([int(i) for i in ids])))
     if scope.province is not None:

@@ -61,9 +61,9 @@ NATION_ZH = [
 ]
 NATION_EN = [
     "As of 10 June 2025, 2 provinces have submitted the written report (1 of them late); 1 province is overdue: "
-    "北京市.",
+    "Beijing.",
     "Spring aid approval: 80.0% (4/5, 1 to go) done, 14 working days overdue, no progress in the past week; furthest "
-    "behind: 广东省 (66.7%).",
+    "behind: Guangdong (66.7%).",
     "Duplicate aid: every match is closed.",
     "Status changes: 0 unrecorded past the limit, 1 approval overdue; 3 suspected phantom enrolments.",
     "Inspections this year: 3 of 10 schools (30.0%), 1 serious finding.",

@@ -110,6 +110,9 @@ def view_bar(view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str
         dbc.Select(id="view-year", options=[{"label": str(y), "value": str(y)} for y in years], value=str(year),
                    size="sm", className="aw-year"),
         dcc.Store(id="view-query", data=view.query()),
+        # the picked view's URL: inserted with the pickers, so that their mounting does not call back
+        # (``callbacks.common.drill_location``)
+        dcc.Location(id="view-url", refresh="callback-nav"),
     ], className="aw-viewbar")
 
 

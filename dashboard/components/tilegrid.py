@@ -6,7 +6,7 @@ provinces weigh as much as large ones and every tile can be read and clicked.
 
 from __future__ import annotations
 
-from aidwatch.reference import provinces
+from aidwatch.reference import provinces, region_name
 
 #: (row, column) of each province's tile; row 0 is the north.
 TILES = {
@@ -20,21 +20,31 @@ TILES = {
     "46": (7, 4),
 }
 
+#: Tile labels in English: the ISO 3166-2:CN subdivision letters (XPCC for the Corps, which has none).
+SHORT_EN = {
+    "11": "BJ", "12": "TJ", "13": "HE", "14": "SX", "15": "NM", "21": "LN", "22": "JL", "23": "HL", "31": "SH",
+    "32": "JS", "33": "ZJ", "34": "AH", "35": "FJ", "36": "JX", "37": "SD", "41": "HA", "42": "HB", "43": "HN",
+    "44": "GD", "45": "GX", "46": "HI", "50": "CQ", "51": "SC", "52": "GZ", "53": "YN", "54": "XZ", "61": "SN",
+    "62": "GS", "63": "QH", "64": "NX", "65": "XJ", "66": "XPCC",
+}
+
 #: Red (behind) to green (done); readable in greyscale because lightness changes monotonically.
 PROGRESS_SCALE = [[0.0, "#b2182b"], [0.5, "#f4d03f"], [0.8, "#a6d96a"], [1.0, "#1a7837"]]
 
 
-def tile_map(values: dict, labels: dict, title: str, hover: dict | None = None, height: int = 420,
+def tile_map(values: dict, labels: dict, title: str, lang: str, hover: dict | None = None, height: int = 420,
              cmax: float = 100, unit: str = "%") -> dict:
     """Tiles coloured by ``values[code]`` (0–``cmax``, None = grey), labelled ``labels[code]``; ``unit``
     titles the colour bar (a percentage by default, e.g. a count of steps done with ``cmax`` steps).
 
+    A tile reads the province's short name (its one-character abbreviation, in English its
+    ISO 3166-2:CN letters), the hover its full name in ``lang``.
     ``customdata`` carries the province code, so a click tells which tile it was.
     The figure is a plain dict: Plotly's object validation would cost more than
     the page's queries on a warm cache.
     """
-    short = {p["code"]: p["short_name"] for p in provinces()}
-    names = {p["code"]: p["name"] for p in provinces()}
+    short = short_names(lang)
+    names = {c: region_name(c, lang) for c in TILES}
     hover = hover or {}
     traces = []
     for has_value in (False, True):
@@ -61,6 +71,11 @@ def tile_map(values: dict, labels: dict, title: str, hover: dict | None = None, 
         plot_bgcolor="white", paper_bgcolor="white", clickmode="event",
     )
     return {"data": traces, "layout": layout}
+
+
+def short_names(lang: str) -> dict:
+    """Each tile's label: the one-character abbreviation (粤), in English the ISO letters (GD)."""
+    return SHORT_EN if lang == "en" else {p["code"]: p["short_name"] for p in provinces()}
 
 
 def progress_color(value: float | None, cmax: float = 100) -> tuple[int, int, int]:

@@ -189,7 +189,7 @@ def tiles(rows: pd.DataFrame, lang: str) -> go.Figure:
     hover = {r.drill: f"{t('late_recorded', lang)} {r.late_recorded:,} · {t('unrecorded_overdue', lang)} "
                       f"{r.unrecorded_overdue:,}<br>{t('overdue_approval', lang)} {r.overdue_approval:,} · "
                       f"{t('phantom_suspects', lang)} {r.phantom_suspects:,}" for r in rows.itertuples()}
-    return tile_map(on_time, labels, t("bl_tiles_title", lang), hover=hover)
+    return tile_map(on_time, labels, t("bl_tiles_title", lang), lang, hover=hover)
 
 
 def region_columns(level: str, lang: str) -> list[dict]:

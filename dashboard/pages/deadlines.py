@@ -122,7 +122,7 @@ def tiles(selected: pd.DataFrame, dname: str, lang: str, **kw) -> dict:
     return tile_map(
         {r.drill: (None if pd.isna(r.pct_done) else r.pct_done) for r in selected.itertuples()},
         {r.drill: ("—" if pd.isna(r.pct_done) else f"{r.pct_done:.0f}%") for r in selected.itertuples()},
-        t("tiles_title", lang, deadline=dname),
+        t("tiles_title", lang, deadline=dname), lang,
         hover={r.drill: f"{r.done:,}/{r.total:,} · {status_name(r.status, lang)}" for r in selected.itertuples()},
         **kw,
     )

@@ -196,7 +196,7 @@ def tiles(rows: pd.DataFrame, lang: str) -> dict:
     pct = {r.drill: (round(100 * (r.matches - r.overdue) / r.matches) if r.matches else None)
            for r in rows.itertuples()}
     return tile_map(
-        pct, {code: ("" if v is None else f"{v}%") for code, v in pct.items()}, t("dup_tiles_title", lang),
+        pct, {code: ("" if v is None else f"{v}%") for code, v in pct.items()}, t("dup_tiles_title", lang), lang,
         hover={r.drill: f"{t('dup_col_matches', lang)} {r.matches} · {t('dup_col_open', lang)} {r.open} · {t('dup_col_overdue', lang)} "
                         f"{r.overdue}" for r in rows.itertuples()},
     )

@@ -231,7 +231,7 @@ def content(data, lang: str) -> list:
     tiles_fig = tile_map(
         {r.drill: (None if pd.isna(r.coverage_pct) else r.coverage_pct) for r in rows.itertuples()},
         {r.drill: ("—" if pd.isna(r.coverage_pct) else f"{r.coverage_pct:.0f}%") for r in rows.itertuples()},
-        t("insp_tiles_title", lang),
+        t("insp_tiles_title", lang), lang,
         hover={r.drill: f"{r.inspected:,}/{r.schools:,} · {t('serious_findings', lang)} {r.serious_findings}"
                for r in rows.itertuples()},
     ) if is_nation else EMPTY_FIGURE

@@ -176,14 +176,11 @@ def content(data, lang: str) -> list:
                       id="dq-note"),
              dbc.Card(dbc.CardBody([html.H2(t("dq_by_check", lang), className="aw-h2"),
                                     check_table(data.checks, lang)]), className="aw-panel")]
-    # The drill callback listens to all three; only what the level needs is visible.
-    hidden = {"display": "none"}
-    # The chart only where there is something to compare: an all-zero chart is an empty frame.
-    chart = show_children and int(total["odd_rows"]) > 0
-    charts = [graph(id="dq-tiles", figure={"data": [], "layout": {}}, style=hidden),
-              graph(id="dq-bars", figure=bars(data.rows, lang) if chart else {"data": [], "layout": {}},
-                    config={"displayModeBar": False}, style={} if chart else hidden)]
-    parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel", style={} if chart else hidden))
+    # The chart only where there is something to compare: an all-zero chart is an empty frame. Without
+    # it the page has no graph, and Plotly is never loaded (the drill's chart inputs are optional).
+    if show_children and int(total["odd_rows"]) > 0:
+        parts.append(dbc.Card(dbc.CardBody(graph(id="dq-bars", figure=bars(data.rows, lang),
+                                                 config={"displayModeBar": False})), className="aw-panel"))
     if show_children:
         grid = data_grid("dq-grid", data.rows, region_columns(data.region.child_level, lang), row_id="drill",
                          clickable=True)
@@ -200,6 +197,5 @@ def content(data, lang: str) -> list:
         body = case_grid(data.cases, lang)
     else:
         body = dbc.Alert(t("dq_cases_none", lang), color="success", id="dq-cases-note")
-    hidden_grid = html.Div(data_grid("dq-grid", data.rows.iloc[0:0], []), style=hidden)
-    parts.append(dbc.Card(dbc.CardBody([head, body, hidden_grid]), className="aw-panel"))
+    parts.append(dbc.Card(dbc.CardBody([head, body]), className="aw-panel"))
     return parts

@@ -367,7 +367,7 @@ def content(data, lang: str) -> list:
         rows = steps = step_texts(rows, lang)
         tiles = tile_map(dict(zip(steps["code"], steps["steps_done"].astype(int))),
                          {c: f"{n}/{len(STEPS)}" for c, n in zip(steps["code"], steps["steps_done"])},
-                         t("ro_tiles_title", lang), cmax=len(STEPS), unit=t("ro_steps_unit", lang),
+                         t("ro_tiles_title", lang), lang, cmax=len(STEPS), unit=t("ro_steps_unit", lang),
                          hover={r.code: f"{r.name}: {r.steps_done}/{len(STEPS)}" for r in steps.itertuples()})
         parts.append(_panel(dbc.Row([
             dbc.Col(graph(id="ro-tiles", figure=tiles, config={"displayModeBar": False}), md=6),
