@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import Select
 from dashboard import outbox
 from tests import fixture_briefing
 from tests.apps import make_app
-from tests.browser import click, log_in, open_page, settled
+from tests.browser import click, log_in, log_out, open_page, settled
 from tests.receivers import RobotReceiver
 
 pytestmark = pytest.mark.browser
@@ -52,7 +52,7 @@ def test_add_a_robot_preview_send_a_test_and_the_ministry_pauses_a_failing_one(d
             conn.execute(outbox.subscription.update().where(outbox.subscription.c.id == failing).values(
                 failures=1, last_result="email: refused"))
         outbox.add(engine, "ministry", "email", "office@example.gov.cn", "daily")
-        dash_duo.driver.get(dash_duo.server.url + "/logout")
+        log_out(dash_duo)
         log_in(dash_duo, "ministry")
         dash_duo.driver.get(dash_duo.server.url + "/subscriptions")
         dash_duo.wait_for_element(f"#sb-failing-{failing}")
