@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callbacks import backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school, view
+from callbacks import backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, school, view
 
 
 #: Each page's data function (URL query → the view's data): what ``dashboard.warmup`` runs for the
@@ -12,6 +12,7 @@ FIRST_VIEWS = {
     "rollout": rollout.rollout_data,
     "duplicates": duplicates.duplicate_data,
     "backlog": backlog.backlog_data,
+    "records": records.records_data,
     "inspections": inspections.inspection_data,
     "briefing": briefing.briefing_data,
 }
@@ -19,5 +20,5 @@ FIRST_VIEWS = {
 
 def register(app) -> None:
     view.register(app)
-    for module in (briefing, deadlines, rollout, duplicates, backlog, inspections, school, quality):
+    for module in (briefing, deadlines, rollout, duplicates, backlog, records, inspections, school, quality):
         module.register(app)

@@ -23,7 +23,7 @@ from aidwatch.config import PROJECT_ROOT, from_env
 from dashboard import appdb, auth, exports, guards, headers
 from dashboard.context import EXTENSION
 from dashboard.i18n import t
-from dashboard.pages import backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school
+from dashboard.pages import backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, school
 from dashboard.registry import Registry
 
 HERE = Path(__file__).resolve().parent
@@ -39,6 +39,7 @@ PAGES = {
     "rollout": rollout,
     "duplicates": duplicates,
     "backlog": backlog,
+    "records": records,
     "inspections": inspections,
     "school": school,
     "quality": quality,
