@@ -80,6 +80,9 @@ def test_records_a_day_later_and_at_city_level(engine):
     rows = record_rows(engine, GD, Region("city", "44", "440100"))
     assert figures(rows["1"], RECORDS) == (5, 3, 2, 1, 2) and median(rows["1"]) == 11.0   # lags 8, 11, 11
     assert figures(rows["2"], RECORDS) == (3, 2, 1, 0, 0) and median(rows["2"]) == 5.0    # lags 0, 10
+    # Tue 10 Feb: r312 and r313 registered that day, none approved anywhere: no median at all
+    rows = record_rows(engine, MINISTRY, Region("nation"), D("2026-02-10"))
+    assert figures(rows["45"], RECORDS) == (2, 0, 2, 0, 0) and median(rows["45"]) is None
 
 
 @pytest.mark.parametrize("as_of, expected, lag_median", [

@@ -82,8 +82,8 @@ def _record_totals(lags: pd.DataFrame) -> pd.DataFrame:
     out = frame.groupby("code")[[*LAG_COUNTS, "approved_late"]].sum()
     out["awaiting_approval"] = out["registered"] - out["approved"]
     known = frame[frame["lag"].notna() & (frame["approved"] > 0)]
-    medians = known.groupby("code").apply(lambda g: median_of_counts(g["lag"], g["approved"]), include_groups=False)
-    out["median_approval_workdays"] = medians.reindex(out.index)
+    medians = {code: median_of_counts(g["lag"], g["approved"]) for code, g in known.groupby("code")}
+    out["median_approval_workdays"] = pd.Series(medians, dtype=float).reindex(out.index)
     return out.rename_axis("code").reset_index()
 
 
@@ -109,9 +109,11 @@ def record_total(lags: pd.DataFrame, code: str, name: str) -> pd.DataFrame:
 
 
 def graduation_rows(children: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
-    """One row per child region: the export's columns, ``pct_certified`` empty without graduates."""
+    """One row per child region: the export's columns, ``pct_certified`` empty without graduates, and
+    ``approved_no_certificate`` (approved by D, no certificate number)."""
     out = _rows(children, counts, GRADUATION_COUNTS, GRADUATION_COLUMNS)
     out["pct_certified"] = pct(out["certificates_online"], out["graduates"])
+    out["approved_no_certificate"] = out["approved"] - out["certificates_online"]
     return out
 
 

@@ -211,15 +211,10 @@ def _cases(data, lang: str) -> list:
     return out
 
 
-def with_derived(rows: pd.DataFrame) -> pd.DataFrame:
-    """The graduation rows with ``approved_no_certificate`` (approved by D, no certificate number)."""
-    return rows.assign(approved_no_certificate=rows["approved"] - rows["certificates_online"])
-
-
 def content(data, lang: str) -> list:
     """Everything below the header for one view (``data``: callbacks.records.RecordsView)."""
     n = data.policy.record_approval_workdays
-    rec_total, grad_total = data.record_total.iloc[0], with_derived(data.graduation_total).iloc[0]
+    rec_total, grad_total = data.record_total.iloc[0], data.graduation_total.iloc[0]
     median = rec_total["median_approval_workdays"]
     record_figures = [
         cards("rg", rec_total, RECORD_CARDS, lang),
@@ -235,7 +230,7 @@ def content(data, lang: str) -> list:
         dbc.Alert(t("rg_convention", lang, n=n), color="info", className="aw-hint", id="rg-convention"),
         _section("rg", "records", t("rg_records_title", lang), data, data.records, record_figures, RECORD_FIELDS,
                  lang),
-        _section("rgg", "graduation", t("rg_graduation_title", lang), data, with_derived(data.graduation),
+        _section("rgg", "graduation", t("rg_graduation_title", lang), data, data.graduation,
                  graduation_figures, GRADUATION_FIELDS, lang),
     ]
     if data.region.level == "school":
