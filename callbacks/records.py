@@ -18,6 +18,7 @@ from dashboard.pages import records as page
 from dashboard.viewstate import View
 from queries import records as q
 from queries.regions import Region, children
+from queries.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,25 @@ def records_data(query: dict) -> RecordsView:
     return RecordsView(r.view, r.region, r.as_of, r.year, policy, m.record_total(lags, own, own_name), records,
                        m.graduation_total(graduation, own, own_name), graduation, ages, record_cases,
                        graduate_cases, note)
+
+
+def school_figures(registry, scope: Scope, region: Region, year: int, day: dt.date) -> dict:
+    """A school's record-approval and graduation signals as of ``day`` for its profile, ``signal →
+    (value, text)``, from the page's own cached queries (the school's row of its city)."""
+    city = Region("city", region.province, region.city)
+    got = registry.query_many(scope, {"lags": (q.record_lags, city, year, day),
+                                      "graduation": (q.graduation_counts, city, year, day)})
+    sid = str(region.school)
+    rec = m.record_total(got["lags"][got["lags"]["code"] == sid], sid, "").iloc[0]
+    grad = m.graduation_total(got["graduation"][got["graduation"]["code"] == sid], sid, "").iloc[0]
+    counts = {"records_awaiting": rec["awaiting_approval"], "records_overdue": rec["approval_overdue"],
+              "records_late": rec["approved_late"], "graduates_upload_overdue": grad["upload_overdue"],
+              "graduates_approval_overdue": grad["approval_overdue"],
+              "graduates_no_certificate": grad["approved_no_certificate"]}
+    out = {key: (float(v), f"{int(v):,}") for key, v in counts.items()}
+    p = grad["pct_certified"]
+    out["graduates_certified_pct"] = (None, "—") if pd.isna(p) else (float(p), f"{p:.1f}%")
+    return out
 
 
 def build(query: dict, lang: str):

@@ -8,6 +8,7 @@ said; N = 10 working days for every clock.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 import pytest
@@ -249,3 +250,19 @@ def test_leadership_sees_schools_but_no_case_lists(app):
     assert client.get("/export/graduation.csv?as_of=2026-10-20&school=1").status_code == 403
     body = text_of(post_content(client, "rg", {"school": "1", "as_of": "2026-10-20"}))
     assert "仅查看汇总" in body and "黄*石" not in body and "440106" not in body
+
+
+def test_school_profile_shows_the_schools_signals(app):
+    from tests.test_briefing import component
+    client = login(app.server.test_client(), "ministry")
+    tree = json.loads(post_content(client, "sch", {"school": "1", "as_of": "2026-10-20"}).get_data(as_text=True))
+
+    def now(signal):  # the row's cells: name, a month before, a week before, D, trend
+        return json.dumps(component(tree, f"sch-signal-{signal}"), ensure_ascii=False)
+
+    # school 1 at D: r303 and r305 awaiting, r303 overdue, r302 and r304 late; g322 upload overdue, g321
+    # approval overdue, g323 without certificate, 1 of 5 certified
+    for signal, text in (("records_awaiting", '"2"'), ("records_overdue", '"1"'), ("records_late", '"2"'),
+                         ("graduates_upload_overdue", '"1"'), ("graduates_no_certificate", '"1"'),
+                         ("graduates_certified_pct", '"20.0%"')):
+        assert text in now(signal), signal
