@@ -44,7 +44,8 @@ def lag_window(year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
     """The days whose working-day counts are sent to SQL: from 1 January of the year before Y (a record of
     Y's intake registered earlier is an odd row, see the quality page) to D, inside the calendar."""
     cal = calendar()
-    return max(dt.date(year - 1, 1, 1), cal.first + dt.timedelta(days=1)), min(as_of, cal.last)
+    first = max(dt.date(year - 1, 1, 1), cal.first + dt.timedelta(days=1))
+    return first, max(min(as_of, cal.last), first)  # a D before the window: one day, outside every record's dates
 
 
 def _in_window(column, first: dt.date, last: dt.date, lookup) -> sa.ColumnElement:

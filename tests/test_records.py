@@ -173,6 +173,12 @@ def test_scope_in_sql(engine):
 
 # -- pure metrics ---------------------------------------------------------
 
+def test_lag_window_is_never_empty():
+    # a view of a later year as of a date before that year's window (the view allows any pair of known years)
+    assert q.lag_window(2026, D("2024-06-01")) == (D("2025-01-01"), D("2025-01-01"))
+    assert q.lag_window(2026, D("2026-10-20")) == (D("2025-01-01"), D("2026-10-20"))
+
+
 def test_median_of_counts():
     assert m.median_of_counts([3, 1, 2], [1, 1, 1]) == 2.0          # odd
     assert m.median_of_counts([1, 4], [1, 1]) == 2.5                 # even: the mean of the middle two
