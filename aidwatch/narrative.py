@@ -192,8 +192,47 @@ def inspections_sentence(f: Facts, lang: str) -> str | None:
            f"{_n(cover.total)}），发现严重问题{_n(k)}个。"
 
 
+def _behind_text(f: Facts, area: str, lang: str) -> str:
+    """'; most behind: A (3), B (2)' / '；逾期最多的省份：A（3）、B（2）' for an area's regions furthest behind."""
+    behind = f.behind.get(area)
+    if behind is None or behind.empty:
+        return ""
+    if lang == "en":
+        return "; most behind: " + ", ".join(f"{r.name} ({int(r.value):,})" for r in behind.itertuples())
+    return f"；逾期最多的{CHILD[f.level][0]}：" + "、".join(f"{r.name}（{_n(r.value)}）" for r in behind.itertuples())
+
+
+def records_sentence(f: Facts, lang: str) -> str | None:
+    """New-student records awaiting the province's approval, the overdue ones (by the dashboard's
+    convention, not the notice's) with their week's change, and who is furthest behind."""
+    awaiting, overdue = _count(f, "records", "awaiting_approval"), _count(f, "records", "approval_overdue")
+    if awaiting is None or overdue is None:
+        return None
+    a, b, week = int(awaiting.values["now"]), int(overdue.values["now"]), overdue.values.get("week")
+    if lang == "en":
+        before = f" ({int(week):,} a week before)" if week is not None else ""
+        return f"Record approval: {_plural(a, 'record', 'records')} awaiting approval, {b:,} of them past the " \
+               f"dashboard's 10-working-day convention{before}{_behind_text(f, 'records', lang)}."
+    before = f"（一周前{_n(week)}人）" if week is not None else ""
+    return f"新生学籍待审批{_n(a)}人，其中超过10个工作日监测口径{_n(b)}人{before}{_behind_text(f, 'records', lang)}。"
+
+
+def graduation_sentence(f: Facts, lang: str) -> str | None:
+    """Graduate data not uploaded or not approved in time, approved graduates without a certificate."""
+    heads = [_count(f, "graduation", k) for k in ("upload_overdue", "approval_overdue", "approved_no_certificate")]
+    if any(h is None for h in heads):
+        return None
+    a, b, c = (int(h.values["now"]) for h in heads)
+    if lang == "en":
+        return f"Graduation: {a:,} graduates not uploaded and {b:,} not approved past the convention, " \
+               f"{c:,} approved without a certificate online{_behind_text(f, 'graduation', lang)}."
+    return f"毕业生数据逾期未上传{_n(a)}人、逾期未审批{_n(b)}人，已审批但证书未能在线查询{_n(c)}人" \
+           f"{_behind_text(f, 'graduation', lang)}。"
+
+
 def sentences(f: Facts, lang: str, deadline_names: dict) -> list[str]:
-    """The briefing's sentences in order: reports, each live deadline, duplicates, backlog, inspections."""
+    """The briefing's sentences in order: reports, each live deadline, duplicates, backlog, inspections,
+    record approval, graduation."""
     out = [report_sentence(f, lang)]
     if f.live:
         # The written report has its own sentence (the first); the others are per live deadline.
@@ -201,5 +240,6 @@ def sentences(f: Facts, lang: str, deadline_names: dict) -> list[str]:
                 if d != "rollout_report"]
     else:
         out.append("No deadline is under way." if lang == "en" else "目前没有进行中的时间节点。")
-    out += [duplicates_sentence(f, lang), backlog_sentence(f, lang), inspections_sentence(f, lang)]
+    out += [duplicates_sentence(f, lang), backlog_sentence(f, lang), inspections_sentence(f, lang),
+            records_sentence(f, lang), graduation_sentence(f, lang)]
     return [s for s in out if s]

@@ -34,6 +34,9 @@ class YearPolicy:
     status_change_workdays: int
     duplicate_workdays: int
     status_approval_workdays: int
+    record_approval_workdays: int      # the dashboard's monitoring convention (监测口径), not the notice's
+    graduation_upload_workdays: int    # ditto
+    graduation_approval_workdays: int  # ditto
 
     @property
     def assumed(self) -> bool:
@@ -67,4 +70,7 @@ def policy_for(year: int) -> YearPolicy:
         status_change_workdays=int(table["status_change_workdays"]),
         duplicate_workdays=int(table["duplicate_workdays"]),
         status_approval_workdays=int(table["status_approval_workdays"]),
+        record_approval_workdays=int(table["record_approval_workdays"]),
+        graduation_upload_workdays=int(table["graduation_upload_workdays"]),
+        graduation_approval_workdays=int(table["graduation_approval_workdays"]),
     )

@@ -18,6 +18,7 @@ PAGES = [
     PageBench("rollout", "/rollout", "ro", "#ro-grid .ag-row"),
     PageBench("duplicates", "/duplicates", "dup", "#dup-grid .ag-row"),
     PageBench("backlog", "/backlog", "bl", "#bl-grid .ag-row"),
+    PageBench("records", "/records", "rg", "#rg-grid .ag-row"),
     PageBench("inspections", "/inspections", "insp", "#insp-grid .ag-row"),
     PageBench("briefing", "/briefing", "br", "#br-sentences li"),
 ]

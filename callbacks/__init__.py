@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from callbacks import (backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school, subscriptions,
-                       view)
+from callbacks import (backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, school,
+                       subscriptions, view)
 
 
 #: Each page's data function (URL query → the view's data): what ``dashboard.warmup`` runs for the
@@ -13,6 +13,7 @@ FIRST_VIEWS = {
     "rollout": rollout.rollout_data,
     "duplicates": duplicates.duplicate_data,
     "backlog": backlog.backlog_data,
+    "records": records.records_data,
     "inspections": inspections.inspection_data,
     "briefing": briefing.briefing_data,
 }
@@ -20,5 +21,6 @@ FIRST_VIEWS = {
 
 def register(app) -> None:
     view.register(app)
-    for module in (briefing, deadlines, rollout, duplicates, backlog, inspections, school, quality, subscriptions):
+    for module in (briefing, deadlines, rollout, duplicates, backlog, records, inspections, school, quality,
+                   subscriptions):
         module.register(app)

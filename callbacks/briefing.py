@@ -26,6 +26,7 @@ from aidwatch.metrics import backlog as bl_m
 from aidwatch.metrics import briefing as m
 from aidwatch.metrics import duplicates as dup_m
 from aidwatch.metrics import inspections as insp_m
+from aidwatch.metrics import records as rec_m
 from aidwatch.metrics import rollout as ro_m
 from aidwatch.metrics import deadlines as dl_m
 from aidwatch.narrative import sentences
@@ -45,6 +46,7 @@ from queries import backlog as bl_q
 from queries import deadlines as dl_q
 from queries import duplicates as dup_q
 from queries import inspections as insp_q
+from queries import records as rec_q
 from queries.regions import Region, children
 from queries.scope import Scope
 
@@ -52,7 +54,7 @@ log = logging.getLogger(__name__)
 
 #: The query groups of ``briefing_queries``: the areas each one feeds.
 SOURCES = {"deadlines": ("registration", "approvals", "rollout"), "duplicates": ("duplicates",),
-           "backlog": ("backlog",), "inspections": ("inspections",)}
+           "backlog": ("backlog",), "inspections": ("inspections",), "records": ("records", "graduation")}
 
 
 def briefing_queries(region: Region, year: int, dates: dict) -> dict:
@@ -70,6 +72,10 @@ def briefing_queries(region: Region, year: int, dates: dict) -> dict:
     calls["duplicates:series"] = (dup_q.duplicate_series, region, year)
     calls["backlog:children"] = (children, region)
     calls |= {f"inspections:coverage:{when}": (insp_q.coverage_counts, region, year, day) for when, day in days.items()}
+    for when, day in days.items():
+        calls[f"records:lags:{when}"] = (rec_q.record_lags, region, year, day)
+        calls[f"records:graduation:{when}"] = (rec_q.graduation_counts, region, year, day)
+    calls["records:children"] = (children, region)
     return calls
 
 
@@ -108,6 +114,7 @@ class BriefingView:
     sentences: list
     scope: Scope
     fresh: Freshness          # the replica's snapshot the figures come from (the footer)
+    behind: dict              # area without deadlines → its regions furthest behind (records, graduation)
 
     @property
     def child_level(self) -> str:
@@ -204,9 +211,37 @@ def briefing_data(query: dict) -> BriefingView:
             failed[area] = describe(exc, lang)[0]
             continue
         heads |= {(h.area, h.key): h for h in m.total_headlines(area, totals).values()}
-    facts = m.Facts(r.as_of, r.region.level, name, heads, reports, live)
+    behind = {}
+    if "records" not in failed_sources:
+        try:
+            records_heads, behind = _records_area(results, dates, r.region, own, name)
+            heads |= records_heads
+        except UnknownCalendarYear as exc:  # the records' working-day medians at the year's last days
+            log.error("briefing: records area: %s", exc)
+            failed["records"] = describe(exc, lang)[0]
+    facts = m.Facts(r.as_of, r.region.level, name, heads, reports, live, behind)
     return BriefingView(r.view, r.region, r.labels, name, r.as_of, r.year, dates, heads, failed, focus, focus_rows,
-                        live, reports, sentences(facts, lang, DEADLINE_NAMES), r.scope, reg.freshness())
+                        live, reports, sentences(facts, lang, DEADLINE_NAMES), r.scope, reg.freshness(), behind)
+
+
+def _records_area(results: dict, dates: dict, region: Region, own: str, name: str) -> tuple[dict, dict]:
+    """The records page's totals at each date (its headlines) and its child rows at D (who is behind)."""
+    kids = results["records:children"]
+
+    def rows(area: str, when: str):
+        if area == "records":
+            return rec_m.record_rows(kids, results[f"records:lags:{when}"])
+        return rec_m.graduation_rows(kids, results[f"records:graduation:{when}"])
+
+    heads, behind = {}, {}
+    for area in ("records", "graduation"):
+        totals = _at_dates(dates, lambda when, day: (
+            rec_m.record_total(results[f"records:lags:{when}"], own, name) if area == "records" else
+            rec_m.graduation_total(rows(area, when), own, name)).iloc[0])
+        heads |= {(h.area, h.key): h for h in m.total_headlines(area, totals).values()}
+        now = rows(area, "now")
+        behind[area] = m.furthest_behind(now.assign(drill=now["code"]), area)
+    return heads, behind
 
 
 #: ``/export/briefing.xlsx`` (and ``.csv``): one row per figure the briefing shows.
@@ -244,6 +279,11 @@ def export_frame(query: dict) -> pd.DataFrame:
                          "label": deadline_name(deadline, lang), "rank": rank, "code": r.code, "name": r.name,
                          "as_of": b.as_of, "value": r.pct_done, "done": r.done, "total": r.total,
                          "status": r.status, "link": base + b.child_href("/deadlines", r.drill, deadline=deadline)})
+    for area, behind in b.behind.items():
+        for rank, r in enumerate(behind.itertuples(), start=1):
+            rows.append({"section": "laggard", "area": area, "metric": "+".join(m.BEHIND_KEYS[area]),
+                         "label": t(f"br_area_{area}", lang), "rank": rank, "code": r.code, "name": r.name,
+                         "as_of": b.as_of, "value": r.value, "link": base + b.child_href("/records", r.drill)})
     for r in b.focus_rows.itertuples():
         rows.append({"section": "map", "area": "deadlines", "metric": b.focus, "label": deadline_name(b.focus, lang),
                      "code": r.code, "name": r.name, "as_of": b.as_of, "value": r.pct_done, "done": r.done,

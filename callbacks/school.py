@@ -17,6 +17,7 @@ from aidwatch.metrics import rollout as ro_m
 from aidwatch.policy import DEADLINES
 from callbacks.common import register_content
 from callbacks.inspections import school_signals
+from callbacks.records import school_figures
 from dashboard.context import resolve
 from dashboard.pages import school as page
 from dashboard.viewstate import View
@@ -39,6 +40,9 @@ SIGNALS = [
     ("rollout", "priority_without_grant", True),
     ("inspections", "inspections", False), ("inspections", "serious_open", True),
     ("inspections", "risk_score", True),
+    ("records", "records_awaiting", True), ("records", "records_overdue", True), ("records", "records_late", True),
+    ("records", "graduates_upload_overdue", True), ("records", "graduates_approval_overdue", True),
+    ("records", "graduates_no_certificate", True), ("records", "graduates_certified_pct", False),
 ]
 
 
@@ -93,7 +97,8 @@ def profile_data(query: dict) -> Profile | None:
         row = m.score(signals, weights).iloc[0]
         grants = ro_m.grant_figures([sid], series.recipients, series.paid, day).iloc[0]
         deadlines = r.registry.deadline_view(r.scope, r.region, r.labels, day, r.year).summary
-        values.append(_deadline_values(deadlines) | _counts(row, grants))
+        values.append(_deadline_values(deadlines) | _counts(row, grants)
+                      | school_figures(r.registry, r.scope, r.region, r.year, day))
         school = row
     frame = pd.DataFrame([{"section": s, "signal": k, "worse_up": w,
                            **{f"value_{i}": v[k][0] for i, v in enumerate(values)},

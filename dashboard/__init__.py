@@ -24,7 +24,7 @@ from aidwatch.config import PROJECT_ROOT, from_env, public_url
 from dashboard import appdb, auth, compression, digests, exports, guards, headers
 from dashboard.context import EXTENSION
 from dashboard.i18n import t
-from dashboard.pages import (backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school,
+from dashboard.pages import (backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, school,
                              subscriptions)
 from dashboard.registry import Registry
 
@@ -46,6 +46,7 @@ PAGES = {
     "rollout": rollout,
     "duplicates": duplicates,
     "backlog": backlog,
+    "records": records,
     "inspections": inspections,
     "school": school,
     "quality": quality,

@@ -35,6 +35,7 @@ from aidwatch.workdays import calendar
 from queries.frames import counts_frame, to_frame
 from queries.regions import Region, child_grouping
 from queries.scope import Scope
+from queries.steps import step_lookup
 
 ON_ROLL = ("enrolled", "suspended")
 
@@ -42,16 +43,6 @@ ON_ROLL = ("enrolled", "suspended")
 def _year_window(year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
     """``occurred_on`` in year Y and on or before D."""
     return dt.date(year, 1, 1), min(dt.date(year, 12, 31), as_of)
-
-
-def _step_lookup(column: sa.ColumnElement, bounds: list, values: list) -> sa.ColumnElement:
-    """``values[i]`` where ``bounds[i-1] < column <= bounds[i]`` (the last value for anything later),
-    as nested CASEs halving the steps at each level."""
-    if len(values) == 1:
-        return sa.literal(values[0], sa.Date)
-    mid = len(values) // 2
-    return sa.case((column <= bounds[mid - 1], _step_lookup(column, bounds[:mid], values[:mid])),
-                   else_=_step_lookup(column, bounds[mid:], values[mid:]))
 
 
 def _record_due(occurred_on: sa.ColumnElement, year: int, as_of: dt.date) -> sa.ColumnElement:
@@ -67,7 +58,7 @@ def _record_due(occurred_on: sa.ColumnElement, year: int, as_of: dt.date) -> sa.
     dues = cal.due_many(days, n)
     last = np.append(dues[1:] != dues[:-1], True)  # the last day of each run with the same due day
     bounds = [d.item() for d in days[last]]
-    return _step_lookup(occurred_on, bounds, [d.item() for d in dues[last]])
+    return step_lookup(occurred_on, bounds, [d.item() for d in dues[last]])
 
 
 def _decided_by(sc, as_of: dt.date) -> sa.ColumnElement:

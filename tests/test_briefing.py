@@ -24,6 +24,12 @@ is worked out by hand below from the fixtures it comes from:
   only on 31 August) = 10; inspected in 2025 by D: 12 (10 June), 14 (1 March), 15 (15 April, serious) = 3
   → 30.0 %; by 3 June and 11 May: 14 and 15 → 20.0 %. 广东: schools 1, 2, 3, 11–14 = 7, inspected 12 and
   14 → 28.6 %, no serious finding.
+- record approval (tests/fixture_deadlines.py's students, none ever approved): the 2025 spring intake
+  registered by D, 101–103 and 105–109 = 8 awaiting (广东 5: 101, 102, 103, 105, 106; 广州 4 of them), all
+  past due(registered_on, 10) on 10 and 3 June (the latest, 103 of 6 May, was due 20 May). On 11 May only
+  four were: 101 (10 March), 107 (10 April, due 24 April), 108 (11 April, due 25 April) and 109 (14 April,
+  due on the make-up Sunday 27 April); 102 (27 April) was due 14 May, 105, 106 and 103 later.
+- graduation: the fixtures have no graduates → 0 everywhere.
 """
 
 from __future__ import annotations
@@ -58,6 +64,8 @@ NATION_ZH = [
     "重复资助比对结果均已办结。",
     "学籍异动逾期未办理0条、逾期未审批1条，疑似长期空挂学籍3人。",
     "本年度已检查3所学校，覆盖率30.0%（3/10），发现严重问题1个。",
+    "新生学籍待审批8人，其中超过10个工作日监测口径8人（一周前8人）；逾期最多的省份：广东省（5）、广西壮族自治区（3）。",
+    "毕业生数据逾期未上传0人、逾期未审批0人，已审批但证书未能在线查询0人。",
 ]
 NATION_EN = [
     "As of 10 June 2025, 2 provinces have submitted the written report (1 of them late); 1 province is overdue: "
@@ -67,6 +75,10 @@ NATION_EN = [
     "Duplicate aid: every match is closed.",
     "Status changes: 0 unrecorded past the limit, 1 approval overdue; 3 suspected phantom enrolments.",
     "Inspections this year: 3 of 10 schools (30.0%), 1 serious finding.",
+    "Record approval: 8 records awaiting approval, 8 of them past the dashboard's 10-working-day convention (8 a "
+    "week before); most behind: 广东省 (5), 广西壮族自治区 (3).",
+    "Graduation: 0 graduates not uploaded and 0 not approved past the convention, 0 approved without a "
+    "certificate online.",
 ]
 GD_ZH = [
     "截至2025年6月10日，广东省已于6月6日按时报送书面报告。",
@@ -74,6 +86,8 @@ GD_ZH = [
     "重复资助比对结果均已办结。",
     "学籍异动逾期未办理0条、逾期未审批1条，疑似长期空挂学籍2人。",
     "本年度已检查2所学校，覆盖率28.6%（2/7），发现严重问题0个。",
+    "新生学籍待审批5人，其中超过10个工作日监测口径5人（一周前5人）；逾期最多的地市：广州市（4）、深圳市（1）。",
+    "毕业生数据逾期未上传0人、逾期未审批0人，已审批但证书未能在线查询0人。",
 ]
 
 
@@ -143,7 +157,8 @@ def test_headline_numbers_and_their_comparisons(app):
     assert list(heads.index) == ["spring_registration", "autumn_registration", "spring_aid_approval",
                                  "autumn_aid_approval", "rollout_funds", "rollout_report", "open", "overdue",
                                  "unrecorded_overdue", "overdue_approval", "phantom_suspects", "coverage_pct",
-                                 "serious_findings"]
+                                 "serious_findings", "awaiting_approval", "approval_overdue", "upload_overdue",
+                                 "approval_overdue", "approved_no_certificate"]
     assert row("spring_registration") == [80.0, 8, 10, "overdue", 80.0, 80.0, 0.0, 0.0]
     assert row("spring_aid_approval") == [80.0, 4, 5, "overdue", 80.0, 75.0, 0.0, 5.0]
     assert row("rollout_funds") == [100.0, 3, 3, "done", 100.0, 0.0, 0.0, 100.0]
@@ -155,6 +170,10 @@ def test_headline_numbers_and_their_comparisons(app):
     assert row("phantom_suspects") == [3, None, None, None, 3, 3, 0, 0]
     assert row("coverage_pct") == [30.0, 3, 10, None, 20.0, 20.0, 10.0, 10.0]
     assert row("serious_findings") == [1, None, None, None, 1, 1, 0, 0]
+    assert row("awaiting_approval") == [8, None, None, None, 8, 8, 0, 0]
+    records = heads[heads["area"] == "records"]
+    assert records.loc["approval_overdue", cols].tolist()[4:] == [8, 4, 0, 4]
+    assert heads[heads["area"] == "graduation"]["value"].tolist() == [0, 0, 0]
     assert set(heads["as_of"]) == {"2025-06-10"} and set(heads["week_as_of"]) == {"2025-06-03"}
     assert set(heads["month_as_of"]) == {"2025-05-11"}
     # every number links to the page and view it comes from
@@ -162,9 +181,13 @@ def test_headline_numbers_and_their_comparisons(app):
         "/deadlines?as_of=2025-06-10&year=2025&deadline=spring_aid_approval")
     assert heads.loc["phantom_suspects", "link"].endswith("/backlog?as_of=2025-06-10&year=2025")
     # live deadlines and who is behind: 广东 on approvals, 北京 on the report; the map shows the reports
-    lag = frame[frame["section"] == "laggard"]
+    lag = frame[(frame["section"] == "laggard") & (frame["area"] == "deadlines")]
     assert lag[["metric", "rank", "code", "name", "value", "done", "total"]].values.tolist() == [
         ["spring_aid_approval", 1, "44", "广东省", 66.7, 2, 3], ["rollout_report", 1, "11", "北京市", 0.0, 0, 1]]
+    # record approval: the provinces with the most records overdue, linking to the records page one level down
+    behind = frame[(frame["section"] == "laggard") & (frame["area"] == "records")]
+    assert behind[["rank", "code", "value"]].values.tolist() == [[1, "44", 5], [2, "45", 3]]
+    assert behind["link"].iloc[0].endswith("/records?as_of=2025-06-10&year=2025&province=44")
     assert lag["link"].iloc[0].endswith(
         "/deadlines?as_of=2025-06-10&year=2025&province=44&deadline=spring_aid_approval")
     tiles = frame[frame["section"] == "map"]
@@ -296,7 +319,8 @@ def test_inputs_are_the_pages_own_cached_queries(app):
         # the as-of counts run once per date; the day-grouped series once for all three
         # (the children of the nation are the deadline page's, already cached)
         assert sorted(ran) == sorted(["duplicate_series"] + ["school_counts", "phantom_counts",
-                                                             "coverage_counts"] * 3)
+                                                             "coverage_counts", "record_lags",
+                                                             "graduation_counts"] * 3)
         ran.clear()
         post_content(client, "br", {"as_of": "2025-06-10"})
         assert ran == []
@@ -315,6 +339,6 @@ def test_one_failing_source_leaves_the_other_areas_standing(app, monkeypatch):
     response = post_content(client, "br", {"as_of": "2025-06-10"})
     row = component(json.loads(response.get_data(as_text=True)), "br-area-inspections")
     assert t("br_unavailable", reason=t("query_timeout")) in json.dumps(row, ensure_ascii=False)
-    assert sentences_of(response) == NATION_ZH[:4]
+    assert sentences_of(response) == NATION_ZH[:4] + NATION_ZH[5:]
     frame = xlsx(client)
     assert "coverage_pct" not in set(frame["metric"]) and "spring_aid_approval" in set(frame["metric"])

@@ -206,6 +206,14 @@ def test_stories(registry):
     ins = r["inspection"]
     assert ins["serious"].any() and 0.5 < ins[ins["year"] == 2025]["school_id"].nunique() / len(r["school"]) < 1
     assert r["school"]["closed_on"].notna().sum() >= 2
+    # record approval: prompt mostly, some records held up for months; certificates missing after approval,
+    # more in some provinces than in others
+    wait = (student["reg_approved_on"] - student["registered_on"]).dt.days
+    assert (wait > 60).any() and (wait.dropna() < 30).mean() > 0.8
+    gr = r["graduation"]
+    missing = gr["approved_on"].notna() & gr["certificate_no"].isna()
+    per_province = missing.groupby(gr["province_code"]).mean()
+    assert 0 < missing.mean() < 0.15 and per_province.max() > 2 * per_province.min()
 
 
 def test_deterministic(tmp_path):

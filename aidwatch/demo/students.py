@@ -93,7 +93,15 @@ def make_students(ctx, prov: Province, sch: pd.DataFrame, rng: np.random.Generat
     # Registration: prompt provinces register within days, sluggish ones past the deadline.
     reg_factor = sch["reg_factor"].to_numpy()[s]
     registered = cut(wd.next(enrolled + rng.exponential(6 + 50 * lag * reg_factor).astype(np.int64)), until)
-    reg_approved = cut(wd.add(registered, 1 + rng.gamma(2.0, 1 + 4 * lag, n).astype(np.int64)), until)
+    approval_wd = 1 + rng.gamma(2.0, 1 + 4 * lag, n).astype(np.int64)
+    # A share of records and graduate data is held up for weeks or months, far more in sluggish provinces:
+    # the records page's ageing chart and overdue counts. Drawn from a stream of its own, so that adding it
+    # left every other figure of a seed unchanged. Working-day arithmetic carries the waits across the
+    # Spring Festival and National Day.
+    held = np.random.default_rng(np.random.SeedSequence([ctx.seed, 3, int(prov.code), int(school_ids[0])]))
+    stuck = held.random(n) < 0.005 + 0.05 * lag
+    approval_wd = np.where(stuck, held.integers(12, 120, n), approval_wd)
+    reg_approved = cut(wd.add(registered, approval_wd), until)
 
     male = rng.random(n) < 0.6
     age_years = np.where(py == 2, 18, 15)
@@ -168,11 +176,16 @@ def make_students(ctx, prov: Province, sch: pd.DataFrame, rng: np.random.Generat
 
     # --- graduation -----------------------------------------------------
     g = np.flatnonzero(status == "graduated")
-    uploaded = cut(wd.next(end[g] + rng.integers(0, 30, g.size) + rng.exponential(3 + 30 * lag, g.size).astype(np.int64)), until)
-    g_approved = cut(wd.add(uploaded, 2 + rng.gamma(2.0, 3 + 10 * lag, g.size).astype(np.int64)), until)
+    upload_in = rng.integers(0, 30, g.size) + rng.exponential(3 + 30 * lag, g.size).astype(np.int64)
+    upload_in = np.where(held.random(g.size) < 0.005 + 0.06 * lag, held.integers(30, 200, g.size), upload_in)
+    uploaded = cut(wd.next(end[g] + upload_in), until)
+    approve_in = 2 + rng.gamma(2.0, 3 + 10 * lag, g.size).astype(np.int64)
+    approve_in = np.where(held.random(g.size) < 0.005 + 0.06 * lag, held.integers(15, 120, g.size), approve_in)
+    g_approved = cut(wd.add(uploaded, approve_in), until)
     codes = sch["code"].to_numpy()[s[g]]
     gy = ymd(end[g])[0]
-    cert = [f"{y}{code}{q:06d}" if a <= until and r < 0.95 else None
+    # certificates missing after approval: 3 % in a prompt province, up to 13 % in the most sluggish
+    cert = [f"{y}{code}{q:06d}" if a <= until and r < 0.97 - 0.1 * lag else None
             for y, code, q, a, r in zip(gy.tolist(), codes.tolist(), seq[g].tolist(), g_approved.tolist(),
                                         rng.random(g.size).tolist())]
 

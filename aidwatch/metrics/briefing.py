@@ -31,10 +31,15 @@ AREAS = {
     "duplicates": [("open", "count"), ("overdue", "count")],
     "backlog": [("unrecorded_overdue", "count"), ("overdue_approval", "count"), ("phantom_suspects", "count")],
     "inspections": [("coverage_pct", "pct"), ("serious_findings", "count")],
+    "records": [("awaiting_approval", "count"), ("approval_overdue", "count")],
+    "graduation": [("upload_overdue", "count"), ("approval_overdue", "count"), ("approved_no_certificate", "count")],
 }
 #: The page each area's numbers come from.
 AREA_PAGES = {"registration": "/deadlines", "approvals": "/deadlines", "rollout": "/deadlines",
-              "duplicates": "/duplicates", "backlog": "/backlog", "inspections": "/inspections"}
+              "duplicates": "/duplicates", "backlog": "/backlog", "inspections": "/inspections",
+              "records": "/records", "graduation": "/records"}
+#: The counts that rank the regions furthest behind in an area without deadlines (their sum, largest first).
+BEHIND_KEYS = {"records": ("approval_overdue",), "graduation": ("upload_overdue", "approval_overdue")}
 #: How many regions a laggard list names.
 LAGGARDS = 5
 #: A deadline stays live this many calendar days after its due day while it is not done; later, its
@@ -142,6 +147,14 @@ def laggards(rows: pd.DataFrame, deadline: str, n: int = LAGGARDS) -> pd.DataFra
         drop=True)
 
 
+def furthest_behind(rows: pd.DataFrame, area: str, n: int = LAGGARDS) -> pd.DataFrame:
+    """The ``n`` child regions (a page's rows, ``drill`` = the child's key) with the most overdue items of
+    ``area`` (the sum of its ``BEHIND_KEYS``), ties by code; regions with none are not behind."""
+    part = rows.assign(value=rows[list(BEHIND_KEYS[area])].sum(axis=1))
+    part = part[part["value"] > 0].sort_values(["value", "code"], ascending=[False, True])
+    return part.head(n)[["drill", "code", "name", "value"]].reset_index(drop=True)
+
+
 def report_summary(tracker: pd.DataFrame) -> dict:
     """The written reports at D (``aidwatch.metrics.rollout.report_tracker`` rows): how many are in, how
     many of those late, and which provinces are missing (most overdue first) or pending."""
@@ -167,6 +180,7 @@ class Facts:
     headlines: dict          # (area, key) → Headline
     reports: dict            # report_summary(...)
     live: dict               # live deadline → its laggards (``laggards``), in the year's order
+    behind: dict = field(default_factory=dict)  # area → its regions furthest behind (``furthest_behind``)
 
 
 def map_deadline(live: list[str], due: dict, as_of: dt.date, fallback: str) -> str:

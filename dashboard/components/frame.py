@@ -18,8 +18,8 @@ from dashboard.viewstate import FIRST_YEAR, View
 
 #: (path, string key) of the pages in navigation order.
 NAV = [("/briefing", "page_briefing"), ("/deadlines", "page_deadlines"), ("/rollout", "page_rollout"),
-       ("/duplicates", "page_duplicates"), ("/backlog", "page_backlog"), ("/inspections", "page_inspections"),
-       ("/quality", "page_quality"), ("/subscriptions", "page_subscriptions")]
+       ("/duplicates", "page_duplicates"), ("/backlog", "page_backlog"), ("/records", "page_records"),
+       ("/inspections", "page_inspections"), ("/quality", "page_quality"), ("/subscriptions", "page_subscriptions")]
 
 
 #: Pages that cover the nation or one province only: their link keeps the province, not a city or school.

@@ -20,7 +20,7 @@ from dashboard.pages.inspections import PATH as INSPECTIONS_PATH, reason_href, r
 PATH = "/school"
 #: The page that lists a section's cases for one school.
 SECTION_PAGES = {"deadlines": "/deadlines", "duplicates": "/duplicates", "backlog": "/backlog",
-                 "rollout": "/rollout", "inspections": None}
+                 "rollout": "/rollout", "inspections": None, "records": "/records"}
 
 add_strings({
     "page_school": ("学校档案", "School profile"),
@@ -54,6 +54,14 @@ add_strings({
     "section_backlog": ("学籍异动", "Status changes"),
     "section_rollout": ("扩围提标", "Expansion rollout"),
     "section_inspections": ("检查", "Inspections"),
+    "section_records": ("学籍与毕业（监测口径 10 个工作日）", "Records & graduation (10-working-day convention)"),
+    "sig_records_awaiting": ("学籍待审批（人）", "Records awaiting approval"),
+    "sig_records_overdue": ("学籍逾期未审批（人）", "Records: approval overdue"),
+    "sig_records_late": ("学籍逾期审批（人）", "Records approved late"),
+    "sig_graduates_upload_overdue": ("毕业生逾期未上传（人）", "Graduates: upload overdue"),
+    "sig_graduates_approval_overdue": ("毕业生逾期未审批（人）", "Graduates: approval overdue"),
+    "sig_graduates_no_certificate": ("已审批无证书（人）", "Approved, no certificate"),
+    "sig_graduates_certified_pct": ("毕业证书在线率", "Certificates online"),
     "sig_approvals_late": ("资助审批逾期（条）", "Aid approvals late (records)"),
     "sig_duplicates_open": ("重复资助未办结", "Duplicate matches open"),
     "sig_duplicates_overdue": ("重复资助逾期未办结", "Duplicate matches overdue"),

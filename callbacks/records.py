@@ -1,0 +1,137 @@
+"""Records & graduation page callbacks: the view → registry → figures; a click → a drill-down URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from aidwatch.metrics import records as m
+from aidwatch.metrics.backlog import overdue_until
+from aidwatch.policy import YearPolicy, policy_for
+from aidwatch.workdays import calendar
+from callbacks.common import case_list, register_content, register_drill
+from dashboard.context import resolve
+from dashboard.i18n import t
+from dashboard.pages import records as page
+from dashboard.viewstate import View
+from queries import records as q
+from queries.regions import Region, children
+from queries.scope import Scope
+
+
+@dataclass(frozen=True)
+class RecordsView:
+    view: View
+    region: Region
+    as_of: dt.date
+    year: int
+    policy: YearPolicy
+    record_total: pd.DataFrame      # the selected region's own row
+    records: pd.DataFrame           # one row per child region: the export's columns, ``drill`` = its key
+    graduation_total: pd.DataFrame
+    graduation: pd.DataFrame
+    ages: pd.DataFrame              # records awaiting approval by working days elapsed
+    record_cases: pd.DataFrame | None    # masked
+    graduate_cases: pd.DataFrame | None  # masked
+    cases_note: str | None
+
+
+def with_drill(rows: pd.DataFrame, kids: pd.DataFrame) -> pd.DataFrame:
+    """``drill`` = the key one level down; for schools ``code`` becomes the school's registry code."""
+    rows = rows.assign(drill=rows["code"])
+    if "school_code" in kids:
+        rows["code"] = rows["drill"].map(dict(zip(kids["code"].astype(str), kids["school_code"])))
+    return rows
+
+
+def records_data(query: dict) -> RecordsView:
+    """The view, its data and its cases, for the page and for its exports alike."""
+    r = resolve(query)
+    policy, cal = policy_for(r.year), calendar()
+    at_school = r.region.level == "school"
+    # A school's own figures are its row in its city's table (the same cached queries).
+    rows_region = Region("city", r.region.province, r.region.city) if at_school else r.region
+    got = r.registry.query_many(r.scope, {
+        "lags": (q.record_lags, rows_region, r.year, r.as_of),
+        "graduation": (q.graduation_counts, rows_region, r.year, r.as_of),
+        "awaiting": (q.awaiting_by_day, r.region, r.year, r.as_of),
+        "children": (children, rows_region)})
+    kids, lags = got["children"], got["lags"]
+    records = with_drill(m.record_rows(kids, lags), kids)
+    graduation = with_drill(m.graduation_rows(kids, got["graduation"]), kids)
+    if at_school:
+        school = str(r.region.school)
+        lags = lags[lags["code"] == school]
+        records = records[records["drill"] == school].reset_index(drop=True)
+        graduation = graduation[graduation["drill"] == school].reset_index(drop=True)
+        own_name = r.labels.get("school") or ""
+    else:
+        own_name = r.labels.get(r.region.level) or t("nation", r.view.lang)
+    own = {"nation": "nation", "province": r.region.province, "city": r.region.city}.get(
+        r.region.level, str(r.region.school))
+    ages = m.ageing(got["awaiting"], r.as_of, overdue_until(cal, r.as_of, policy.record_approval_workdays), cal)
+    record_cases = graduate_cases = note = None
+    if at_school and not r.scope.cases_allowed:
+        note = t("cases_forbidden", r.view.lang)
+    elif at_school:
+        # Not cached: unmasked personal data stays out of the shared cache.
+        with r.registry.connect() as conn:
+            raw_records = q.record_cases(conn, r.scope, r.region, r.year, r.as_of)
+            raw_graduates = q.graduate_cases(conn, r.scope, r.region, r.year, r.as_of)
+        record_cases = case_list("records_awaiting", m.record_cases(raw_records, r.as_of, policy, cal))
+        graduate_cases = case_list("graduates_pending", m.graduate_cases(raw_graduates, r.as_of, policy, cal))
+    return RecordsView(r.view, r.region, r.as_of, r.year, policy, m.record_total(lags, own, own_name), records,
+                       m.graduation_total(graduation, own, own_name), graduation, ages, record_cases,
+                       graduate_cases, note)
+
+
+def school_figures(registry, scope: Scope, region: Region, year: int, day: dt.date) -> dict:
+    """A school's record-approval and graduation signals as of ``day`` for its profile, ``signal →
+    (value, text)``, from the page's own cached queries (the school's row of its city)."""
+    city = Region("city", region.province, region.city)
+    got = registry.query_many(scope, {"lags": (q.record_lags, city, year, day),
+                                      "graduation": (q.graduation_counts, city, year, day)})
+    sid = str(region.school)
+    rec = m.record_total(got["lags"][got["lags"]["code"] == sid], sid, "").iloc[0]
+    grad = m.graduation_total(got["graduation"][got["graduation"]["code"] == sid], sid, "").iloc[0]
+    counts = {"records_awaiting": rec["awaiting_approval"], "records_overdue": rec["approval_overdue"],
+              "records_late": rec["approved_late"], "graduates_upload_overdue": grad["upload_overdue"],
+              "graduates_approval_overdue": grad["approval_overdue"],
+              "graduates_no_certificate": grad["approved_no_certificate"]}
+    out = {key: (float(v), f"{int(v):,}") for key, v in counts.items()}
+    p = grad["pct_certified"]
+    out["graduates_certified_pct"] = (None, "—") if pd.isna(p) else (float(p), f"{p:.1f}%")
+    return out
+
+
+def build(query: dict, lang: str):
+    return page.content(records_data(query), lang)
+
+
+def _export(query: dict, table: str, columns: list, cases: str, case_columns: list) -> pd.DataFrame:
+    data = records_data(query)
+    if data.region.level != "school":
+        return getattr(data, table)[columns]
+    if data.cases_note:
+        raise PermissionError(data.cases_note)
+    return getattr(data, cases).reindex(columns=case_columns)
+
+
+def export_records(query: dict) -> pd.DataFrame:
+    """``/export/records.*``: the spec's rows per child region, or at a school its masked records awaiting
+    approval."""
+    return _export(query, "records", m.RECORD_COLUMNS, "record_cases", m.RECORD_CASE_COLUMNS)
+
+
+def export_graduation(query: dict) -> pd.DataFrame:
+    """``/export/graduation.*``: the spec's rows per child region, or at a school its masked graduates not
+    yet uploaded, approved or certified."""
+    return _export(query, "graduation", m.GRADUATION_COLUMNS, "graduate_cases", m.GRADUATE_CASE_COLUMNS)
+
+
+def register(app) -> None:
+    register_content(app, "rg", build)
+    register_drill(app, "rg", page.PATH)
+    register_drill(app, "rgg", page.PATH)

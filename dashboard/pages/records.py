@@ -1,0 +1,238 @@
+"""Records & graduation page (学籍与毕业): layout and the pieces its callback fills in.
+
+Two provincial duties of the notice (§一(一) record approval, §一(三) graduate
+data and certificates) in two sections, each with its tile map, bars of the
+level below and region table. The notice gives no number of days: the 10
+working days are the dashboard's monitoring convention (监测口径), and the
+page says so.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from aidwatch.metrics.records import GRADUATE_CASE_COLUMNS, RECORD_CASE_COLUMNS
+from dashboard.components.exports import export_links
+from dashboard.components.grid import data_grid
+from dashboard.components.status import STATUS_COLORS
+from dashboard.components.tilegrid import tile_map
+from dashboard.i18n import add_strings, t
+from dashboard.pages import framed
+from dashboard.pages.backlog import _columns, _count_ticks, _display, age_figure
+
+PATH = "/records"
+
+add_strings({
+    "page_records": ("学籍与毕业", "Records & graduation"),
+    "rg_convention": ("监测口径：学籍审核审批、毕业数据上传和毕业数据审批各按 {n} 个工作日监测。这是本看板的监测口径，"
+                      "通知本身未规定天数。",
+                      "Monitoring convention: record approval, graduate-data upload and its approval are each "
+                      "watched against {n} working days. This is the dashboard's convention; the notice sets no "
+                      "number of days."),
+    "rg_records_title": ("新生学籍审核审批", "New-student record approval"),
+    "rg_graduation_title": ("毕业生数据上传与审批", "Graduate data: upload, approval, certificates"),
+    "rg_registered": ("已注册", "Registered"),
+    "rg_approved": ("已审批", "Approved"),
+    "rg_awaiting_approval": ("待审批", "Awaiting approval"),
+    "rg_approval_overdue": ("逾期未审批", "Approval overdue"),
+    "rg_approved_late": ("逾期审批", "Approved late"),
+    "rg_median_approval_workdays": ("审批用时中位数（工作日）", "Median working days to approve"),
+    "rg_graduates": ("毕业生", "Graduates"),
+    "rg_uploaded": ("已上传", "Uploaded"),
+    "rg_upload_overdue": ("逾期未上传", "Upload overdue"),
+    "rg_certificates_online": ("证书可在线查询", "Certificate online"),
+    "rg_pct_certified": ("证书在线率 %", "Certified %"),
+    "rg_approved_no_certificate": ("已审批无证书", "Approved, no certificate"),
+    "rg_tiles_records": ("各省份学籍审批率（已审批 ÷ 已注册）", "Records approved by province (approved ÷ registered)"),
+    "rg_tiles_graduation": ("各省份毕业证书在线率", "Certificates online by province"),
+    "rg_bars_records": ("下级待审批学籍", "Records awaiting approval below"),
+    "rg_bars_graduation": ("下级毕业手续进度", "Graduation pipeline below"),
+    "rg_within": ("未逾期", "Not overdue"),
+    "rg_funnel": ("毕业手续漏斗", "Graduation funnel"),
+    "rg_record_cases": ("本校待审批学籍", "This school's records awaiting approval"),
+    "rg_record_cases_none": ("没有待审批的学籍。", "No record awaiting approval."),
+    "rg_graduate_cases": ("本校未办结的毕业生", "This school's graduates not yet certified"),
+    "rg_graduate_cases_none": ("本年度截至该日的毕业生均已办结。", "Every graduate of the year up to this date is certified."),
+    "registered_on": ("注册日期", "Registered"),
+    "approval_due_on": ("审批期限", "Approval due"),
+    "workdays_elapsed": ("已过工作日", "Working days elapsed"),
+    "record_state": ("审批状态", "Approval"),
+    "graduated_on": ("毕业日期", "Graduated"),
+    "upload_due_on": ("上传期限", "Upload due"),
+    "uploaded_on": ("上传日期", "Uploaded"),
+    "graduate_state": ("办理环节", "Stage"),
+}, {
+    "awaiting": ("待审批", "Awaiting"), "overdue": ("逾期未办", "Overdue"),
+    "upload_overdue": ("逾期未上传", "Upload overdue"), "awaiting_upload": ("待上传", "Awaiting upload"),
+    "approval_overdue": ("逾期未审批", "Approval overdue"), "awaiting_approval": ("待审批", "Awaiting approval"),
+    "no_certificate": ("已审批无证书", "Approved, no certificate"),
+})
+
+RECORD_CARDS = (("registered", False), ("approved", False), ("awaiting_approval", False),
+                ("approval_overdue", True), ("approved_late", True))
+GRADUATION_CARDS = (("graduates", False), ("uploaded", False), ("upload_overdue", True), ("approved", False),
+                    ("approval_overdue", True), ("certificates_online", False), ("approved_no_certificate", True))
+RECORD_FIELDS = ("registered", "approved", "awaiting_approval", "approval_overdue", "approved_late",
+                 "median_approval_workdays")
+GRADUATION_FIELDS = ("graduates", "uploaded", "upload_overdue", "approved", "approval_overdue",
+                     "certificates_online", "approved_no_certificate", "pct_certified")
+STAGES = (("graduates", "#9ecae1"), ("uploaded", "#4292c6"), ("approved", "#2171b5"),
+          ("certificates_online", STATUS_COLORS["done"]))
+
+
+def layout(**query):
+    """The frame for the URL's view; the graduation section drills from its own store (same view)."""
+    return framed(PATH, query, lambda view: [
+        dcc.Store(id="rg-view", data=query), dcc.Store(id="rgg-view", data=query),
+        dcc.Loading(html.Div(id="rg-content", className="aw-content"), type="default", delay_show=300),
+    ])
+
+
+def cards(prefix: str, row, keys, lang: str) -> dbc.Row:
+    """One card per count of the selected region; an alarming count above zero in red."""
+    out = []
+    for key, alarm in keys:
+        value = int(row[key])
+        style = {"color": STATUS_COLORS["overdue"]} if alarm and value > 0 else {}
+        body = dbc.CardBody([html.Div(t(f"rg_{key}", lang), className="aw-card-title"),
+                             html.Div(f"{value:,}", className="aw-card-figure", style=style)])
+        out.append(dbc.Col(dbc.Card(body, className="aw-card", id=f"{prefix}-card-{key}"), xs=6, md=4, xl=2))
+    return dbc.Row(out, className="g-2 aw-cards")
+
+
+def _hbar_layout(fig: go.Figure, title: str, n: int, values, barmode: str) -> go.Figure:
+    fig.update_layout(
+        barmode=barmode, title=dict(text=title, x=0, font=dict(size=14)), height=max(260, 26 * n * (2 if barmode ==
+        "group" else 1) + 100), margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white", paper_bgcolor="white",
+        yaxis=dict(automargin=True), xaxis=dict(gridcolor="#eee", rangemode="tozero", **_count_ticks(values)),
+        legend=dict(orientation="h", y=-0.08 if n > 8 else -0.2, traceorder="normal"), clickmode="event")
+    return fig
+
+
+def record_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
+    """Records awaiting approval per child region, the overdue part in red; ``customdata`` is the drill key."""
+    data = rows.sort_values(["awaiting_approval", "name"], ascending=[True, False])
+    fig = go.Figure([
+        go.Bar(y=data["name"], x=data["awaiting_approval"] - data["approval_overdue"], orientation="h",
+               customdata=data["drill"], name=t("rg_within", lang), marker_color=STATUS_COLORS["on_track"]),
+        go.Bar(y=data["name"], x=data["approval_overdue"], orientation="h", customdata=data["drill"],
+               name=t("rg_approval_overdue", lang), marker_color=STATUS_COLORS["overdue"]),
+    ])
+    return _hbar_layout(fig, t("rg_bars_records", lang), len(data), data["awaiting_approval"], "stack")
+
+
+def graduation_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
+    """The funnel per child region: graduated → uploaded → approved → certificate online."""
+    data = rows.sort_values(["graduates", "name"], ascending=[True, False])
+    fig = go.Figure([go.Bar(y=data["name"], x=data[key], orientation="h", customdata=data["drill"],
+                            name=t(f"rg_{key}", lang), marker_color=color) for key, color in STAGES])
+    return _hbar_layout(fig, t("rg_bars_graduation", lang), len(data), data["graduates"], "group")
+
+
+def funnel(total, lang: str) -> go.Figure:
+    """The selected region's graduation funnel."""
+    fig = go.Figure(go.Funnel(y=[t(f"rg_{k}", lang) for k, _ in STAGES], x=[int(total[k]) for k, _ in STAGES],
+                              marker=dict(color=[c for _, c in STAGES]), textinfo="value+percent initial"))
+    fig.update_layout(height=220, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white", paper_bgcolor="white",
+                      title=dict(text=t("rg_funnel", lang), x=0, font=dict(size=13)))
+    return fig
+
+
+def tiles(rows: pd.DataFrame, part: str, whole: str, title: str, lang: str) -> dict:
+    """Nation: each province coloured by ``part`` ÷ ``whole`` (grey without any)."""
+    share = {r["drill"]: (None if r[whole] == 0 else round(100 * r[part] / r[whole], 1)) for _, r in rows.iterrows()}
+    labels = {c: ("—" if v is None else f"{v:.0f}%") for c, v in share.items()}
+    hover = {r["drill"]: f"{t(f'rg_{part}', lang)} {r[part]:,} / {t(f'rg_{whole}', lang)} {r[whole]:,}"
+             for _, r in rows.iterrows()}
+    return tile_map(share, labels, title, hover=hover)
+
+
+def region_grid(grid_id: str, rows: pd.DataFrame, fields, level: str, lang: str):
+    num = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
+    columns = [{"field": "name", "headerName": t(level, lang), "pinned": "left", "minWidth": 160},
+               {"field": "code", "headerName": t("code", lang), "maxWidth": 120},
+               *[{"field": f, "headerName": t(f"rg_{f}", lang), "headerTooltip": t(f"rg_{f}", lang), **num}
+                 for f in fields]]
+    return data_grid(grid_id, rows, columns, row_id="drill", clickable=True)
+
+
+def _section(prefix: str, export: str, title: str, data, rows: pd.DataFrame, figures, grid_fields, lang: str):
+    """One duty: its headline cards and figures, then (above school level) tiles, bars and the region table."""
+    level = data.region.level
+    is_nation, show_children = level == "nation", level != "school"
+    head = html.Div([html.H2(title, className="aw-h2"), export_links(export, prefix, data.view.query(), lang)],
+                    className="aw-panel-head")
+    body = [head, *figures]
+    tiles_fig, bars_fig = (tiles_and_bars(prefix, rows, lang) if show_children else (go.Figure(), go.Figure()))
+    body.append(dbc.Row([
+        dbc.Col(dcc.Graph(id=f"{prefix}-tiles", figure=tiles_fig if is_nation else go.Figure(),
+                          config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
+        dbc.Col(dcc.Graph(id=f"{prefix}-bars", figure=bars_fig, config={"displayModeBar": False}),
+                md=7 if is_nation else 12),
+    ], className="g-2", style={} if show_children else {"display": "none"}))
+    if show_children:
+        body += [html.Div(t("click_to_drill", lang), className="aw-hint"),
+                 region_grid(f"{prefix}-grid", rows, grid_fields, data.region.child_level, lang)]
+    else:  # the grid id must exist for the drill callback even where there is nothing to drill
+        body.append(html.Div(data_grid(f"{prefix}-grid", rows.iloc[0:0], []), style={"display": "none"}))
+    return dbc.Card(dbc.CardBody(body), className="aw-panel", id=f"{prefix}-section")
+
+
+def tiles_and_bars(prefix: str, rows: pd.DataFrame, lang: str):
+    if prefix == "rg":
+        return (tiles(rows, "approved", "registered", t("rg_tiles_records", lang), lang), record_bars(rows, lang))
+    return (tiles(rows, "certificates_online", "graduates", t("rg_tiles_graduation", lang), lang),
+            graduation_bars(rows, lang))
+
+
+def case_grid(grid_id: str, cases: pd.DataFrame, fields: list, state: str, lang: str):
+    frame = _display(cases, fields, (state,), lang)
+    return data_grid(grid_id, frame, _columns(fields, {"name": t("student", lang)}, lang), height=360)
+
+
+def _cases(data, lang: str) -> list:
+    out = []
+    for grid_id, title, cases, fields, state, none in (
+            ("rg-record-cases", "rg_record_cases", data.record_cases, RECORD_CASE_COLUMNS, "record_state",
+             "rg_record_cases_none"),
+            ("rg-graduate-cases", "rg_graduate_cases", data.graduate_cases, GRADUATE_CASE_COLUMNS, "graduate_state",
+             "rg_graduate_cases_none")):
+        body = [html.H2(t(title, lang), className="aw-h2")]
+        if data.cases_note:
+            body.append(dbc.Alert(data.cases_note, color="secondary", className="rg-cases-note"))
+        elif len(cases):
+            body.append(case_grid(grid_id, cases, fields, state, lang))
+        else:
+            body.append(dbc.Alert(t(none, lang), color="success"))
+        out.append(dbc.Card(dbc.CardBody(body), className="aw-panel", id=f"{grid_id}-panel"))
+    return out
+
+
+def content(data, lang: str) -> list:
+    """Everything below the header for one view (``data``: callbacks.records.RecordsView)."""
+    n = data.policy.record_approval_workdays
+    rec_total, grad_total = data.record_total.iloc[0], data.graduation_total.iloc[0]
+    median = rec_total["median_approval_workdays"]
+    record_figures = [
+        cards("rg", rec_total, RECORD_CARDS, lang),
+        html.Div([t("rg_median_approval_workdays", lang), ": ",
+                  html.Strong("—" if pd.isna(median) else f"{median:.1f}", id="rg-median")], className="aw-hint"),
+        dcc.Graph(figure=age_figure(data.ages, lang), config={"displayModeBar": False}, id="rg-ages"),
+    ]
+    graduation_figures = [
+        cards("rgg", grad_total, GRADUATION_CARDS, lang),
+        dcc.Graph(figure=funnel(grad_total, lang), config={"displayModeBar": False}, id="rgg-funnel"),
+    ]
+    parts = [
+        dbc.Alert(t("rg_convention", lang, n=n), color="info", className="aw-hint", id="rg-convention"),
+        _section("rg", "records", t("rg_records_title", lang), data, data.records, record_figures, RECORD_FIELDS,
+                 lang),
+        _section("rgg", "graduation", t("rg_graduation_title", lang), data, data.graduation,
+                 graduation_figures, GRADUATION_FIELDS, lang),
+    ]
+    if data.region.level == "school":
+        parts += _cases(data, lang)
+    return parts
