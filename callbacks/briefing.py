@@ -214,7 +214,7 @@ def briefing_data(query: dict) -> BriefingView:
     behind = {}
     if "records" not in failed_sources:
         try:
-            records_heads, behind = _records_area(results, dates, r.region, own, name)
+            records_heads, behind = _records_area(results, dates, r.names, own, name)
             heads |= records_heads
         except UnknownCalendarYear as exc:  # the records' working-day medians at the year's last days
             log.error("briefing: records area: %s", exc)
@@ -224,8 +224,9 @@ def briefing_data(query: dict) -> BriefingView:
                         live, reports, sentences(facts, lang, DEADLINE_NAMES), r.scope, reg.freshness(), behind)
 
 
-def _records_area(results: dict, dates: dict, region: Region, own: str, name: str) -> tuple[dict, dict]:
-    """The records page's totals at each date (its headlines) and its child rows at D (who is behind)."""
+def _records_area(results: dict, dates: dict, names, own: str, name: str) -> tuple[dict, dict]:
+    """The records page's totals at each date (its headlines) and its child rows at D (who is behind), named
+    by ``names`` (the view's ``Resolved.names``: English names in English)."""
     kids = results["records:children"]
 
     def rows(area: str, when: str):
@@ -240,7 +241,7 @@ def _records_area(results: dict, dates: dict, region: Region, own: str, name: st
             rec_m.graduation_total(rows(area, when), own, name)).iloc[0])
         heads |= {(h.area, h.key): h for h in m.total_headlines(area, totals).values()}
         now = rows(area, "now")
-        behind[area] = m.furthest_behind(now.assign(drill=now["code"]), area)
+        behind[area] = m.furthest_behind(names(now.assign(drill=now["code"])), area)
     return heads, behind
 
 

@@ -62,9 +62,10 @@ def drill_location(prefix: str) -> dcc.Location:
     return dcc.Location(id=f"{prefix}-drill-url", refresh="callback-nav")
 
 
-def register_content(app, prefix: str, build) -> None:
+def register_content(app, prefix: str, build, drills: tuple[str, ...] = ()) -> None:
     """``{prefix}-view`` (the URL's view) → ``{prefix}-content``: ``build(query, lang)`` makes the children,
-    followed by the page's ``drill_location``.
+    followed by the ``drill_location`` of the page and of each of its other ``drills`` (a page with two
+    drilling sections registers a drill per section prefix).
 
     Case lists shown are audited before they leave; if the audit row cannot be
     written, the page shows a message instead of the cases.
@@ -76,7 +77,8 @@ def register_content(app, prefix: str, build) -> None:
         try:
             children = build(query, lang)
             audit_case_lists(prefix, query)
-            return [*(children if isinstance(children, list) else [children]), drill_location(prefix)]
+            return [*(children if isinstance(children, list) else [children]),
+                    *(drill_location(p) for p in (prefix, *drills))]
         except Exception as exc:  # noqa: BLE001 — every failure becomes a message (dashboard.errors)
             return message(exc, lang)
 

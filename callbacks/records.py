@@ -10,6 +10,7 @@ import pandas as pd
 from aidwatch.metrics import records as m
 from aidwatch.metrics.backlog import overdue_until
 from aidwatch.policy import YearPolicy, policy_for
+from aidwatch.reference import export_names
 from aidwatch.workdays import calendar
 from callbacks.common import case_list, register_content, register_drill
 from dashboard.context import resolve
@@ -59,8 +60,8 @@ def records_data(query: dict) -> RecordsView:
         "awaiting": (q.awaiting_by_day, r.region, r.year, r.as_of),
         "children": (children, rows_region)})
     kids, lags = got["children"], got["lags"]
-    records = with_drill(m.record_rows(kids, lags), kids)
-    graduation = with_drill(m.graduation_rows(kids, got["graduation"]), kids)
+    records = r.names(with_drill(m.record_rows(kids, lags), kids))
+    graduation = r.names(with_drill(m.graduation_rows(kids, got["graduation"]), kids))
     if at_school:
         school = str(r.region.school)
         lags = lags[lags["code"] == school]
@@ -113,7 +114,7 @@ def build(query: dict, lang: str):
 def _export(query: dict, table: str, columns: list, cases: str, case_columns: list) -> pd.DataFrame:
     data = records_data(query)
     if data.region.level != "school":
-        return getattr(data, table)[columns]
+        return export_names(getattr(data, table)[columns], data.region.child_level, data.view.lang)
     if data.cases_note:
         raise PermissionError(data.cases_note)
     return getattr(data, cases).reindex(columns=case_columns)
@@ -132,6 +133,6 @@ def export_graduation(query: dict) -> pd.DataFrame:
 
 
 def register(app) -> None:
-    register_content(app, "rg", build)
+    register_content(app, "rg", build, drills=("rgg",))
     register_drill(app, "rg", page.PATH)
     register_drill(app, "rgg", page.PATH)

@@ -76,7 +76,7 @@ NATION_EN = [
     "Status changes: 0 unrecorded past the limit, 1 approval overdue; 3 suspected phantom enrolments.",
     "Inspections this year: 3 of 10 schools (30.0%), 1 serious finding.",
     "Record approval: 8 records awaiting approval, 8 of them past the dashboard's 10-working-day convention (8 a "
-    "week before); most behind: 广东省 (5), 广西壮族自治区 (3).",
+    "week before); most behind: Guangdong (5), Guangxi (3).",
     "Graduation: 0 graduates not uploaded and 0 not approved past the convention, 0 approved without a "
     "certificate online.",
 ]

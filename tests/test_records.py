@@ -235,7 +235,7 @@ def test_province_user_cannot_export_another_province(app, query):
     client = login(app.server.test_client(), "gd")
     for page in ("records", "graduation"):
         response = client.get(f"/export/{page}.csv?as_of=2026-10-20&{query}")
-        assert response.status_code == 403 and "广西" not in response.get_data(as_text=True)
+        assert response.status_code == 404 and "广西" not in response.get_data(as_text=True)
 
 
 def test_province_user_by_url_and_forged_callback(app):

@@ -16,6 +16,7 @@ from dash import dcc, html
 
 from aidwatch.metrics.records import GRADUATE_CASE_COLUMNS, RECORD_CASE_COLUMNS
 from dashboard.components.exports import export_links
+from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
@@ -133,11 +134,16 @@ def graduation_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def funnel(total, lang: str) -> go.Figure:
-    """The selected region's graduation funnel."""
-    fig = go.Figure(go.Funnel(y=[t(f"rg_{k}", lang) for k, _ in STAGES], x=[int(total[k]) for k, _ in STAGES],
-                              marker=dict(color=[c for _, c in STAGES]), textinfo="value+percent initial"))
+    """The selected region's graduation funnel: one bar per stage, each with its share of the graduates (bars
+    rather than a funnel trace, which the basic Plotly bundle the pages load does not draw)."""
+    whole = int(total["graduates"])
+    values = [int(total[k]) for k, _ in STAGES]
+    text = [f"{v:,}" + ("" if not whole else f" ({100 * v / whole:.0f}%)") for v in values]
+    fig = go.Figure(go.Bar(y=[t(f"rg_{k}", lang) for k, _ in STAGES], x=values, orientation="h", text=text,
+                           textposition="auto", marker=dict(color=[c for _, c in STAGES]), hoverinfo="skip"))
     fig.update_layout(height=220, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white", paper_bgcolor="white",
-                      title=dict(text=t("rg_funnel", lang), x=0, font=dict(size=13)))
+                      title=dict(text=t("rg_funnel", lang), x=0, font=dict(size=13)),
+                      yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(rangemode="tozero", visible=False))
     return fig
 
 
@@ -147,7 +153,7 @@ def tiles(rows: pd.DataFrame, part: str, whole: str, title: str, lang: str) -> d
     labels = {c: ("—" if v is None else f"{v:.0f}%") for c, v in share.items()}
     hover = {r["drill"]: f"{t(f'rg_{part}', lang)} {r[part]:,} / {t(f'rg_{whole}', lang)} {r[whole]:,}"
              for _, r in rows.iterrows()}
-    return tile_map(share, labels, title, hover=hover)
+    return tile_map(share, labels, title, lang, hover=hover)
 
 
 def region_grid(grid_id: str, rows: pd.DataFrame, fields, level: str, lang: str):
@@ -166,18 +172,14 @@ def _section(prefix: str, export: str, title: str, data, rows: pd.DataFrame, fig
     head = html.Div([html.H2(title, className="aw-h2"), export_links(export, prefix, data.view.query(), lang)],
                     className="aw-panel-head")
     body = [head, *figures]
-    tiles_fig, bars_fig = (tiles_and_bars(prefix, rows, lang) if show_children else (go.Figure(), go.Figure()))
-    body.append(dbc.Row([
-        dbc.Col(dcc.Graph(id=f"{prefix}-tiles", figure=tiles_fig if is_nation else go.Figure(),
-                          config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
-        dbc.Col(dcc.Graph(id=f"{prefix}-bars", figure=bars_fig, config={"displayModeBar": False}),
-                md=7 if is_nation else 12),
-    ], className="g-2", style={} if show_children else {"display": "none"}))
-    if show_children:
-        body += [html.Div(t("click_to_drill", lang), className="aw-hint"),
+    if show_children:  # the drill's chart and grid inputs are optional: a school draws none of them
+        tiles_fig, bars_fig = tiles_and_bars(prefix, rows, lang)
+        bars = graph(id=f"{prefix}-bars", figure=bars_fig, config={"displayModeBar": False})
+        body += [dbc.Row([dbc.Col(graph(id=f"{prefix}-tiles", figure=tiles_fig, config={"displayModeBar": False}),
+                                  md=5), dbc.Col(bars, md=7)] if is_nation else [dbc.Col(bars, md=12)],
+                         className="g-2"),
+                 html.Div(t("click_to_drill", lang), className="aw-hint"),
                  region_grid(f"{prefix}-grid", rows, grid_fields, data.region.child_level, lang)]
-    else:  # the grid id must exist for the drill callback even where there is nothing to drill
-        body.append(html.Div(data_grid(f"{prefix}-grid", rows.iloc[0:0], []), style={"display": "none"}))
     return dbc.Card(dbc.CardBody(body), className="aw-panel", id=f"{prefix}-section")
 
 
@@ -220,11 +222,11 @@ def content(data, lang: str) -> list:
         cards("rg", rec_total, RECORD_CARDS, lang),
         html.Div([t("rg_median_approval_workdays", lang), ": ",
                   html.Strong("—" if pd.isna(median) else f"{median:.1f}", id="rg-median")], className="aw-hint"),
-        dcc.Graph(figure=age_figure(data.ages, lang), config={"displayModeBar": False}, id="rg-ages"),
+        graph(figure=age_figure(data.ages, lang), config={"displayModeBar": False}, id="rg-ages"),
     ]
     graduation_figures = [
         cards("rgg", grad_total, GRADUATION_CARDS, lang),
-        dcc.Graph(figure=funnel(grad_total, lang), config={"displayModeBar": False}, id="rgg-funnel"),
+        graph(figure=funnel(grad_total, lang), config={"displayModeBar": False}, id="rgg-funnel"),
     ]
     parts = [
         dbc.Alert(t("rg_convention", lang, n=n), color="info", className="aw-hint", id="rg-convention"),
