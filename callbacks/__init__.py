@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callbacks import backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school, view
+from callbacks import a11y, backlog, briefing, deadlines, duplicates, inspections, quality, rollout, school, view
 
 
 #: Each page's data function (URL query → the view's data): what ``dashboard.warmup`` runs for the
@@ -19,5 +19,6 @@ FIRST_VIEWS = {
 
 def register(app) -> None:
     view.register(app)
+    a11y.register(app)
     for module in (briefing, deadlines, rollout, duplicates, backlog, inspections, school, quality):
         module.register(app)

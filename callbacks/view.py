@@ -1,4 +1,4 @@
-"""The view bar: an as-of date or year picked in the header becomes the URL."""
+"""The view bar: an as-of date or year confirmed in the header becomes the URL."""
 
 from __future__ import annotations
 
@@ -11,20 +11,22 @@ from dashboard.viewstate import BadView, parse_query_string
 def register(app) -> None:
     @app.callback(
         Output("url", "href", allow_duplicate=True),
-        Input("view-asof", "date"),
+        Input("view-asof", "value"),
         Input("view-year", "value"),
         State("view-query", "data"),
         State("url", "pathname"),
         prevent_initial_call=True,
     )
     def pick(as_of, year, query, pathname):
+        if not as_of or year is None:
+            return no_update  # a field emptied or half-typed: nothing to apply yet
         try:
             view = context.view_from(parse_query_string(query if isinstance(query, str) else ""))
-            picked = context.view_from({"as_of": as_of, "year": year})
+            picked = context.view_from({"as_of": str(as_of), "year": str(year)})
         except BadView:
             return no_update
         query_after = view.query(as_of=picked.as_of or view.as_of, year=picked.year or view.year)
         if query_after == view.query():
-            # Pickers report their value when they mount; that is not a new view nor a history entry.
+            # The same view again (a field confirmed unchanged) is not a new view nor a history entry.
             return no_update
         return (pathname or "/") + query_after
