@@ -65,6 +65,8 @@ STRINGS = {
     "lang_switch": ("English", "中文"),
     "skip_to_main": ("跳到正文", "Skip to content"),
     "menu": ("菜单", "Menu"),
+    "better": ("好转", "better"),
+    "worse": ("变差", "worse"),
     "main_nav": ("页面", "Pages"),
     "student": ("学生", "Student"),
     "id_number": ("身份证号", "ID number"),

@@ -7,8 +7,22 @@ import time
 from pathlib import Path
 
 import requests
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 
 from tests.apps import PASSWORD
+
+
+def viewport(dash_duo, width: int, height: int) -> None:
+    """Show pages ``width`` CSS pixels wide. Chromium's window is never narrower than 500 px, so a phone's
+    width (and its touch viewport) is emulated through the DevTools protocol; a wider one clears it."""
+    driver = dash_duo.driver
+    if width < 768:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+    else:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.set_window_size(width, height)
 
 
 def log_in(dash_duo, username: str) -> None:
@@ -100,3 +114,39 @@ def axe_violations(dash_duo, impacts=("serious", "critical")) -> list[dict]:
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "nodes": [(n["target"], n.get("failureSummary", "")[:200]) for n in v["nodes"][:5]]}
             for v in result if v["impact"] in impacts]
+
+
+def keys(dash_duo, *sequence) -> None:
+    """Press keys in whatever element has the focus, as a keyboard would (no element is clicked)."""
+    ActionChains(dash_duo.driver).send_keys(*sequence).perform()
+
+
+def focused(dash_duo, css: str) -> bool:
+    return dash_duo.driver.execute_script(
+        "const e = document.activeElement; return !!e && e.matches(arguments[0]);", css)
+
+
+def tab_to(dash_duo, css: str, back: bool = False, limit: int = 60) -> int:
+    """Press Tab (Shift+Tab with ``back``) until the focused element matches ``css``; how many presses it took."""
+    for presses in range(1, limit + 1):
+        chain = ActionChains(dash_duo.driver)
+        if back:
+            chain.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT)
+        else:
+            chain.send_keys(Keys.TAB)
+        chain.perform()
+        if focused(dash_duo, css):
+            return presses
+    active = dash_duo.driver.execute_script("const e = document.activeElement; return e && e.outerHTML.slice(0, 200);")
+    raise AssertionError(f"{limit} Tab presses never reached {css!r}; the focus is on {active}")
+
+
+def arrow_to_row(dash_duo, grid_id: str, row_id: str, limit: int = 40) -> None:
+    """With the focus in a grid's cell, press the up arrow, then the down arrow, until the focused cell is in
+    row ``row_id``."""
+    for key in (Keys.ARROW_UP, Keys.ARROW_DOWN):
+        for _ in range(limit):
+            if focused(dash_duo, f'#{grid_id} .ag-row[row-id="{row_id}"] .ag-cell'):
+                return
+            keys(dash_duo, key)
+    raise AssertionError(f"row {row_id} of {grid_id} never got the focus")

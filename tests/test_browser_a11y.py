@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from aidwatch.demo import generate_registry
 from tests.apps import make_app
-from tests.browser import axe_violations, log_in, serve, settled
+from tests.browser import axe_violations, log_in, serve, settled, viewport
 
 pytestmark = pytest.mark.browser
 WIDTHS = {"desktop": (1440, 1000), "phone": (390, 844)}
@@ -64,12 +64,12 @@ def test_axe_finds_nothing_serious_on_any_page(dash_duo, tmp_path):
     found = {}
     driver = dash_duo.driver
     for width, size in WIDTHS.items():
-        driver.set_window_size(*size)
+        viewport(dash_duo, *size)
         driver.get(dash_duo.server.url + "/login")
         found[f"{width} /login"] = axe_violations(dash_duo)
     log_in(dash_duo, "ministry")
     for width, size in WIDTHS.items():
-        driver.set_window_size(*size)
+        viewport(dash_duo, *size)
         for path in paths:
             for lang in ("zh", "en"):
                 driver.get(dash_duo.server.url + path + ("&lang=en" if lang == "en" else ""))
@@ -81,5 +81,8 @@ def test_axe_finds_nothing_serious_on_any_page(dash_duo, tmp_path):
                 assert driver.execute_script("return document.documentElement.lang") == HTML_LANG[lang], where
                 assert driver.title == f"{TITLES[page][lang]} · {PRODUCT[lang]}", (where, driver.title)
                 assert len(driver.find_elements("css selector", "h1")) == 1, where
+                # nothing makes the page itself scroll sideways (wide tables and charts scroll inside themselves)
+                assert driver.execute_script(
+                    "return document.documentElement.scrollWidth <= window.innerWidth"), (where, "scrolls sideways")
     bad = {where: v for where, v in found.items() if v}
     assert not bad, "\n".join(f"{where}: {v}" for where, v in bad.items())

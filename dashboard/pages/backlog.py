@@ -16,6 +16,7 @@ from dash import dcc, html
 from aidwatch.metrics.backlog import AGE_BUCKETS, CASE_COLUMNS, MIN_RANK_VOLUME, SUSPECT_COLUMNS
 from dashboard.components.exports import export_links
 from dashboard.components.grid import data_grid
+from dashboard.context import drill_template
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.i18n import add_strings, t, value_name
@@ -146,7 +147,7 @@ def type_table(types: pd.DataFrame, lang: str):
     body = html.Tbody([html.Tr([html.Td(value_name(r.change_type, lang)), html.Td(f"{r.n:,}"),
                                 html.Td(f"{r.overdue:,}", className="text-danger" if r.overdue else "")])
                        for r in types.itertuples()])
-    return dbc.Table([head, body], size="sm", className="aw-small-table")
+    return dbc.Table([head, body], size="sm", responsive=True, className="aw-small-table")
 
 
 def duty_panel(side_id: str, title: str, figures: list, buckets: pd.DataFrame, types: pd.DataFrame, lang: str):
@@ -278,7 +279,7 @@ def content(data, lang: str) -> list:
 
     if show_children:
         grid = data_grid("bl-grid", data.rows, region_columns(data.region.child_level, lang), row_id="drill",
-                         clickable=True)
+                         clickable=True, drill=drill_template(PATH, data.view))
         head = html.Div([html.H2(f"{t('page_backlog', lang)} · {t(data.region.child_level, lang)}", className="aw-h2"),
                          export_links("backlog", "bl", data.view.query(), lang)], className="aw-panel-head")
         parts.append(dbc.Card(dbc.CardBody([head, html.Div(t("click_to_drill", lang), className="aw-hint"), grid]),

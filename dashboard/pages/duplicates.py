@@ -17,7 +17,8 @@ from dash import dcc, html
 from aidwatch.metrics.duplicates import AGE_BUCKETS, EXPORT_COLUMNS, STATES, Overview
 from dashboard.components.exports import export_links
 from dashboard.components.grid import data_grid
-from dashboard.components.status import STATUS_COLORS
+from dashboard.context import drill_template
+from dashboard.components.status import STATUS_COLORS, TEXT_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.i18n import add_strings, t, value_name
 from dashboard.pages import framed
@@ -161,7 +162,7 @@ def summary_cards(total: dict, lang: str) -> dbc.Row:
     tone = {"open": "at_risk", "overdue": "overdue", "closed_late": "overdue", "repeat_students": "overdue"}
     cards = []
     for col in EXPORT_COLUMNS[2:]:
-        style = {"color": STATUS_COLORS[tone[col]]} if col in tone and total[col] else {}
+        style = {"color": TEXT_COLORS[tone[col]]} if col in tone and total[col] else {}
         cards.append(dbc.Col(dbc.Card(dbc.CardBody([
             html.Div(t(f"dup_col_{col}", lang), className="aw-card-title"),
             html.Div(f"{total[col]:,}", className="aw-card-figure", style=style, id=f"dup-total-{col}"),
@@ -310,7 +311,8 @@ def content(view: View, data: Overview, alert_labels: pd.DataFrame, level: str, 
 
     exports = export_links("duplicates", "dup", view.query(), lang)
     if show_children:
-        grid = data_grid("dup-grid", data.rows, region_columns(child_level, lang), row_id="drill", clickable=True)
+        grid = data_grid("dup-grid", data.rows, region_columns(child_level, lang), row_id="drill", clickable=True,
+                         drill=drill_template(PATH, view))
         title = f"{t('dup_table', lang)} · {t(child_level, lang)}"
         body = [html.Div([html.H2(title, className="aw-h2"), exports], className="aw-panel-head"),
                 html.Div(t("click_to_drill", lang), className="aw-hint"), grid]

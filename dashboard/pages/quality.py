@@ -13,6 +13,7 @@ from dash import dcc, html
 from aidwatch.metrics.quality import CASE_COLUMNS, CATEGORIES, CHECKS
 from dashboard.components.exports import export_links
 from dashboard.components.grid import data_grid
+from dashboard.context import drill_template
 from dashboard.components.status import STATUS_COLORS
 from dashboard.i18n import add_strings, t
 from dashboard.pages import framed
@@ -120,7 +121,7 @@ def check_table(checks: pd.DataFrame, lang: str):
                                 html.Td(f"{r.n:,}")], id=f"dq-check-{r.check}-{r.table}")
                        for r in found.itertuples()])
     clean = len({c.key for c in CHECKS}) - found["check"].nunique()
-    return html.Div([dbc.Table([head, body], size="sm", className="aw-small-table", id="dq-checks"),
+    return html.Div([dbc.Table([head, body], size="sm", responsive=True, className="aw-small-table", id="dq-checks"),
                      html.Div(t("dq_clean_checks", lang, n=clean), className="aw-hint")])
 
 
@@ -185,7 +186,7 @@ def content(data, lang: str) -> list:
     parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel", style={} if chart else hidden))
     if show_children:
         grid = data_grid("dq-grid", data.rows, region_columns(data.region.child_level, lang), row_id="drill",
-                         clickable=True)
+                         clickable=True, drill=drill_template(PATH, data.view))
         head = html.Div([html.H2(f"{t('page_quality', lang)} · {t(data.region.child_level, lang)}", className="aw-h2"),
                          export_links("quality", "dq", data.view.query(), lang)], className="aw-panel-head")
         parts.append(dbc.Card(dbc.CardBody([head, html.Div(t("click_to_drill", lang), className="aw-hint"), grid]),
