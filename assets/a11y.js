@@ -7,10 +7,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       document.title = meta.title;
       // Dash's page router sets the tab's title once more after the layout arrives: set ours last.
       setTimeout(function () { document.title = meta.title; }, 0);
-      if (!window.aidwatchNavigated) {
-        window.aidwatchNavigated = true;   // the first page: the browser starts at its top already
-        return window.dash_clientside.no_update;
-      }
+      // Only a new URL is a navigation: the first page (the browser starts at its top already) and a page
+      // drawn again for the same URL keep the focus where it is.
+      const first = window.aidwatchUrl === undefined;
+      const same = window.aidwatchUrl === window.location.href;
+      window.aidwatchUrl = window.location.href;
+      if (first || same) { return window.dash_clientside.no_update; }
       const main = document.getElementById("aw-main");
       if (main) { main.focus({preventScroll: true}); window.scrollTo(0, 0); }
       return meta.title;

@@ -41,7 +41,9 @@ def tile_map(values: dict, labels: dict, title: str, hover: dict | None = None, 
         codes = [c for c in TILES if (values.get(c) is not None) == has_value]
         if not codes:
             continue
-        marker = dict(symbol="square", size=50, line=dict(width=1, color="#ffffff"))
+        # The tiles themselves are shapes in axis units (below), so that they shrink with a phone's narrow
+        # chart instead of overlapping; the points stay, invisible, for the labels, hover, clicks and the scale.
+        marker = dict(symbol="square", size=30, opacity=0)
         if has_value:
             marker.update(color=[values[c] for c in codes], colorscale=PROGRESS_SCALE, cmin=0, cmax=cmax,
                           showscale=True, colorbar=dict(title=unit, thickness=10, len=0.7))
@@ -55,8 +57,12 @@ def tile_map(values: dict, labels: dict, title: str, hover: dict | None = None, 
             hovertext=[f"{names[c]}<br>{hover.get(c, labels.get(c, ''))}" for c in codes], hoverinfo="text",
             showlegend=False,
         ))
+    shapes = [dict(type="rect", layer="below", x0=col - 0.48, x1=col + 0.48, y0=-row - 0.48, y1=-row + 0.48,
+                   fillcolor="rgb({},{},{})".format(*progress_color(values.get(code), cmax)),
+                   line=dict(width=0)) for code, (row, col) in TILES.items()]
     layout = dict(
         title=dict(text=title, x=0, font=dict(size=14)), height=height, margin=dict(l=10, r=10, t=40, b=10),
+        shapes=shapes,
         xaxis=dict(visible=False, range=[-0.6, 7.6]), yaxis=dict(visible=False, range=[-7.6, 0.6], scaleanchor="x"),
         plot_bgcolor="white", paper_bgcolor="white", clickmode="event",
     )

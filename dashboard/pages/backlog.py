@@ -16,7 +16,8 @@ from dash import dcc, html
 from aidwatch.metrics.backlog import AGE_BUCKETS, CASE_COLUMNS, MIN_RANK_VOLUME, SUSPECT_COLUMNS
 from dashboard.components.exports import export_links
 from dashboard.components.grid import data_grid
-from dashboard.context import drill_template
+from dashboard.components.chartalt import chart_alternative
+from dashboard.context import drill_links, drill_template
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.i18n import add_strings, t, value_name
@@ -275,7 +276,16 @@ def content(data, lang: str) -> list:
                           config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")
-    parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel", style={} if show_children else {"display": "none"}))
+    alternative = []
+    if show_children:
+        shown = data.rows.assign(total=data.rows["unrecorded_overdue"] + data.rows["overdue_approval"])
+        shown = shown.assign(total_text=[f"{v:,}" for v in shown["total"]])
+        columns = [("name", t(data.region.child_level, lang)), ("unrecorded_overdue", t("unrecorded_overdue", lang)),
+                   ("overdue_approval", t("overdue_approval", lang))]
+        alternative = [chart_alternative("bl-chart-alt", t("bl_bars_title", lang), shown, columns, "total",
+                                         "total_text", lang, drill_links(drill_template(PATH, data.view), shown["drill"]))]
+    parts.append(dbc.Card(dbc.CardBody([charts, *alternative]), className="aw-panel",
+                          style={} if show_children else {"display": "none"}))
 
     if show_children:
         grid = data_grid("bl-grid", data.rows, region_columns(data.region.child_level, lang), row_id="drill",

@@ -108,7 +108,9 @@ def bars(rows: pd.DataFrame, lang: str, title: str) -> dict:
         # the status in words beside every bar, so that 0 % and "no data" (no bar at all) still say something
         text=[f"{_pct_text(p, lang)}  ({d:,}/{n:,}) · {status_name(s, lang)}"
               for p, d, n, s in zip(data["pct_done"], data["done"], data["total"], data["status"])],
-        textposition="auto", insidetextanchor="start",
+        # a bar too short to hold its label (0 %, no data) gets it outside: every region says something
+        textposition=["auto" if p >= 20 else "outside" for p in data["pct_done"].fillna(0)],
+        insidetextanchor="start", cliponaxis=False,
         hovertext=[f"{nm}: {status_name(s, lang)}" for nm, s in zip(data["name"], data["status"])], hoverinfo="text",
     )
     layout = dict(

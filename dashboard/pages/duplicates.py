@@ -17,7 +17,8 @@ from dash import dcc, html
 from aidwatch.metrics.duplicates import AGE_BUCKETS, EXPORT_COLUMNS, STATES, Overview
 from dashboard.components.exports import export_links
 from dashboard.components.grid import data_grid
-from dashboard.context import drill_template
+from dashboard.components.chartalt import chart_alternative
+from dashboard.context import drill_links, drill_template
 from dashboard.components.status import STATUS_COLORS, TEXT_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.i18n import add_strings, t, value_name
@@ -299,7 +300,14 @@ def content(view: View, data: Overview, alert_labels: pd.DataFrame, level: str, 
                           config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")
-    parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel",
+    alternative = []
+    if show_children:
+        shown = data.rows.assign(overdue_text=[f"{int(v):,}" for v in data.rows["overdue"]])
+        columns = [("name", t(child_level, lang)), ("matches", t("dup_col_matches", lang)),
+                   ("open", t("dup_col_open", lang)), ("overdue_text", t("dup_col_overdue", lang))]
+        alternative = [chart_alternative("dup-chart-alt", t("dup_bars_title", lang), shown, columns, "overdue",
+                                         "overdue_text", lang, drill_links(drill_template(PATH, view), shown["drill"]))]
+    parts.append(dbc.Card(dbc.CardBody([charts, *alternative]), className="aw-panel",
                           style={} if show_children else {"display": "none"}))
     parts.append(dbc.Card(dbc.CardBody(dbc.Row([
         dbc.Col(dcc.Graph(id="dup-ageing", figure=ageing_chart(data.ageing, lang), config={"displayModeBar": False}),

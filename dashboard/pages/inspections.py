@@ -148,7 +148,8 @@ def bars(rows: pd.DataFrame, lang: str) -> dict:
                  customdata=data["drill"].tolist(), marker=dict(color=colours),
                  text=[(t("no_pct", lang) if pd.isna(p) else f"{p:.1f}%") + f"  ({i:,}/{s:,})"
                        for p, i, s in zip(data["coverage_pct"], data["inspected"], data["schools"])],
-                 textposition="auto", insidetextanchor="start", hoverinfo="text",
+                 textposition=["auto" if p >= 20 else "outside" for p in data["coverage_pct"].fillna(0)],
+                 insidetextanchor="start", cliponaxis=False, hoverinfo="text",
                  hovertext=[f"{n}: {t('serious_findings', lang)} {f}" for n, f in zip(data["name"], data["serious_findings"])])
     layout = dict(title=dict(text=t("insp_bars_title", lang), x=0, font=dict(size=14)), height=26 * len(data) + 100,
                   bargap=0.25, margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white", paper_bgcolor="white",

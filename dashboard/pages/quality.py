@@ -13,7 +13,8 @@ from dash import dcc, html
 from aidwatch.metrics.quality import CASE_COLUMNS, CATEGORIES, CHECKS
 from dashboard.components.exports import export_links
 from dashboard.components.grid import data_grid
-from dashboard.context import drill_template
+from dashboard.components.chartalt import chart_alternative
+from dashboard.context import drill_links, drill_template
 from dashboard.components.status import STATUS_COLORS
 from dashboard.i18n import add_strings, t
 from dashboard.pages import framed
@@ -183,6 +184,11 @@ def content(data, lang: str) -> list:
     charts = [dcc.Graph(id="dq-tiles", figure={"data": [], "layout": {}}, style=hidden),
               dcc.Graph(id="dq-bars", figure=bars(data.rows, lang) if chart else {"data": [], "layout": {}},
                         config={"displayModeBar": False}, style={} if chart else hidden)]
+    if chart:
+        shown = data.rows.assign(odd_text=[f"{int(v):,}" for v in data.rows["odd_rows"]])
+        columns = [("name", t(data.region.child_level, lang)), ("odd_text", t("dq_odd_rows", lang))]
+        charts.append(chart_alternative("dq-chart-alt", t("dq_bars_title", lang), shown, columns, "odd_rows",
+                                        "odd_text", lang, drill_links(drill_template(PATH, data.view), shown["drill"])))
     parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel", style={} if chart else hidden))
     if show_children:
         grid = data_grid("dq-grid", data.rows, region_columns(data.region.child_level, lang), row_id="drill",
