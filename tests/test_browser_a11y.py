@@ -3,7 +3,8 @@
 One browser session walks every page of a small demo registry (so every kind of block is drawn: tile maps,
 bars, grids, badges, case lists, the briefing) at 1440 px and at 390 px, in Chinese and in English, and
 axe-core (tests/vendor/axe-core) must find nothing "serious" or "critical" on any of them; each page also
-carries its language on ``<html>``, its own title in that language and exactly one ``h1``.
+carries its language on ``<html>``, its own title in that language and exactly one ``h1``, and never scrolls
+sideways; on the phone the folded menu opens from the keyboard.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from selenium.webdriver.common.keys import Keys
 
 from aidwatch.demo import generate_registry
 from tests.apps import make_app
-from tests.browser import axe_violations, log_in, serve, settled, viewport
+from tests.browser import axe_violations, keys, log_in, serve, settled, tab_to, viewport
 
 pytestmark = pytest.mark.browser
 WIDTHS = {"desktop": (1440, 1000), "phone": (390, 844)}
@@ -84,5 +86,13 @@ def test_axe_finds_nothing_serious_on_any_page(dash_duo, tmp_path):
                 # nothing makes the page itself scroll sideways (wide tables and charts scroll inside themselves)
                 assert driver.execute_script(
                     "return document.documentElement.scrollWidth <= window.innerWidth"), (where, "scrolls sideways")
+    # still on a phone: the folded menu opens from the keyboard, says so, and passes axe open too
+    assert not driver.find_element("css selector", ".aw-nav").is_displayed()
+    tab_to(dash_duo, "#aw-menu-button")
+    keys(dash_duo, Keys.ENTER)
+    dash_duo.wait_for_element(".aw-menu-open .aw-nav")
+    assert driver.find_element("css selector", ".aw-nav").is_displayed()
+    assert driver.find_element("css selector", "#aw-menu-button").get_attribute("aria-expanded") == "true"
+    found["phone menu open"] = axe_violations(dash_duo)
     bad = {where: v for where, v in found.items() if v}
     assert not bad, "\n".join(f"{where}: {v}" for where, v in bad.items())
