@@ -70,13 +70,13 @@ def picker_output(dependencies: list[dict]) -> str | None:
 
 
 def pick_date(output: str, day: str, year: str, search: str, pathname: str) -> dict:
-    """The view bar's date picker set to ``day``; the answer is the URL of the same view on that day."""
+    """The view bar's date field set to ``day`` (and confirmed); the answer is the URL of the same view on that day."""
     return {
         "output": output,
         "outputs": _href_output(output),
-        "inputs": [{"id": "view-asof", "property": "date", "value": day},
+        "inputs": [{"id": "view-asof", "property": "value", "value": day},
                    {"id": "view-year", "property": "value", "value": year}],
-        "changedPropIds": ["view-asof.date"],
+        "changedPropIds": ["view-asof.value"],
         "state": [{"id": "view-query", "property": "data", "value": search},
                   {"id": "url", "property": "pathname", "value": pathname}],
     }

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from callbacks import (backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, school,
-                       subscriptions, view)
+from callbacks import (a11y, backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout,
+                       school, subscriptions, view)
 
 
 #: Each page's data function (URL query → the view's data): what ``dashboard.warmup`` runs for the
@@ -21,6 +21,7 @@ FIRST_VIEWS = {
 
 def register(app) -> None:
     view.register(app)
+    a11y.register(app)
     for module in (briefing, deadlines, rollout, duplicates, backlog, records, inspections, school, quality,
                    subscriptions):
         module.register(app)

@@ -10,8 +10,8 @@ from flask_login import current_user
 from aidwatch.masking import mask_frame
 from dashboard import appdb, auth, context
 from dashboard.errors import describe
-from dashboard.viewstate import PARAMS, BadView, View
-from queries.scope import Scope
+from dashboard.context import child_query
+from dashboard.viewstate import PARAMS, BadView
 
 _SHOWN = "aidwatch_case_lists"
 
@@ -126,14 +126,3 @@ def clicked_code(source, from_grid: bool) -> str | None:
     if isinstance(code, bool) or not isinstance(code, (str, int)) or code == "":
         return None
     return str(code)
-
-
-def child_query(view: View, code: str, scope: Scope) -> str:
-    """The URL query one level below ``view`` for the child region ``code``."""
-    if view.school:
-        return view.query()
-    if view.city:
-        return view.query(school=code)
-    if view.province or scope.province:
-        return view.query(province=view.province or scope.province, city=code)
-    return view.query(province=code)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (components register with Dash on import)
+import flask
 import flask_bootstrap
 import flask_login
 from dash import Dash, dcc, html
@@ -21,8 +22,10 @@ from flask_caching import Cache
 
 import callbacks
 from aidwatch.config import PROJECT_ROOT, from_env, public_url
+from callbacks import a11y
 from dashboard import appdb, auth, compression, digests, exports, guards, headers
 from dashboard.context import EXTENSION
+from dashboard.components.frame import html_lang, page_title
 from dashboard.i18n import t
 from dashboard.pages import (backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, school,
                              subscriptions)
@@ -64,6 +67,22 @@ def _cache_config(cfg: dict) -> dict:
     if cfg.get("CACHE_URL"):
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": cfg["CACHE_URL"], "CACHE_DEFAULT_TIMEOUT": 3600}
     return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000, "CACHE_DEFAULT_TIMEOUT": 3600}
+
+
+def page_language(app: Dash) -> None:
+    """Serve each page's HTML with ``<html lang>`` and the ``<title>`` of its path and language, so that the
+    first paint and anything reading the HTML (a screen reader before scripts run) have them; later
+    navigations set both in the browser (callbacks.a11y)."""
+    paths = {module.PATH for module in PAGES.values()}
+    interpolate = app.interpolate_index
+
+    def interpolate_index(**kwargs):
+        lang = "en" if flask.request.args.get("lang") == "en" else "zh"
+        if flask.request.path in paths:
+            kwargs["title"] = page_title(flask.request.path, lang)
+        return interpolate(**kwargs).replace("<html>", f'<html lang="{html_lang(lang)}">', 1)
+
+    app.interpolate_index = interpolate_index
 
 
 def create_app(config: dict | None = None) -> Dash:
@@ -114,7 +133,11 @@ def create_app(config: dict | None = None) -> Dash:
     dash.register_page("home", path="/", layout=landing, title=t("product"), order=0)
     for order, (name, module) in enumerate(PAGES.items(), start=1):
         dash.register_page(name, path=module.PATH, layout=module.layout, title=t("product"), order=order)
-    app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container])
+    # aw-announce outlives the pages: a live region must exist before what it announces (callbacks.a11y).
+    app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container,
+                           html.Div(id=a11y.ANNOUNCE, role="status", className="visually-hidden",
+                                    **{"aria-live": "polite"})])
+    page_language(app)
     callbacks.register(app)
     guards.install(server, ["/", *(module.PATH for module in PAGES.values())])
     guards.install_callback_check(app)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from flask import current_app
 from flask_login import current_user
@@ -90,3 +91,29 @@ def resolve(query) -> Resolved:
     region, labels = reg.region(scope, **view.region_params())
     labels = localize_labels(labels, region.province, region.city, view.lang)
     return Resolved(view, scope, reg, as_of, year, region, labels)
+
+
+def child_query(view: View, code: str, scope: Scope) -> str:
+    """The URL query one level below ``view`` for the child region ``code``."""
+    if view.school:
+        return view.query()
+    if view.city:
+        return view.query(school=code)
+    if view.province or scope.province:
+        return view.query(province=view.province or scope.province, city=code)
+    return view.query(province=code)
+
+
+#: Stands for a row's region code in ``drill_template``.
+CODE = "__CODE__"
+
+
+def drill_template(path: str, view: View) -> str:
+    """The drill-down URL of any child region of ``view`` with ``CODE`` for its code: the grids turn it into
+    each row's link (dashboard.components.grid), the same URL a click opens (callbacks.common.register_drill)."""
+    return path + child_query(view, CODE, current_scope())
+
+
+def drill_links(template: str, codes) -> list[str]:
+    """Each code's URL from a ``drill_template``."""
+    return [template.replace(CODE, quote(str(code), safe="")) for code in codes]

@@ -11,7 +11,6 @@ import logging
 import ssl
 import subprocess
 
-import sqlalchemy as sa
 
 from bench.load import free_port
 from dashboard import appdb, digests, outbox

@@ -14,13 +14,12 @@ import io
 import json
 import threading
 
-import sqlalchemy as sa
 from click.testing import CliRunner
 from pypdf import PdfReader
 
 from aidwatch.cli import main
 from dashboard import appdb, create_app, digests, outbox
-from dashboard.channels import Message, WECOM_MAX_BYTES
+from dashboard.channels import Message
 from tests import fixture_briefing
 from tests.apps import make_app
 from tests.receivers import RobotReceiver, SmtpReceiver

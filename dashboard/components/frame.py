@@ -98,17 +98,16 @@ def breadcrumb(path: str, view: View, labels: dict, scope_province: str | None, 
 
 
 def view_bar(view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str):
-    years = list(range(FIRST_YEAR, ctx.last_year + 1))
+    """The as-of date and the year, each applied when confirmed (Enter or leaving the field), not per keystroke
+    or arrow key: native inputs, so every browser, keyboard and screen reader knows them."""
     return html.Div([
         html.Label(t("as_of", lang), htmlFor="view-asof", className="aw-label"),
-        dcc.DatePickerSingle(
-            id="view-asof", date=as_of.isoformat(), display_format="YYYY-MM-DD",
-            min_date_allowed=dt.date(FIRST_YEAR, 1, 1).isoformat(),
-            max_date_allowed=dt.date(ctx.last_year, 12, 31).isoformat(), first_day_of_week=1,
-        ),
+        dcc.Input(id="view-asof", type="date", value=as_of.isoformat(), debounce=True, required=True,
+                  min=dt.date(FIRST_YEAR, 1, 1).isoformat(), max=dt.date(ctx.last_year, 12, 31).isoformat(),
+                  className="form-control form-control-sm aw-date"),
         html.Label(t("year", lang), htmlFor="view-year", className="aw-label"),
-        dbc.Select(id="view-year", options=[{"label": str(y), "value": str(y)} for y in years], value=str(year),
-                   size="sm", className="aw-year"),
+        dcc.Input(id="view-year", type="number", value=year, debounce=True, required=True, min=FIRST_YEAR,
+                  max=ctx.last_year, step=1, className="form-control form-control-sm aw-year"),
         dcc.Store(id="view-query", data=view.query()),
         # the picked view's URL: inserted with the pickers, so that their mounting does not call back
         # (``callbacks.common.drill_location``)
@@ -124,7 +123,26 @@ def logout_form(ctx: FrameContext, lang: str):
     ], method="POST", action="/logout", className="aw-logout", id="aw-logout")
 
 
+def page_title(path: str, lang: str) -> str:
+    """The browser tab's title, which a screen reader also reads first: this page, then the product."""
+    return f"{t('page_' + path.strip('/'), lang)} · {t('product', lang)}"
+
+
+def html_lang(lang: str) -> str:
+    return "en" if lang == "en" else "zh-CN"
+
+
+#: Pages whose content brings its own visible ``h1`` (the briefing's title names its region).
+OWN_H1 = ("/briefing",)
+
+
 def page_frame(path: str, view: View, as_of: dt.date, year: int, labels: dict, ctx: FrameContext, body) -> html.Div:
+    """Header, skip link and ``main`` around ``body``.
+
+    ``aw-meta`` tells the clientside callback in ``callbacks.a11y`` the page's language and title: it sets
+    them on ``<html>`` and the tab, and after a navigation moves focus to ``main`` and announces the page.
+    Below Bootstrap's ``lg`` width the navigation folds behind a menu button.
+    """
     lang = view.lang
     other = "en" if lang == "zh" else "zh"
     nav = [dcc.Link(t(key, lang), href=p + nav_query(p, view), className="aw-nav-link" + (" active" if p == path else ""))
@@ -132,23 +150,36 @@ def page_frame(path: str, view: View, as_of: dt.date, year: int, labels: dict, c
     header = html.Header([
         html.Div([
             html.Span(t("product", lang), className="aw-product"),
-            html.Nav(nav, className="aw-nav"),
+            html.Button(html.Span(className="navbar-toggler-icon"), id="aw-menu-button", type="button",
+                        className="navbar-toggler aw-menu-button", title=t("menu", lang),
+                        **{"aria-label": t("menu", lang), "aria-controls": "aw-menu", "aria-expanded": "false"}),
             html.Div([
-                _freshness(ctx, lang),
-                html.Span([html.Strong(ctx.username), " · ", ctx.scope_label], className="aw-user", id="aw-user"),
-                dcc.Link(t("lang_switch", lang), href=path + view.query(lang=other), id="aw-lang",
-                         className="aw-lang"),
-                logout_form(ctx, lang),
-            ], className="aw-header-right"),
+                html.Nav(nav, className="aw-nav", **{"aria-label": t("main_nav", lang)}),
+                html.Div([
+                    _freshness(ctx, lang),
+                    html.Span([html.Strong(ctx.username), " · ", ctx.scope_label], className="aw-user", id="aw-user"),
+                    dcc.Link(html.Span(t("lang_switch", lang), lang=html_lang(other)),
+                             href=path + view.query(lang=other), id="aw-lang", className="aw-lang"),
+                    logout_form(ctx, lang),
+                ], className="aw-header-right"),
+            ], id="aw-menu", className="aw-menu"),
         ], className="aw-header-top"),
         html.Div([breadcrumb(path, view, labels, ctx.scope_province, lang), view_bar(view, as_of, year, ctx, lang)],
                  className="aw-header-bottom"),
     ], className="aw-header")
+    body = body if isinstance(body, list) else [body]
     banners = ([stale_banner(ctx, lang)] if ctx.stale else []) + (
         [calendar_banner(ctx.calendar_gap, lang)] if ctx.calendar_gap is not None else [])
-    if banners:
-        body = [*banners, *(body if isinstance(body, list) else [body])]
-    return html.Div([header, html.Main(body, className="aw-main")], lang="en" if lang == "en" else "zh-CN")
+    body = [*banners, *body]
+    if path not in OWN_H1:
+        where = labels.get("school") or labels.get("city") or labels.get("province") or t("nation", lang)
+        body = [html.H1(f"{t('page_' + path.strip('/'), lang)} · {where}", className="visually-hidden"), *body]
+    return html.Div([
+        html.A(t("skip_to_main", lang), href="#aw-main", className="aw-skip"),
+        dcc.Store(id="aw-meta", data={"lang": html_lang(lang), "title": page_title(path, lang)}),
+        header,
+        html.Main(body, id="aw-main", tabIndex="-1", className="aw-main"),
+    ], lang=html_lang(lang))
 
 
 def message_page(path: str, view: View, ctx: FrameContext | None, text: str, color: str = "warning"):

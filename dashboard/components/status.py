@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+from dash import html
 
-from dashboard.i18n import status_name
+from dashboard.i18n import status_name, t
 
 #: Distinct in colour and in greyscale lightness (print).
 STATUS_COLORS = {
@@ -14,9 +15,26 @@ STATUS_COLORS = {
     "overdue": "#b2182b",
     "no_data": "#aab0b6",
 }
+#: The same tones dark enough for text on white (≥ 4.5:1): a figure in amber would be 2.1:1.
+TEXT_COLORS = {
+    "done": "#1a7837",
+    "on_track": "#1f5f8b",
+    "at_risk": "#8a5a00",
+    "overdue": "#b2182b",
+    "no_data": "#616e7c",
+}
 BADGE_COLORS = {"done": "success", "on_track": "primary", "at_risk": "warning", "overdue": "danger",
                 "no_data": "secondary"}
 
 
 def status_badge(status: str, lang: str) -> dbc.Badge:
     return dbc.Badge(status_name(status, lang), color=BADGE_COLORS[status], className=f"aw-status aw-status-{status}")
+
+
+def judgement(worse: bool, lang: str) -> html.Span:
+    """"Better" or "worse" told by a symbol and a word, not by the green or red around it alone (WCAG 1.4.1):
+    the symbol for the eye, the word for screen readers and as a tooltip."""
+    word = t("worse" if worse else "better", lang)
+    return html.Span([html.Span("✗" if worse else "✓", **{"aria-hidden": "true"}),
+                      html.Span(word, className="visually-hidden")], title=word,
+                     className="aw-judge " + ("aw-judge-worse" if worse else "aw-judge-better"))

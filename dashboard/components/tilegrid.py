@@ -51,7 +51,9 @@ def tile_map(values: dict, labels: dict, title: str, lang: str, hover: dict | No
         codes = [c for c in TILES if (values.get(c) is not None) == has_value]
         if not codes:
             continue
-        marker = dict(symbol="square", size=50, line=dict(width=1, color="#ffffff"))
+        # The tiles themselves are shapes in axis units (below), so that they shrink with a phone's narrow
+        # chart instead of overlapping; the points stay, invisible, for the labels, hover, clicks and the scale.
+        marker = dict(symbol="square", size=30, opacity=0)
         if has_value:
             marker.update(color=[values[c] for c in codes], colorscale=PROGRESS_SCALE, cmin=0, cmax=cmax,
                           showscale=True, colorbar=dict(title=unit, thickness=10, len=0.7))
@@ -61,12 +63,16 @@ def tile_map(values: dict, labels: dict, title: str, lang: str, hover: dict | No
             type="scatter", x=[TILES[c][1] for c in codes], y=[-TILES[c][0] for c in codes], mode="markers+text",
             marker=marker, customdata=codes,
             text=[f"{short[c]}<br>{labels.get(c, '')}" for c in codes],
-            textfont=dict(size=11, color="#1b1b1b"),
+            textfont=dict(size=11, color=[label_color(progress_color(values.get(c), cmax)) for c in codes]),
             hovertext=[f"{names[c]}<br>{hover.get(c, labels.get(c, ''))}" for c in codes], hoverinfo="text",
             showlegend=False,
         ))
+    shapes = [dict(type="rect", layer="below", x0=col - 0.48, x1=col + 0.48, y0=-row - 0.48, y1=-row + 0.48,
+                   fillcolor="rgb({},{},{})".format(*progress_color(values.get(code), cmax)),
+                   line=dict(width=0)) for code, (row, col) in TILES.items()]
     layout = dict(
         title=dict(text=title, x=0, font=dict(size=14)), height=height, margin=dict(l=10, r=10, t=40, b=10),
+        shapes=shapes,
         xaxis=dict(visible=False, range=[-0.6, 7.6]), yaxis=dict(visible=False, range=[-7.6, 0.6], scaleanchor="x"),
         plot_bgcolor="white", paper_bgcolor="white", clickmode="event",
     )
@@ -94,3 +100,22 @@ def progress_color(value: float | None, cmax: float = 100) -> tuple[int, int, in
 def rgb(hex_color: str) -> tuple[int, int, int]:
     """'#b2182b' → (178, 24, 43)."""
     return tuple(int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _luminance(color: tuple[int, int, int]) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+    def channel(v: int) -> float:
+        v = v / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(v) for v in color)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def label_color(tile: tuple[int, int, int]) -> str:
+    """Black or white, whichever reads better on ``tile``: dark red and dark green tiles get white text."""
+    return "#000000" if contrast(tile, rgb("#000000")) >= contrast(tile, rgb("#ffffff")) else "#ffffff"

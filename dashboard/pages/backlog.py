@@ -17,6 +17,8 @@ from aidwatch.metrics.backlog import AGE_BUCKETS, CASE_COLUMNS, MIN_RANK_VOLUME,
 from dashboard.components.exports import export_links
 from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
+from dashboard.components.chartalt import chart_alternative
+from dashboard.context import drill_links, drill_template
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.i18n import add_strings, t, value_name
@@ -147,7 +149,7 @@ def type_table(types: pd.DataFrame, lang: str):
     body = html.Tbody([html.Tr([html.Td(value_name(r.change_type, lang)), html.Td(f"{r.n:,}"),
                                 html.Td(f"{r.overdue:,}", className="text-danger" if r.overdue else "")])
                        for r in types.itertuples()])
-    return dbc.Table([head, body], size="sm", className="aw-small-table")
+    return dbc.Table([head, body], size="sm", responsive=True, className="aw-small-table")
 
 
 def duty_panel(side_id: str, title: str, figures: list, buckets: pd.DataFrame, types: pd.DataFrame, lang: str):
@@ -275,11 +277,20 @@ def content(data, lang: str) -> list:
                       config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")
-    parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel", style={} if show_children else {"display": "none"}))
+    alternative = []
+    if show_children:
+        shown = data.rows.assign(total=data.rows["unrecorded_overdue"] + data.rows["overdue_approval"])
+        shown = shown.assign(total_text=[f"{v:,}" for v in shown["total"]])
+        columns = [("name", t(data.region.child_level, lang)), ("unrecorded_overdue", t("unrecorded_overdue", lang)),
+                   ("overdue_approval", t("overdue_approval", lang))]
+        alternative = [chart_alternative("bl-chart-alt", t("bl_bars_title", lang), shown, columns, "total",
+                                         "total_text", lang, drill_links(drill_template(PATH, data.view), shown["drill"]))]
+    parts.append(dbc.Card(dbc.CardBody([charts, *alternative]), className="aw-panel",
+                          style={} if show_children else {"display": "none"}))
 
     if show_children:
         grid = data_grid("bl-grid", data.rows, region_columns(data.region.child_level, lang), row_id="drill",
-                         clickable=True)
+                         clickable=True, drill=drill_template(PATH, data.view))
         head = html.Div([html.H2(f"{t('page_backlog', lang)} · {t(data.region.child_level, lang)}", className="aw-h2"),
                          export_links("backlog", "bl", data.view.query(), lang)], className="aw-panel-head")
         parts.append(dbc.Card(dbc.CardBody([head, html.Div(t("click_to_drill", lang), className="aw-hint"), grid]),

@@ -17,7 +17,7 @@ from dash import dcc, html
 from aidwatch.metrics.briefing import AREAS, WHEN
 from aidwatch.narrative import day_text, pct_text
 from dashboard.components.figure import graph
-from dashboard.components.status import status_badge
+from dashboard.components.status import judgement, status_badge
 from dashboard.i18n import add_strings, deadline_name, t
 from dashboard.pages import deadlines as dl_page
 from dashboard.pages import framed
@@ -117,8 +117,10 @@ def _change_cell(b, head, when: str, lang: str):
     href = b.headline_href(head, when)
     if change is None or href is None:
         return html.Td("—", className="br-num")
-    cls = "br-flat" if change == 0 else CHANGE_CLASS[(change > 0) == head.worse_up]
+    worse = (change > 0) == head.worse_up
+    cls = "br-flat" if change == 0 else CHANGE_CLASS[worse]
     return html.Td([dcc.Link(change_text(head, when), href=href, className=cls, id=f"br-{head.area}-{head.key}-{when}"),
+                    *([] if change == 0 else [" ", judgement(worse, lang)]),
                     html.Span(f" ({value_text(head, when)})", className="br-then")], className="br-num")
 
 
@@ -158,7 +160,7 @@ def headline_table(b, lang: str):
             first = False
     return html.Section([
         html.H2(t("br_headlines", lang), className="aw-h2"),
-        dbc.Table([html.Thead(head_row), html.Tbody(rows)], size="sm", className="br-table mb-1", id="br-headlines"),
+        dbc.Table([html.Thead(head_row), html.Tbody(rows)], size="sm", responsive=True, className="br-table mb-1", id="br-headlines"),
         html.Div(t("br_pp_note", lang), className="br-note"),
     ], className="br-panel")
 
@@ -180,7 +182,7 @@ def laggard_table(b, deadline: str, behind: pd.DataFrame, lang: str):
             html.Td(status_badge(r.status, lang)),
         ]))
     return html.Div([html.H3(title, className="br-h3"),
-                     dbc.Table(html.Tbody(rows), size="sm", className="br-table br-laggards mb-2",
+                     dbc.Table(html.Tbody(rows), size="sm", responsive=True, className="br-table br-laggards mb-2",
                                id=f"br-laggards-{deadline}")])
 
 
@@ -188,8 +190,10 @@ def _graph(graph_id: str, figure: dict | None):
     if figure is None:
         return html.Div(graph(id=graph_id, figure={"data": [], "layout": {}}), style={"display": "none"})
     figure["layout"].update(width=FIGURE_WIDTH, autosize=False)
-    return graph(id=graph_id, figure=figure, config={"displayModeBar": False, "responsive": False},
-                 className="br-figure")
+    # fixed width for print; where the column is narrower (a phone) it scrolls inside this box, which the
+    # keyboard can therefore focus and scroll too
+    return html.Div(graph(id=graph_id, figure=figure, config={"displayModeBar": False, "responsive": False}),
+                    className="br-figure", tabIndex="0")
 
 
 def progress_map(b, lang: str):

@@ -16,6 +16,8 @@ from aidwatch.policy import DEADLINES
 from dashboard.components.exports import export_links
 from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
+from dashboard.components.chartalt import chart_alternative
+from dashboard.context import drill_links, drill_template
 from dashboard.components.status import STATUS_COLORS, status_badge
 from dashboard.components.tilegrid import tile_map
 from dashboard.pages import framed
@@ -93,6 +95,10 @@ def summary_cards(summary: pd.DataFrame, selected: str, view: View, lang: str) -
     return dbc.Row(cards, className="g-2 aw-cards")
 
 
+def _pct_text(pct, lang: str) -> str:
+    return t("no_pct", lang) if pd.isna(pct) else f"{pct:.1f}%"
+
+
 def bars(rows: pd.DataFrame, lang: str, title: str) -> dict:
     """The level below, worst first; ``customdata`` carries the drill key (a plain figure dict)."""
     data = rows.assign(sort=rows["pct_done"].fillna(-1)).sort_values(["sort", "name"])
@@ -100,9 +106,12 @@ def bars(rows: pd.DataFrame, lang: str, title: str) -> dict:
         type="bar", x=data["pct_done"].fillna(0).tolist(), y=data["name"].tolist(), orientation="h",
         customdata=data["drill"].tolist(),
         marker=dict(color=[STATUS_COLORS[s] for s in data["status"]]),
-        text=[("—" if pd.isna(p) else f"{p:.1f}%") + f"  ({d:,}/{n:,})"
-              for p, d, n in zip(data["pct_done"], data["done"], data["total"])],
-        textposition="auto", insidetextanchor="start",
+        # the status in words beside every bar, so that 0 % and "no data" (no bar at all) still say something
+        text=[f"{_pct_text(p, lang)}  ({d:,}/{n:,}) · {status_name(s, lang)}"
+              for p, d, n, s in zip(data["pct_done"], data["done"], data["total"], data["status"])],
+        # a bar too short to hold its label (0 %, no data) gets it outside: every region says something
+        textposition=["auto" if p >= 20 else "outside" for p in data["pct_done"].fillna(0)],
+        insidetextanchor="start", cliponaxis=False,
         hovertext=[f"{nm}: {status_name(s, lang)}" for nm, s in zip(data["name"], data["status"])], hoverinfo="text",
     )
     layout = dict(
@@ -193,12 +202,20 @@ def content(view: View, data: DeadlineView, deadline: str, cases: pd.DataFrame |
                       if show_children else EMPTY_FIGURE, config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")
-    parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel"))
+    alternative = []
+    if show_children:
+        shown = selected.assign(pct_text=[_pct_text(p, lang) for p in selected["pct_done"]])
+        columns = [("name", t(data.region.child_level, lang)), ("pct_text", t("pct_done", lang)),
+                   ("done", t("done", lang)), ("total", t("total", lang)), ("status_label", t("status", lang))]
+        alternative = [chart_alternative("dl-chart-alt", t("bars_title", lang, deadline=dname), shown, columns,
+                                         "pct_done", "pct_text", lang,
+                                         drill_links(drill_template(PATH, view), shown["drill"]))]
+    parts.append(dbc.Card(dbc.CardBody([charts, *alternative]), className="aw-panel"))
 
     exports = export_links("deadlines", "dl", view.query(deadline=deadline), lang)
     if show_children:
         grid = data_grid("dl-grid", selected, region_columns(data.region.child_level, lang), row_id="drill",
-                         clickable=True)
+                         clickable=True, drill=drill_template(PATH, view))
         title = f"{dname} · {t(data.region.child_level, lang)}"
         hint = html.Div(t("click_to_drill", lang), className="aw-hint")
         parts.append(dbc.Card(dbc.CardBody([html.Div([html.H2(title, className="aw-h2"), exports],

@@ -18,7 +18,9 @@ from aidwatch.metrics.duplicates import AGE_BUCKETS, EXPORT_COLUMNS, STATES, Ove
 from dashboard.components.exports import export_links
 from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
-from dashboard.components.status import STATUS_COLORS
+from dashboard.components.chartalt import chart_alternative
+from dashboard.context import drill_links, drill_template
+from dashboard.components.status import STATUS_COLORS, TEXT_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.i18n import add_strings, t, value_name
 from dashboard.pages import framed
@@ -162,7 +164,7 @@ def summary_cards(total: dict, lang: str) -> dbc.Row:
     tone = {"open": "at_risk", "overdue": "overdue", "closed_late": "overdue", "repeat_students": "overdue"}
     cards = []
     for col in EXPORT_COLUMNS[2:]:
-        style = {"color": STATUS_COLORS[tone[col]]} if col in tone and total[col] else {}
+        style = {"color": TEXT_COLORS[tone[col]]} if col in tone and total[col] else {}
         cards.append(dbc.Col(dbc.Card(dbc.CardBody([
             html.Div(t(f"dup_col_{col}", lang), className="aw-card-title"),
             html.Div(f"{total[col]:,}", className="aw-card-figure", style=style, id=f"dup-total-{col}"),
@@ -299,7 +301,14 @@ def content(view: View, data: Overview, alert_labels: pd.DataFrame, level: str, 
                       config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")
-    parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel",
+    alternative = []
+    if show_children:
+        shown = data.rows.assign(overdue_text=[f"{int(v):,}" for v in data.rows["overdue"]])
+        columns = [("name", t(child_level, lang)), ("matches", t("dup_col_matches", lang)),
+                   ("open", t("dup_col_open", lang)), ("overdue_text", t("dup_col_overdue", lang))]
+        alternative = [chart_alternative("dup-chart-alt", t("dup_bars_title", lang), shown, columns, "overdue",
+                                         "overdue_text", lang, drill_links(drill_template(PATH, view), shown["drill"]))]
+    parts.append(dbc.Card(dbc.CardBody([charts, *alternative]), className="aw-panel",
                           style={} if show_children else {"display": "none"}))
     parts.append(dbc.Card(dbc.CardBody(dbc.Row([
         dbc.Col(graph(id="dup-ageing", figure=ageing_chart(data.ageing, lang), config={"displayModeBar": False}),
@@ -311,7 +320,8 @@ def content(view: View, data: Overview, alert_labels: pd.DataFrame, level: str, 
 
     exports = export_links("duplicates", "dup", view.query(), lang)
     if show_children:
-        grid = data_grid("dup-grid", data.rows, region_columns(child_level, lang), row_id="drill", clickable=True)
+        grid = data_grid("dup-grid", data.rows, region_columns(child_level, lang), row_id="drill", clickable=True,
+                         drill=drill_template(PATH, view))
         title = f"{t('dup_table', lang)} · {t(child_level, lang)}"
         body = [html.Div([html.H2(title, className="aw-h2"), exports], className="aw-panel-head"),
                 html.Div(t("click_to_drill", lang), className="aw-hint"), grid]

@@ -15,6 +15,8 @@ from dash import dcc, html
 from aidwatch.policy import policy_for
 from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
+from dashboard.components.chartalt import chart_alternative
+from dashboard.context import drill_links, drill_template
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.i18n import add_strings, t
@@ -145,9 +147,10 @@ def bars(rows: pd.DataFrame, lang: str) -> dict:
                STATUS_COLORS["overdue"] if p < 50 else STATUS_COLORS["at_risk"] for p in data["coverage_pct"]]
     trace = dict(type="bar", x=data["coverage_pct"].fillna(0).tolist(), y=data["name"].tolist(), orientation="h",
                  customdata=data["drill"].tolist(), marker=dict(color=colours),
-                 text=[("—" if pd.isna(p) else f"{p:.1f}%") + f"  ({i:,}/{s:,})"
+                 text=[(t("no_pct", lang) if pd.isna(p) else f"{p:.1f}%") + f"  ({i:,}/{s:,})"
                        for p, i, s in zip(data["coverage_pct"], data["inspected"], data["schools"])],
-                 textposition="auto", insidetextanchor="start", hoverinfo="text",
+                 textposition=["auto" if p >= 20 else "outside" for p in data["coverage_pct"].fillna(0)],
+                 insidetextanchor="start", cliponaxis=False, hoverinfo="text",
                  hovertext=[f"{n}: {t('serious_findings', lang)} {f}" for n, f in zip(data["name"], data["serious_findings"])])
     layout = dict(title=dict(text=t("insp_bars_title", lang), x=0, font=dict(size=14)), height=26 * len(data) + 100,
                   bargap=0.25, margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white", paper_bgcolor="white",
@@ -215,7 +218,8 @@ def ranking_table(data, lang: str):
         ], id=f"insp-row-{sid}", **{"data-rank": str(row["rank"])}))
     table = dbc.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in
                                            ("insp_rank", "school", "risk_score", "insp_last", "reasons")])),
-                       html.Tbody(rows)], size="sm", hover=True, className="aw-small-table", id="insp-rank-table")
+                       html.Tbody(rows)], size="sm", hover=True, responsive=True, className="aw-small-table",
+                      id="insp-rank-table")
     body.append(table)
     if len(ranked) > RANK_SHOWN:
         body.append(html.Div(t("insp_rank_more", lang, n=len(ranked) - RANK_SHOWN), className="aw-hint"))
@@ -245,10 +249,19 @@ def content(data, lang: str) -> list:
         parts.append(ranking_table(data, lang))
     else:
         parts.append(dbc.Alert(t("insp_rank_nation", lang), color="info", id="insp-rank-nation"))
-    parts.append(dbc.Card(dbc.CardBody(charts), className="aw-panel", style={} if show_children else {"display": "none"}))
+    alternative = []
+    if show_children:
+        shown = rows.assign(pct_text=[t("no_pct", lang) if pd.isna(p) else f"{p:.1f}%" for p in rows["coverage_pct"]])
+        columns = [("name", t(data.region.child_level, lang)), ("pct_text", t("coverage_pct", lang)),
+                   ("inspected", t("inspected", lang)), ("schools", t("schools", lang)),
+                   ("serious_findings", t("serious_findings", lang))]
+        alternative = [chart_alternative("insp-chart-alt", t("insp_bars_title", lang), shown, columns, "coverage_pct",
+                                         "pct_text", lang, drill_links(drill_template(PATH, data.view), shown["drill"]))]
+    parts.append(dbc.Card(dbc.CardBody([charts, *alternative]), className="aw-panel",
+                          style={} if show_children else {"display": "none"}))
     grid = data_grid("insp-grid", rows if show_children else rows.iloc[0:0],
                      region_columns(data.region.child_level, lang) if show_children else [],
-                     row_id="drill", clickable=True)
+                     row_id="drill", clickable=True, drill=drill_template(PATH, data.view))
     title = f"{t('page_inspections', lang)} · {t(data.region.child_level, lang)}" if show_children else ""
     panel = [html.Div([html.H2(title, className="aw-h2"), _exports(data.view, lang, False)], className="aw-panel-head"),
              html.Div(t("click_to_drill", lang), className="aw-hint"), grid]

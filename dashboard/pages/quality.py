@@ -14,6 +14,8 @@ from aidwatch.metrics.quality import CASE_COLUMNS, CATEGORIES, CHECKS
 from dashboard.components.exports import export_links
 from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
+from dashboard.components.chartalt import chart_alternative
+from dashboard.context import drill_links, drill_template
 from dashboard.components.status import STATUS_COLORS
 from dashboard.i18n import add_strings, t
 from dashboard.pages import framed
@@ -121,7 +123,7 @@ def check_table(checks: pd.DataFrame, lang: str):
                                 html.Td(f"{r.n:,}")], id=f"dq-check-{r.check}-{r.table}")
                        for r in found.itertuples()])
     clean = len({c.key for c in CHECKS}) - found["check"].nunique()
-    return html.Div([dbc.Table([head, body], size="sm", className="aw-small-table", id="dq-checks"),
+    return html.Div([dbc.Table([head, body], size="sm", responsive=True, className="aw-small-table", id="dq-checks"),
                      html.Div(t("dq_clean_checks", lang, n=clean), className="aw-hint")])
 
 
@@ -179,11 +181,15 @@ def content(data, lang: str) -> list:
     # The chart only where there is something to compare: an all-zero chart is an empty frame. Without
     # it the page has no graph, and Plotly is never loaded (the drill's chart inputs are optional).
     if show_children and int(total["odd_rows"]) > 0:
-        parts.append(dbc.Card(dbc.CardBody(graph(id="dq-bars", figure=bars(data.rows, lang),
-                                                 config={"displayModeBar": False})), className="aw-panel"))
+        shown = data.rows.assign(odd_text=[f"{int(v):,}" for v in data.rows["odd_rows"]])
+        columns = [("name", t(data.region.child_level, lang)), ("odd_text", t("dq_odd_rows", lang))]
+        parts.append(dbc.Card(dbc.CardBody([
+            graph(id="dq-bars", figure=bars(data.rows, lang), config={"displayModeBar": False}),
+            chart_alternative("dq-chart-alt", t("dq_bars_title", lang), shown, columns, "odd_rows", "odd_text", lang,
+                              drill_links(drill_template(PATH, data.view), shown["drill"]))]), className="aw-panel"))
     if show_children:
         grid = data_grid("dq-grid", data.rows, region_columns(data.region.child_level, lang), row_id="drill",
-                         clickable=True)
+                         clickable=True, drill=drill_template(PATH, data.view))
         head = html.Div([html.H2(f"{t('page_quality', lang)} · {t(data.region.child_level, lang)}", className="aw-h2"),
                          export_links("quality", "dq", data.view.query(), lang)], className="aw-panel-head")
         parts.append(dbc.Card(dbc.CardBody([head, html.Div(t("click_to_drill", lang), className="aw-hint"), grid]),

@@ -21,6 +21,7 @@ from aidwatch.contract import FULL_COVERAGE_GROUPS, HARDSHIP_GROUPS
 from aidwatch.metrics.rollout import STEPS, TARGET_YUAN_PER_YEAR
 from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
+from dashboard.context import drill_template
 from dashboard.components.tilegrid import tile_map
 from dashboard.i18n import add_strings, t
 from dashboard.pages import framed
@@ -373,14 +374,15 @@ def content(data, lang: str) -> list:
             dbc.Col(graph(id="ro-tiles", figure=tiles, config={"displayModeBar": False}), md=6),
             dbc.Col(tracker(steps, lang), md=6),
         ], className="g-2")))
-        grid = data_grid("ro-grid", rows, matrix_columns(lang), row_id="drill", clickable=True, height=560)
+        grid = data_grid("ro-grid", rows, matrix_columns(lang), row_id="drill", clickable=True, height=560,
+                         drill=drill_template(PATH, view))
         head = t("ro_matrix_title", lang)
         hint = t("ro_matrix_hint", lang)
     else:
         parts.insert(0, province_strip(data.steps, lang, data.steps.iloc[0]["name"]))
         parts.append(html.Div(graph(id="ro-tiles", figure=go.Figure()), style={"display": "none"}))
         grid = data_grid("ro-grid", rows, children_columns(data.region.child_level, lang), row_id="drill",
-                         clickable=True)
+                         clickable=True, drill=drill_template(PATH, view))
         head = t("ro_children_title", lang, level=t(data.region.child_level, lang))
         hint = t("click_to_drill", lang)
     if school:

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.components.status import STATUS_COLORS
+from dashboard.components.status import TEXT_COLORS, judgement
 from dashboard.i18n import add_strings, deadline_name, t, value_name
 from dashboard.pages import framed
 from dashboard.pages.inspections import PATH as INSPECTIONS_PATH, reason_href, reason_text, school_query
@@ -122,8 +122,8 @@ def score_card(p, lang: str):
     reasons = [html.Li(dcc.Link(f"{reason_text(n, s, lang)} (+{s['points_' + n]:.1f})",
                                 href=reason_href(n, s, p.view, p.as_of, p.cases_allowed), id=f"sch-reason-{n}"))
                for n in s["reasons"]]
-    colour = STATUS_COLORS["overdue"] if s["risk_score"] >= 50 else STATUS_COLORS["at_risk"] if s["risk_score"] >= 25 \
-        else STATUS_COLORS["on_track"]
+    colour = TEXT_COLORS["overdue"] if s["risk_score"] >= 50 else TEXT_COLORS["at_risk"] if s["risk_score"] >= 25 \
+        else TEXT_COLORS["on_track"]
     return dbc.Card(dbc.CardBody([
         html.Div(t("sch_score", lang), className="aw-card-title"),
         html.Div(f"{s['risk_score']:.1f}", className="aw-card-figure", style={"color": colour}, id="sch-score"),
@@ -135,13 +135,14 @@ def _signal_name(section: str, key: str, lang: str) -> str:
     return deadline_name(key, lang) if section == "deadlines" and key != "approvals_late" else t(f"sig_{key}", lang)
 
 
-def _trend(row) -> tuple[str, str]:
-    """An arrow from a month before to D, red when it moved the bad way."""
+def _trend(row, lang: str):
+    """An arrow from a month before to D, red when it moved the bad way, and "better" or "worse" besides."""
     old, new = row["value_0"], row[f"value_{len(TREND)-1}"]
     if old is None or new is None or pd.isna(old) or pd.isna(new) or old == new:
-        return "→", "text-muted"
+        return html.Td("→", className="text-muted")
     worse = (new > old) == bool(row["worse_up"])
-    return ("↑" if new > old else "↓"), ("text-danger" if worse else "text-success")
+    return html.Td(["↑" if new > old else "↓", " ", judgement(worse, lang)],
+                   className="text-danger" if worse else "text-success")
 
 
 TREND = ("sch_month", "sch_week", "as_of")
@@ -159,13 +160,12 @@ def signal_table(p, lang: str):
         rows.append(html.Tr([html.Th(t(f"section_{section}", lang), colSpan=5), html.Td(link)],
                             className="table-light"))
         for _, row in part.iterrows():
-            arrow, cls = _trend(row)
             rows.append(html.Tr([html.Td(_signal_name(section, row["signal"], lang), className="ps-3"),
                                  *[html.Td(row[f"text_{i}"]) for i in range(len(TREND))],
-                                 html.Td(arrow, className=cls), html.Td("")],
+                                 _trend(row, lang), html.Td("")],
                                 id=f"sch-signal-{row['signal']}"))
     return dbc.Card(dbc.CardBody([html.H2(t("sch_signals", lang), className="aw-h2"),
-                                  dbc.Table([head, html.Tbody(rows)], size="sm", className="aw-small-table")]),
+                                  dbc.Table([head, html.Tbody(rows)], size="sm", responsive=True, className="aw-small-table")]),
                     className="aw-panel", id="sch-signals")
 
 
@@ -179,7 +179,7 @@ def history_table(p, lang: str):
         rows = [html.Tr([html.Td(str(r.year)), html.Td(_day(r.inspected_on)), html.Td(str(r.finding_count)),
                          html.Td(t("yes" if r.serious else "no", lang), className="text-danger" if r.serious else ""),
                          html.Td(_day(r.rectified_on))]) for r in p.history.itertuples()]
-        body.append(dbc.Table([head, html.Tbody(rows)], size="sm", className="aw-small-table", id="sch-history"))
+        body.append(dbc.Table([head, html.Tbody(rows)], size="sm", responsive=True, className="aw-small-table", id="sch-history"))
     return dbc.Card(dbc.CardBody(body), className="aw-panel")
 
 

@@ -1,0 +1,37 @@
+// Keyboard help for the AG Grids (dashboard/components/grid.py).
+var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
+var dagcomponentfuncs = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
+
+// Open a URL inside the app as dcc.Link does: one history entry, no page reload.
+function aidwatchOpen(href) {
+  window.history.pushState({}, "", href);
+  window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+}
+
+// Tab and Shift+Tab leave the grid instead of walking every cell; arrows move within it.
+dagfuncs.aidwatchTabOut = function (params) {
+  return false;
+};
+
+// Enter on any cell of a region's row opens that region (the row's drill-down link).
+dagfuncs.aidwatchDrillOnEnter = function (params) {
+  const event = params.event;
+  if (event && event.key === "Enter" && params.data && params.data.href) {
+    event.preventDefault();
+    aidwatchOpen(params.data.href);
+  }
+};
+
+// The region's name as a real link to its drill-down. A plain click is left to the grid's cellClicked
+// (the page's drill callback) so that it is not opened twice; a modified click opens a new tab as usual.
+dagcomponentfuncs.DrillLink = function (props) {
+  if (!props.data || !props.data.href) { return props.value; }
+  return React.createElement("a", {
+    href: props.data.href,
+    tabIndex: -1,
+    className: "aw-drill-link",
+    onClick: function (event) {
+      if (!(event.ctrlKey || event.metaKey || event.shiftKey || event.button)) { event.preventDefault(); }
+    },
+  }, props.value);
+};

@@ -1,0 +1,54 @@
+"""A chart's text alternative: one sentence on what it shows and its extremes, and the same numbers as a
+table one click away (a native ``<details>``), so that a screen reader, a keyboard or a colour-blind reader
+gets what the picture says (WCAG 1.1.1, 1.4.1)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.i18n import add_strings, t
+
+add_strings({
+    "chart_as_table": ("以表格查看图中数据", "The chart's numbers as a table"),
+    "chart_extremes": ("{title}：最低 {low}，最高 {high}。", "{title}: lowest {low}, highest {high}."),
+    "chart_no_data": ("{n} 个无数据。", "{n} without data."),
+    "chart_empty": ("{title}：没有数据。", "{title}: no data."),
+})
+
+
+def summary_sentence(title: str, frame: pd.DataFrame, value: str, text: str, lang: str) -> str:
+    """'<title>: lowest A (v), highest B (v).' over the rows that have a value; rows without one are counted."""
+    known = frame[frame[value].notna()].sort_values([value, "name"])
+    missing = len(frame) - len(known)
+    if known.empty:
+        sentence = t("chart_empty", lang, title=title)
+    else:
+        low, high = known.iloc[0], known.iloc[-1]
+        sentence = t("chart_extremes", lang, title=title, low=f"{low['name']} {low[text]}",
+                     high=f"{high['name']} {high[text]}")
+    return sentence + (" " + t("chart_no_data", lang, n=missing) if missing and not known.empty else "")
+
+
+def chart_alternative(alt_id: str, title: str, frame: pd.DataFrame, columns: list[tuple[str, str]], value: str,
+                      text: str, lang: str, hrefs: list[str] | None = None) -> html.Div:
+    """The sentence and the table for a chart of ``frame`` (one row per region: ``name``, the ``value`` it
+    plots and ``text``, that value as shown). ``columns`` are the table's (field, header) pairs; with
+    ``hrefs`` each name links to its region's drill-down, as a click on the chart would open it."""
+    rows = []
+    for i, r in enumerate(frame.to_dict("records")):
+        cells = []
+        for field, _ in columns:
+            v = r.get(field)
+            shown = "—" if v is None or (isinstance(v, float) and pd.isna(v)) else v
+            if field == "name" and hrefs is not None:
+                shown = dcc.Link(shown, href=hrefs[i])
+            cells.append(html.Td(shown))
+        rows.append(html.Tr(cells))
+    table = dbc.Table([html.Thead(html.Tr([html.Th(h) for _, h in columns])), html.Tbody(rows)], size="sm",
+                      responsive=True, className="aw-small-table mb-0")
+    return html.Div([
+        html.P(summary_sentence(title, frame, value, text, lang), className="aw-chart-summary"),
+        html.Details([html.Summary(t("chart_as_table", lang)), table], className="aw-chart-table"),
+    ], id=alt_id, className="aw-chart-alt")

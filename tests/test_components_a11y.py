@@ -1,0 +1,61 @@
+"""The shared components' accessibility, as pure functions: readable tile labels, grid rows as links,
+better/worse in words."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.components.chartalt import chart_alternative, summary_sentence
+from dashboard.components.grid import data_grid
+from dashboard.components.status import judgement
+from dashboard.components.tilegrid import contrast, label_color, progress_color, rgb, tile_map
+
+
+def test_every_tile_label_reads_at_4_5_to_1_or_better():
+    for value in [None, *range(0, 101, 5)]:
+        tile = progress_color(value)
+        assert contrast(tile, rgb(label_color(tile))) >= 4.5, (value, tile)
+    assert label_color(progress_color(0)) == "#ffffff"      # dark red: white text
+    assert label_color(progress_color(50)) == "#000000"     # yellow: black text
+    assert round(contrast(rgb("#ffffff"), rgb("#000000")), 1) == 21.0
+
+
+def test_the_tile_map_colours_each_label_for_its_tile():
+    fig = tile_map({"44": 0.0, "45": 100.0, "11": 50.0}, {}, "t")
+    coloured = fig["data"][-1]
+    by_code = dict(zip(coloured["customdata"], coloured["textfont"]["color"]))
+    assert by_code == {"11": "#000000", "45": "#ffffff", "44": "#ffffff"}
+
+
+def test_a_drill_grid_links_each_name_to_its_region():
+    frame = pd.DataFrame({"drill": ["44", "45"], "name": ["广东省", "广西壮族自治区"]})
+    grid = data_grid("g", frame, [{"field": "name"}, {"field": "drill"}], row_id="drill", clickable=True,
+                     drill="/deadlines?year=2025&province=__CODE__&lang=en")
+    assert [r["href"] for r in grid.rowData] == ["/deadlines?year=2025&province=44&lang=en",
+                                                 "/deadlines?year=2025&province=45&lang=en"]
+    assert grid.columnDefs[0]["cellRenderer"] == "DrillLink" and "cellRenderer" not in grid.columnDefs[1]
+    assert grid.eventListeners == {"cellKeyDown": ["aidwatchDrillOnEnter(params)"]}
+    # every grid, drill or not, lets Tab leave it
+    plain = data_grid("p", frame, [{"field": "name"}])
+    assert plain.dashGridOptions["tabToNextCell"] == {"function": "aidwatchTabOut(params)"}
+    assert "href" not in plain.rowData[0] and "cellRenderer" not in plain.columnDefs[0]
+
+
+def test_better_and_worse_are_told_in_words_and_symbols():
+    worse, better = judgement(True, "en"), judgement(False, "zh")
+    assert worse.title == "worse" and worse.children[0].children == "✗" and worse.children[1].children == "worse"
+    assert better.title == "好转" and better.children[0].children == "✓"
+
+
+def test_a_chart_is_told_in_one_sentence_and_a_table():
+    frame = pd.DataFrame({"drill": ["11", "44", "45"], "name": ["北京市", "广东省", "广西壮族自治区"],
+                          "pct": [None, 71.4, 100.0], "pct_text": ["无数据", "71.4%", "100.0%"]})
+    assert summary_sentence("进度", frame, "pct", "pct_text", "zh") == "进度：最低 广东省 71.4%，最高 广西壮族自治区 100.0%。 1 个无数据。"
+    assert summary_sentence("Progress", frame.iloc[:1], "pct", "pct_text", "en") == "Progress: no data."
+    alt = chart_alternative("a", "进度", frame, [("name", "省份"), ("pct_text", "完成率")], "pct", "pct_text", "zh",
+                            hrefs=["/d?province=11", "/d?province=44", "/d?province=45"])
+    details = alt.children[1]
+    table = details.children[1]
+    body = table.children[1].children
+    assert [row.children[0].children.href for row in body] == ["/d?province=11", "/d?province=44", "/d?province=45"]
+    assert [row.children[1].children for row in body] == ["无数据", "71.4%", "100.0%"]
