@@ -29,9 +29,11 @@ TITLES = {"briefing": {"zh": "工作简报", "en": "Briefing"},
           "rollout": {"zh": "扩围提标落实", "en": "Expansion rollout"},
           "duplicates": {"zh": "重复资助预警", "en": "Duplicate-aid alerts"},
           "backlog": {"zh": "学籍异动积压", "en": "Status-change backlog"},
+          "records": {"zh": "学籍与毕业", "en": "Records & graduation"},
           "inspections": {"zh": "检查重点", "en": "Inspection priorities"},
           "school": {"zh": "学校档案", "en": "School profile"},
-          "quality": {"zh": "数据质量", "en": "Data quality"}}
+          "quality": {"zh": "数据质量", "en": "Data quality"},
+          "subscriptions": {"zh": "订阅", "en": "Subscriptions"}}
 
 
 def a_school(url: str) -> str:
@@ -47,8 +49,8 @@ def a_school(url: str) -> str:
 
 def page_paths(school: str) -> list[str]:
     return [f"/briefing?{VIEW}", f"/deadlines?{VIEW}", f"/deadlines?{VIEW}&{school}", f"/rollout?{VIEW}",
-            f"/duplicates?{VIEW}", f"/backlog?{VIEW}", f"/inspections?{VIEW}", f"/school?{VIEW}&{school}",
-            f"/quality?{VIEW}"]
+            f"/duplicates?{VIEW}", f"/backlog?{VIEW}", f"/records?{VIEW}", f"/records?{VIEW}&{school}",
+            f"/inspections?{VIEW}", f"/school?{VIEW}&{school}", f"/quality?{VIEW}", f"/subscriptions?{VIEW}"]
 
 
 def drawn(dash_duo) -> None:

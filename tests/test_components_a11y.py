@@ -21,7 +21,7 @@ def test_every_tile_label_reads_at_4_5_to_1_or_better():
 
 
 def test_the_tile_map_colours_each_label_for_its_tile():
-    fig = tile_map({"44": 0.0, "45": 100.0, "11": 50.0}, {}, "t")
+    fig = tile_map({"44": 0.0, "45": 100.0, "11": 50.0}, {}, "t", "zh")
     coloured = fig["data"][-1]
     by_code = dict(zip(coloured["customdata"], coloured["textfont"]["color"]))
     assert by_code == {"11": "#000000", "45": "#ffffff", "44": "#ffffff"}

@@ -229,7 +229,7 @@ def content(data, lang: str) -> list:
         graph(figure=funnel(grad_total, lang), config={"displayModeBar": False}, id="rgg-funnel"),
     ]
     parts = [
-        dbc.Alert(t("rg_convention", lang, n=n), color="info", className="aw-hint", id="rg-convention"),
+        dbc.Alert(t("rg_convention", lang, n=n), color="info", className="small py-2", id="rg-convention"),
         _section("rg", "records", t("rg_records_title", lang), data, data.records, record_figures, RECORD_FIELDS,
                  lang),
         _section("rgg", "graduation", t("rg_graduation_title", lang), data, data.graduation,
