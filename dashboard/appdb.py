@@ -18,6 +18,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.compiler import compiles
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from aidwatch import reference
@@ -105,11 +107,54 @@ def app_engine(url: str) -> sa.Engine:
     return sa.create_engine(parsed, pool_pre_ping=True)
 
 
+class AddColumn(sa.schema.ExecutableDDLElement):
+    """``ALTER TABLE … ADD COLUMN …`` for a column of the metadata (SQLAlchemy Core has no such construct)."""
+
+    def __init__(self, table: sa.Table, column: sa.Column):
+        self.table, self.column = table, column
+
+
+@compiles(AddColumn)
+def _add_column(element: AddColumn, compiler, **kw) -> str:
+    return "ALTER TABLE {} ADD COLUMN {}".format(compiler.preparer.format_table(element.table),
+                                                 compiler.process(sa.schema.CreateColumn(element.column), **kw))
+
+
+def add_missing_columns(engine: sa.Engine) -> list[str]:
+    """Add the columns that the metadata has and an existing table lacks (``table.column`` each, added).
+
+    ``create_all`` creates missing tables but never changes one that exists, so an app DB made by an
+    earlier version would lack a column added since (``subscription.areas``). Such a column is nullable,
+    NULL meaning what the rows had before it existed, so adding it is all an upgrade needs, on SQLite and
+    PostgreSQL alike. Two app servers starting at once may both try: the loser's error is ignored when the
+    column is there after all.
+    """
+    added = []
+    for table in app_metadata.sorted_tables:
+        have = {c["name"] for c in sa.inspect(engine).get_columns(table.name)}
+        for column in table.columns:
+            if column.name in have:
+                continue
+            if not column.nullable:
+                raise RuntimeError(f"app DB: {table.name}.{column.name} is missing and cannot be added (NOT NULL)")
+            try:
+                with engine.begin() as conn:
+                    conn.execute(AddColumn(table, column))
+            except DBAPIError:
+                if column.name not in {c["name"] for c in sa.inspect(engine).get_columns(table.name)}:
+                    raise
+                continue
+            added.append(f"{table.name}.{column.name}")
+    return added
+
+
 def init_db(engine: sa.Engine) -> None:
-    """Create the tables if missing; safe to call on every start (subscriptions and the outbox too)."""
+    """Create the tables if missing, and the columns added since a table was made; safe to call on every
+    start (subscriptions and the outbox too)."""
     from dashboard import outbox  # noqa: F401  (its tables live on app_metadata; it imports this module)
 
     app_metadata.create_all(engine, checkfirst=True)
+    add_missing_columns(engine)
 
 
 # --- validation -------------------------------------------------------------------------------
