@@ -192,14 +192,18 @@ def inspections_sentence(f: Facts, lang: str) -> str | None:
            f"{_n(cover.total)}），发现严重问题{_n(k)}个。"
 
 
-def _behind_text(f: Facts, area: str, lang: str) -> str:
-    """'; most behind: A (3), B (2)' / '；逾期最多的省份：A（3）、B（2）' for an area's regions furthest behind."""
-    behind = f.behind.get(area)
+def behind_text(behind: pd.DataFrame | None, level: str, lang: str) -> str:
+    """'; most behind: A (3), B (2)' / '；逾期最多的省份：A（3）、B（2）' for an area's regions furthest behind
+    (``aidwatch.metrics.briefing.furthest_behind`` of a ``level`` region's children)."""
     if behind is None or behind.empty:
         return ""
     if lang == "en":
         return "; most behind: " + ", ".join(f"{r.name} ({int(r.value):,})" for r in behind.itertuples())
-    return f"；逾期最多的{CHILD[f.level][0]}：" + "、".join(f"{r.name}（{_n(r.value)}）" for r in behind.itertuples())
+    return f"；逾期最多的{CHILD[level][0]}：" + "、".join(f"{r.name}（{_n(r.value)}）" for r in behind.itertuples())
+
+
+def _behind_text(f: Facts, area: str, lang: str) -> str:
+    return behind_text(f.behind.get(area), f.level, lang)
 
 
 def records_sentence(f: Facts, lang: str) -> str | None:
@@ -234,11 +238,11 @@ def sentences(f: Facts, lang: str, deadline_names: dict) -> list[str]:
     """The briefing's sentences in order: reports, each live deadline, duplicates, backlog, inspections,
     record approval, graduation."""
     out = [report_sentence(f, lang)]
-    if f.live:
-        # The written report has its own sentence (the first); the others are per live deadline.
-        out += [deadline_sentence(f, d, behind, lang, deadline_names) for d, behind in f.live.items()
-                if d != "rollout_report"]
-    else:
+    # The written report has its own sentence (the first); the others are per live deadline. Without any
+    # deadline figure (their source failed, or a digest covers other areas only) there is nothing to say.
+    out += [deadline_sentence(f, d, behind, lang, deadline_names) for d, behind in f.live.items()
+            if d != "rollout_report"]
+    if not f.live and any(h.kind == "deadline" for h in f.headlines.values()):
         out.append("No deadline is under way." if lang == "en" else "目前没有进行中的时间节点。")
     out += [duplicates_sentence(f, lang), backlog_sentence(f, lang), inspections_sentence(f, lang),
             records_sentence(f, lang), graduation_sentence(f, lang)]

@@ -130,6 +130,21 @@ class BriefingView:
         view = replace(self.view, as_of=self.as_of, year=self.year, **changes)
         return path + child_query(view, str(code), self.scope)
 
+    def only(self, areas) -> "BriefingView":
+        """This briefing limited to ``areas`` (a subscription's): the other areas' headlines, live deadlines,
+        written reports (rollout's) and regions behind left out, and the sentences told from what is left."""
+        areas = set(areas)
+        if areas >= set(m.AREAS):
+            return self
+        heads = {(area, key): h for (area, key), h in self.headlines.items() if area in areas}
+        live = {d: rows for d, rows in self.live.items() if m.DEADLINE_AREAS[d] in areas}
+        reports = self.reports if "rollout" in areas else {}
+        behind = {area: rows for area, rows in self.behind.items() if area in areas}
+        facts = m.Facts(self.as_of, self.region.level, self.region_name, heads, reports, live, behind)
+        return replace(self, headlines=heads, live=live, reports=reports, behind=behind,
+                       failed={area: text for area, text in self.failed.items() if area in areas},
+                       sentences=sentences(facts, self.view.lang, DEADLINE_NAMES))
+
     def headline_href(self, head: m.Headline, when: str = "now") -> str | None:
         day = self.dates.get(when)
         if day is None or day.year < self.year:  # a view of year Y before Y began does not exist

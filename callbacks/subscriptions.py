@@ -2,7 +2,8 @@
 
 Every change is checked against the login (a user acts on their own subscriptions; only the ministry may
 pause someone else's, and only a failing one) and audited. The posted values come from the browser, so
-each is validated (``dashboard.outbox`` refuses a bad channel, address, webhook, cadence, time or language).
+each is validated (``dashboard.outbox`` refuses a bad channel, address, webhook, cadence, time, language or
+area).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ ACTIONS = ("preview", "test", "pause", "resume", "remove")
 def _audit(action: str, sub: dict) -> None:
     appdb.audit(auth.app_db(), current_user.username, action, auth.current_scope(), {
         "subscription": sub["id"], "owner": sub["owner"], "channel": sub["channel"],
-        "recipient": sub["target"], "cadence": sub["cadence"], "at": sub["at_time"], "lang": sub["lang"]})
+        "recipient": sub["target"], "cadence": sub["cadence"], "at": sub["at_time"], "lang": sub["lang"],
+        "areas": list(sub["areas"])})
 
 
 def _sub_id(value) -> int | None:
@@ -59,17 +61,20 @@ def register(app) -> None:
                   Output("sb-secret", "value"), Input("sb-add", "n_clicks"),
                   State("sb-channel", "value"), State("sb-target", "value"), State("sb-secret", "value"),
                   State("sb-cadence", "value"), State("sb-at", "value"), State("sb-lang", "value"),
-                  State("sb-view", "data"), State("sb-changed", "data"), prevent_initial_call=True)
-    def add(clicks, channel, target, secret, cadence, at, sub_lang, query, changed):
+                  State("sb-areas", "value"), State("sb-view", "data"), State("sb-changed", "data"),
+                  prevent_initial_call=True)
+    def add(clicks, channel, target, secret, cadence, at, sub_lang, areas, query, changed):
         lang = lang_of(query)
         if not _clicked(clicks):
             return no_update, no_update, no_update
         values = [channel, target, cadence, at, sub_lang]
         if not all(isinstance(v, str) for v in values) or not isinstance(secret, (str, type(None))):
             return _alert(t("sb_pick_first", lang), ok=False), no_update, ""
+        if not isinstance(areas, list) or not areas:  # every box unticked (or a forged value)
+            return _alert(t("sb_pick_area", lang), ok=False), no_update, ""
         try:
             sub_id = outbox.add(auth.app_db(), current_user.username, channel, target.strip(), cadence, at.strip(),
-                                sub_lang, (secret or "").strip() or None)
+                                sub_lang, (secret or "").strip() or None, areas)
         except ValueError as exc:
             return _alert(str(exc), ok=False), no_update, ""
         _audit("subscription_add", outbox.get(auth.app_db(), sub_id))

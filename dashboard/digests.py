@@ -6,7 +6,8 @@ A round (``run_round``; ``aidwatch digests run`` or the background thread of ``s
    briefing (``callbacks.briefing.briefing_data``: every page's headline numbers and sentences) *as
    the owner*, inside a request context logged in as them, so their Scope is applied in ``queries/``
    exactly as on their pages: a province supervisor's message can only hold their province. The
-   content is as of the round's day, or the replica's snapshot day if earlier;
+   content is as of the round's day, or the replica's snapshot day if earlier, and limited to the
+   subscription's areas (``BriefingView.only``): its sentences and its events alike;
 2. daily and weekly subscriptions get a digest for a due period (``aidwatch.schedule``), events
    subscriptions one message per new event (``events``); each is rendered and recorded in the outbox
    once (``dashboard.outbox``: a unique key per subscription and period or event);
@@ -39,6 +40,8 @@ from dashboard.context import EXTENSION
 from dashboard.errors import FontMissing
 from dashboard.i18n import deadline_name
 from aidwatch.metrics.briefing import laggards
+from aidwatch.narrative import behind_text
+from aidwatch.reference import localize_rows
 
 log = logging.getLogger("aidwatch.digests")
 
@@ -46,13 +49,18 @@ log = logging.getLogger("aidwatch.digests")
 SOON_WORKDAYS = 3
 #: A message names at most this many regions behind on a deadline (furthest behind first).
 MAX_REGIONS = 10
-#: Counts whose rise is an event: kind → the briefing headlines (area, key) summed.
+#: Counts whose rise is an event: kind → the briefing headlines (area, key) summed (all of one area).
 RISING = {
     "duplicates_overdue": [("duplicates", "overdue")],
     "changes_overdue": [("backlog", "unrecorded_overdue"), ("backlog", "overdue_approval")],
     "phantom_rising": [("backlog", "phantom_suspects")],
+    # the records page's approvals past the dashboard's convention (N working days), of new students' records
+    # and of graduates' data (not uploaded, or not approved): the sums ``BEHIND_KEYS`` ranks regions by
+    "records_overdue": [("records", "approval_overdue")],
+    "graduation_overdue": [("graduation", "upload_overdue"), ("graduation", "approval_overdue")],
 }
-RISING_PAGES = {"duplicates_overdue": "/duplicates", "changes_overdue": "/backlog", "phantom_rising": "/backlog"}
+RISING_PAGES = {"duplicates_overdue": "/duplicates", "changes_overdue": "/backlog", "phantom_rising": "/backlog",
+                "records_overdue": "/records", "graduation_overdue": "/records"}
 CONFIG_KEYS = ("PUBLIC_URL", "SMTP_URL", "MAIL_FROM", "SMTP_CA_FILE", "PDF_FONT")
 
 
@@ -117,6 +125,8 @@ def events(b, rows, lang: str, base: str, baseline: dict, soon: int = SOON_WORKD
         now, before = int(sum(values)), int(baseline.get(kind) or 0)
         if now <= before:
             continue
+        # the regions with the most overdue (records and graduation: the briefing ranks them)
+        behind = behind_text(b.behind.get(keys[0][0]), b.region.level, lang)
         text = {
             "duplicates_overdue": (f"{b.region_name}: {now} duplicate-aid match(es) overdue (was {before}).",
                                    f"{b.region_name}：重复资助比对结果逾期未办结{now}条（上次{before}条）。"),
@@ -124,6 +134,12 @@ def events(b, rows, lang: str, base: str, baseline: dict, soon: int = SOON_WORKD
                                 f"{b.region_name}：学籍异动逾期未办理或未审批{now}条（上次{before}条）。"),
             "phantom_rising": (f"{b.region_name}: {now} suspected phantom enrolment(s) (was {before}).",
                                f"{b.region_name}：疑似长期空挂学籍{now}人（上次{before}人）。"),
+            "records_overdue": (f"{b.region_name}: {now} new-student record(s) awaiting approval past the "
+                                f"dashboard's convention (was {before}){behind}.",
+                                f"{b.region_name}：新生学籍超过监测口径审批期限未审批{now}人（上次{before}人）{behind}。"),
+            "graduation_overdue": (f"{b.region_name}: {now} graduate(s) not uploaded or not approved past the "
+                                   f"convention (was {before}){behind}.",
+                                   f"{b.region_name}：毕业生数据逾期未上传或未审批{now}人（上次{before}人）{behind}。"),
         }[kind][0 if en else 1]
         out.append(Event(kind, f"{kind}:{b.as_of}", text, base + href(b, RISING_PAGES[kind]), now))
     return out
@@ -191,14 +207,15 @@ def owner_user(sub: dict) -> User | None:
 
 def briefing_as(app, user: User, as_of: dt.date, lang: str):
     """The briefing as ``user`` sees it on their own page (their Scope, their region) as of ``as_of``, and
-    the deadline page's rows of the same view (from the same cached series)."""
+    the deadline page's rows of the same view (from the same cached series), named in ``lang`` as the
+    briefing's are."""
     from callbacks.briefing import briefing_data  # the callbacks import the pages; load them when used
 
     with app.server.test_request_context("/"):
         login_user(user)
         b = briefing_data({"as_of": as_of.isoformat(), "lang": lang})
     rows = app.server.extensions[EXTENSION].deadline_view(b.scope, b.region, b.labels, b.as_of, b.year).rows
-    return b, rows
+    return b, localize_rows(rows, b.region.child_level, lang, "drill")
 
 
 def content_day(app, now: dt.datetime) -> dt.date:
@@ -227,13 +244,14 @@ def render_due(app, sub: dict, now: dt.datetime, day: dt.date, cache: dict) -> l
     if which not in cache:
         cache[which] = briefing_as(app, user, day, sub["lang"])
     b, rows = cache[which]
-    baseline = _baseline(engine, sub["id"])
+    b, baseline = b.only(sub["areas"]), _baseline(engine, sub["id"])
     if sub["cadence"] == "events":
         return [(e.key, e.kind, event_message(b, sub, e), e.value)
                 for e in events(b, rows, sub["lang"], cfg["PUBLIC_URL"], baseline)
                 if not outbox.exists(engine, sub["id"], e.key)]
     pdf = None
-    if period.startswith("weekly") and sub["channel"] == "email":
+    # the PDF is the whole briefing: for a subscription that covers every area
+    if period.startswith("weekly") and sub["channel"] == "email" and set(sub["areas"]) >= set(outbox.AREAS):
         try:
             pdf = briefing_pdf(b, sub["lang"], cfg["PUBLIC_URL"], cfg["PDF_FONT"])
         except FontMissing as exc:
@@ -245,6 +263,7 @@ def preview_message(app, sub: dict, user: User, now: dt.datetime | None = None) 
     """The digest ``sub`` would get now (the page's preview and test), computed as its owner ``user``."""
     engine, cfg = app.server.extensions["aidwatch_app_db"], _config(app)
     b, rows = briefing_as(app, user, content_day(app, now or dt.datetime.now(dt.timezone.utc)), sub["lang"])
+    b = b.only(sub["areas"])
     period = "weekly:preview" if sub["cadence"] == "weekly" else "daily:preview"
     return digest_message(b, rows, sub, period, cfg["PUBLIC_URL"], None, _baseline(engine, sub["id"]))
 

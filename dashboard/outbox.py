@@ -21,11 +21,15 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from aidwatch.metrics.briefing import AREAS as BRIEFING_AREAS
 from aidwatch.schedule import CADENCES, parse_at
 from dashboard.appdb import _now, _utc, app_metadata, app_user
 
 CHANNELS = ("email", "dingtalk", "wecom")
 LANGS = ("zh", "en")
+#: The areas a subscription may cover: the briefing's (deadlines are registration, approvals and rollout, the
+#: written report being rollout's).
+AREAS = tuple(BRIEFING_AREAS)
 #: How long a claimed row stays with its claimant before another round may take it over.
 LEASE = dt.timedelta(minutes=5)
 #: Attempts before a row is given up (``failed``); the back-off doubles from BACKOFF up to MAX_BACKOFF.
@@ -46,6 +50,8 @@ subscription = sa.Table(
     sa.Column("cadence", sa.String(8), nullable=False),
     sa.Column("at_time", sa.String(5), nullable=False),
     sa.Column("lang", sa.String(2), nullable=False),
+    # the areas covered, comma-separated in AREAS order; NULL: every area (rows made before the column too)
+    sa.Column("areas", sa.String(200), nullable=True),
     sa.Column("paused", sa.Boolean, nullable=False, default=False),
     sa.Column("failures", sa.Integer, nullable=False, default=0),  # failed sends in a row
     sa.Column("last_result", sa.Text, nullable=True),
@@ -90,6 +96,35 @@ def shown_target(channel: str, target: str) -> str:
     return f"{urlsplit(target).netloc}/…"
 
 
+def parse_areas(areas) -> tuple[str, ...]:
+    """The areas of a subscription, in AREAS order, from a list or a comma-separated text (None: all of them);
+    raises ``ValueError`` naming an unknown area, or when none is left."""
+    if areas is None:
+        return AREAS
+    if isinstance(areas, str):
+        areas = areas.split(",")
+    if not isinstance(areas, (list, tuple, set, frozenset)) or not all(isinstance(a, str) for a in areas):
+        raise ValueError(f"areas: a list of {', '.join(AREAS)}")
+    chosen = {a.strip() for a in areas if a.strip()}
+    unknown = sorted(chosen - set(AREAS))
+    if unknown:
+        raise ValueError(f"unknown area {', '.join(map(repr, unknown))}: use one or more of {', '.join(AREAS)}")
+    if not chosen:
+        raise ValueError(f"a subscription covers at least one area: {', '.join(AREAS)}")
+    return tuple(a for a in AREAS if a in chosen)
+
+
+def _stored_areas(areas: tuple[str, ...]) -> str | None:
+    return None if areas == AREAS else ",".join(areas)
+
+
+def _decoded(row) -> dict:
+    """A row as a dict, its ``areas`` a tuple (every area for NULL)."""
+    d = dict(row._mapping)
+    d["areas"] = parse_areas(d["areas"])
+    return d
+
+
 def _check(channel: str, target: str, cadence: str, at: str, lang: str, secret: str | None) -> None:
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}: use one of {', '.join(CHANNELS)}")
@@ -110,20 +145,22 @@ def _check(channel: str, target: str, cadence: str, at: str, lang: str, secret: 
 
 
 def add(engine: sa.Engine, owner: str, channel: str, target: str, cadence: str = "daily", at: str = "08:30",
-        lang: str = "zh", secret: str | None = None) -> int:
-    """A new subscription of ``owner`` (an existing user); its id. Raises ``ValueError`` on bad input."""
+        lang: str = "zh", secret: str | None = None, areas=None) -> int:
+    """A new subscription of ``owner`` (an existing user) covering ``areas`` (``parse_areas``; default all);
+    its id. Raises ``ValueError`` on bad input."""
     _check(channel, target, cadence, at, lang, secret)
+    areas = parse_areas(areas)
     with engine.begin() as conn:
         if conn.execute(sa.select(app_user.c.id).where(app_user.c.username == owner)).first() is None:
             raise ValueError(f"no user {owner!r}")
         return conn.execute(subscription.insert().values(
             owner=owner, channel=channel, target=target, secret=secret or None, cadence=cadence, at_time=at,
-            lang=lang, paused=False, failures=0, created_at=_now())).inserted_primary_key[0]
+            lang=lang, areas=_stored_areas(areas), paused=False, failures=0, created_at=_now())).inserted_primary_key[0]
 
 
 def _public(row) -> dict:
     """A subscription without its secrets: the target shown as ``shown_target``, the secret as a flag."""
-    d = dict(row._mapping)
+    d = _decoded(row)
     d["target"] = shown_target(d["channel"], d["target"])
     d["signed"] = d.pop("secret") is not None
     d["created_at"] = _utc(d["created_at"])
@@ -146,7 +183,7 @@ def get(engine: sa.Engine, sub_id: int, with_secrets: bool = False) -> dict | No
         row = conn.execute(sa.select(subscription).where(subscription.c.id == int(sub_id))).first()
     if row is None:
         return None
-    return dict(row._mapping) if with_secrets else _public(row)
+    return _decoded(row) if with_secrets else _public(row)
 
 
 def active(engine: sa.Engine) -> list[dict]:
@@ -156,7 +193,7 @@ def active(engine: sa.Engine) -> list[dict]:
              .join(app_user, app_user.c.username == subscription.c.owner, isouter=True)
              .where(subscription.c.paused.is_(False)).order_by(subscription.c.id))
     with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(query)]
+        return [_decoded(r) for r in conn.execute(query)]
 
 
 def set_paused(engine: sa.Engine, sub_id: int, paused: bool) -> None:

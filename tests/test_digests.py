@@ -104,7 +104,8 @@ def test_acceptance_one_scoped_message_each_however_often_the_round_runs(backend
         html = mail.get_body(("html",)).get_content()
         sentence = "Spring aid approval: 80.0% (4/5, 1 to go) done, 14 working days overdue"
         assert sentence in text and sentence in html
-        assert "Written report (due 6 June) missing: 北京市." in text
+        assert "Written report (due 6 June) missing: Beijing." in text
+        assert "Spring aid approval was due on 2025-05-20 (14 working day(s) ago); not done: Guangdong." in text
         [pdf] = [part for part in mail.iter_attachments() if part.get_content_type() == "application/pdf"]
         assert pdf.get_filename() == "briefing-2025-06-10.pdf"
         reader = PdfReader(io.BytesIO(pdf.get_content()))
@@ -116,9 +117,14 @@ def test_acceptance_one_scoped_message_each_however_often_the_round_runs(backend
         province = [m.get_body(("plain",)).get_content() for m in smtp.to("gd@example.gov.cn")]
         assert sum("6月6日书面报告未报送：北京市。" in m for m in ministry) == 1
         assert any("尚未完成：广东省。" in m for m in ministry)
-        assert len(ministry) == 4  # approvals overdue, the report, status changes overdue, phantom suspects
-        assert len(province) == 3 and not any(other in m for m in province for other in OTHER_PROVINCES)
+        # approvals overdue, the report, status changes overdue, phantom suspects, records past the convention
+        assert len(ministry) == 5
+        assert any("全国：新生学籍超过监测口径审批期限未审批8人（上次0人）；逾期最多的省份：广东省（5）、广西壮族自治区（3）。"
+                   f"\n  {PUBLIC}/records?as_of=2025-06-10&year=2025\n" in m.replace("\r\n", "\n") for m in ministry)
+        assert len(province) == 4 and not any(other in m for m in province for other in OTHER_PROVINCES)
         assert any("广东省：疑似长期空挂学籍2人" in m for m in province)
+        assert any("广东省：新生学籍超过监测口径审批期限未审批5人（上次0人）；逾期最多的地市：广州市（4）、深圳市（1）。" in m
+                   for m in province)
 
         everything = [gd] + [m.as_string() for _, m in smtp.messages]
         assert not any(p in message for message in everything for p in personal_data())
@@ -126,7 +132,7 @@ def test_acceptance_one_scoped_message_each_however_often_the_round_runs(backend
         # every send and every change audited, without the webhook's token or the secret
         engine = app.server.extensions["aidwatch_app_db"]
         sends = appdb.audit_rows(engine, None, action="digest_send")
-        assert len(sends) == 1 + 1 + 4 + 3
+        assert len(sends) == 1 + 1 + 5 + 4
         robot = next(r for r in sends if r["params"]["channel"] == "dingtalk")
         assert robot["username"] == "gd" and robot["scope"] == "province:44"
         assert robot["params"]["event"] == "daily:2025-06-10" and robot["params"]["status"] == "sent"
@@ -183,7 +189,8 @@ def test_events_as_a_deadline_nears_and_passes_each_sent_once(tmp_path, new_data
     """The ministry's reminders on Wed 4 June (the written report due Fri 6 June, 2 working days left, no
     province has sent it; spring aid approval, due 20 May, 10 working days overdue: 21–23 and 26–30 May, 3–4 June,
     the Dragon Boat days 31 May – 2 June off) and on Tue 10 June (北京市 still missing it). Counts that did not rise since the
-    last message (phantom suspects: 3 on both days; approvals overdue: 1) are not news the second time."""
+    last message (phantom suspects: 3 on both days; approvals overdue: 1; records past the convention: 8, all due by
+    20 May) are not news the second time."""
     with SmtpReceiver() as smtp:
         app, _ = setup("sqlite", new_database, tmp_path, smtp)
         engine = app.server.extensions["aidwatch_app_db"]
@@ -192,11 +199,12 @@ def test_events_as_a_deadline_nears_and_passes_each_sent_once(tmp_path, new_data
         first = sorted(m.get_body(("plain",)).get_content().split("\n")[2] for m in smtp.to("office@example.gov.cn"))
         assert first == [
             "- 全国：学籍异动逾期未办理或未审批1条（上次0条）。",
+            "- 全国：新生学籍超过监测口径审批期限未审批8人（上次0人）；逾期最多的省份：广东省（5）、广西壮族自治区（3）。",
             "- 全国：疑似长期空挂学籍3人（上次0人）。",
             "- 春季资助审批已于5月20日截止（已逾期10个工作日），尚未完成：广东省。",  # 21–23, 26–30 May, 3–4 June
             "- 省级书面报告将于6月6日截止（还剩2个工作日），进度落后：北京市、广东省、广西壮族自治区。",
         ]
         assert digests.run_round(app, digests.dt.datetime(2025, 6, 4, 15, 0)).enqueued == 0
         digests.run_round(app, digests.dt.datetime(2025, 6, 10, 9, 0))
-        later = [m.get_body(("plain",)).get_content().split("\n")[2] for m in smtp.to("office@example.gov.cn")[4:]]
+        later = [m.get_body(("plain",)).get_content().split("\n")[2] for m in smtp.to("office@example.gov.cn")[5:]]
         assert later == ["- 6月6日书面报告未报送：北京市。"]

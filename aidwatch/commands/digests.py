@@ -23,7 +23,11 @@ def _outbox():
 def _audit_change(db, action: str, sub: dict) -> None:
     _appdb().audit(db.engine, cli_actor(), action, None, {
         "user": sub["owner"], "subscription": sub["id"], "channel": sub["channel"], "recipient": sub["target"],
-        "cadence": sub["cadence"], "at": sub["at_time"], "lang": sub["lang"]})
+        "cadence": sub["cadence"], "at": sub["at_time"], "lang": sub["lang"], "areas": list(sub["areas"])})
+
+
+def _areas_text(areas) -> str:
+    return "all areas" if tuple(areas) == _outbox().AREAS else ",".join(areas)
 
 
 @app_db_group
@@ -41,9 +45,11 @@ def subscriptions() -> None:
 @click.option("--cadence", default="daily", show_default=True, type=click.Choice(["daily", "weekly", "events"]))
 @click.option("--at", "at", default="08:30", show_default=True, metavar="HH:MM", help="Beijing time.")
 @click.option("--lang", default="zh", show_default=True, type=click.Choice(["zh", "en"]))
+@click.option("--areas", metavar="A,B,…", help="The areas covered, comma-separated: registration, approvals, "
+              "rollout, duplicates, backlog, inspections, records, graduation (default: all).")
 @click.pass_obj
 def add(db, user: str, channel: str, address: str | None, webhook: str | None, secret_file, cadence: str,
-        at: str, lang: str) -> None:
+        at: str, lang: str, areas: str | None) -> None:
     """Subscribe USER (an e-mail to them, or a group robot they own); the content is always USER's scope."""
     if channel == "email" and (not address or webhook):
         raise click.UsageError("--channel email takes --to ADDRESS (and no --webhook)")
@@ -53,11 +59,18 @@ def add(db, user: str, channel: str, address: str | None, webhook: str | None, s
         raise click.UsageError("--secret-file is for DingTalk robots only")
     secret = _read_password(secret_file) if secret_file is not None else None
     outbox = _outbox()
-    sub_id = _fail_on_value_error(outbox.add, db.engine, user, channel, address or webhook, cadence, at, lang, secret)
+    if areas is not None:
+        try:
+            outbox.parse_areas(areas)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--areas") from exc
+    sub_id = _fail_on_value_error(outbox.add, db.engine, user, channel, address or webhook, cadence, at, lang, secret,
+                                  areas)
     sub = outbox.get(db.engine, sub_id)
     _audit_change(db, "subscription_add", sub)
     click.echo(f"subscription {sub_id}: {channel} {sub['target']} for {user}, {cadence}"
-               + (f" at {at}" if cadence != "events" else "") + f", {lang}" + (", signed" if secret else ""))
+               + (f" at {at}" if cadence != "events" else "") + f", {lang}, {_areas_text(sub['areas'])}"
+               + (", signed" if secret else ""))
 
 
 @subscriptions.command("list")
@@ -68,11 +81,12 @@ def list_(db) -> None:
     if not subs:
         click.echo("no subscriptions yet: add one with `aidwatch subscriptions add USER --channel …`")
         return
-    click.echo("\t".join(("id", "user", "channel", "to", "cadence", "at", "lang", "state", "last result")))
+    click.echo("\t".join(("id", "user", "channel", "to", "cadence", "at", "lang", "areas", "state", "last result")))
     for s in subs:
         state = "paused" if s["paused"] else ("failing" if s["failures"] else "active")
         click.echo("\t".join(str(v) for v in (s["id"], s["owner"], s["channel"], s["target"], s["cadence"],
-                                               s["at_time"], s["lang"], state, s["last_result"] or "-")))
+                                               s["at_time"], s["lang"], _areas_text(s["areas"]), state,
+                                               s["last_result"] or "-")))
 
 
 def _change(db, sub_id: int, action: str, fn, *args) -> dict:

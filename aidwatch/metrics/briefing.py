@@ -34,6 +34,8 @@ AREAS = {
     "records": [("awaiting_approval", "count"), ("approval_overdue", "count")],
     "graduation": [("upload_overdue", "count"), ("approval_overdue", "count"), ("approved_no_certificate", "count")],
 }
+#: Deadline → its area.
+DEADLINE_AREAS = {key: area for area, keys in AREAS.items() for key, kind in keys if kind == "deadline"}
 #: The page each area's numbers come from.
 AREA_PAGES = {"registration": "/deadlines", "approvals": "/deadlines", "rollout": "/deadlines",
               "duplicates": "/duplicates", "backlog": "/backlog", "inspections": "/inspections",
@@ -97,8 +99,7 @@ def deadline_headlines(summaries: dict) -> dict:
         row = now.loc[deadline]
         values = {when: (_value(frame.loc[deadline, "pct_done"]) if frame is not None else None)
                   for when, frame in by.items()}
-        area = next(a for a, keys in AREAS.items() if (deadline, "deadline") in keys)
-        out[deadline] = Headline(area, deadline, "deadline", values, int(row["done"]), int(row["total"]),
+        out[deadline] = Headline(DEADLINE_AREAS[deadline], deadline, "deadline", values, int(row["done"]), int(row["total"]),
                                  str(row["status"]), worse_up=False,
                                  extra={"due_on": row["due_on"], "working_days_left": int(row["working_days_left"])})
     return out

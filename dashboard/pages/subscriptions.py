@@ -12,6 +12,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.i18n import add_strings, t
+from dashboard.outbox import AREAS
+from dashboard.pages import briefing as _briefing_strings  # noqa: F401  (the areas' names: br_area_*)
 from dashboard.pages import framed
 
 PATH = "/subscriptions"
@@ -28,6 +30,9 @@ add_strings({
     "sb_cadence": ("频率", "Cadence"),
     "sb_at": ("时间（北京时间）", "Time (Beijing)"),
     "sb_lang": ("语言", "Language"),
+    "sb_areas": ("内容范围", "Areas covered"),
+    "sb_areas_all": ("全部", "all"),
+    "sb_pick_area": ("请至少选择一项内容范围。", "Choose at least one area."),
     "sb_add": ("添加", "Add"),
     "sb_mine": ("我的订阅", "My subscriptions"),
     "sb_none": ("还没有订阅。", "No subscriptions yet."),
@@ -87,6 +92,11 @@ def form(lang: str) -> dbc.Card:
         _field(t("sb_at", lang), dbc.Input(id="sb-at", type="text", value="08:30", maxLength=5,
                                            pattern=r"\d\d:\d\d"), "sb-at"),
         _field(t("sb_lang", lang), _select("sb-lang", ("zh", "en"), None, lang, lang), "sb-lang"),
+        dbc.Col(html.Fieldset([
+            html.Legend(t("sb_areas", lang), className="aw-label fs-6"),
+            dbc.Checklist(id="sb-areas", options=[{"label": t(f"br_area_{a}", lang), "value": a} for a in AREAS],
+                          value=list(AREAS), inline=True),
+        ]), xs=12),
     ], className="g-2")
     return dbc.Card(dbc.CardBody([
         html.H2(t("sb_new", lang), className="aw-h2"),
@@ -113,15 +123,21 @@ def _state(sub: dict) -> str:
     return "paused" if sub["paused"] else ("failing" if sub["failures"] else "active")
 
 
+def areas_text(areas, lang: str) -> str:
+    if tuple(areas) == AREAS:
+        return t("sb_areas_all", lang)
+    return ("、" if lang != "en" else ", ").join(t(f"br_area_{a}", lang) for a in areas)
+
+
 def table(table_id: str, subs: list[dict], lang: str, owner: bool = False):
     cols = ["sb_col_id", *(["sb_col_owner"] if owner else []), "sb_channel", "sb_col_to", "sb_cadence", "sb_at",
-            "sb_lang", "sb_col_state", "sb_col_result"]
+            "sb_lang", "sb_areas", "sb_col_state", "sb_col_result"]
     head = html.Thead(html.Tr([html.Th(t(c, lang)) for c in cols]))
     body = html.Tbody([html.Tr([
         html.Td(str(s["id"])), *([html.Td(s["owner"])] if owner else []),
         html.Td(t(f"sb_channel_{s['channel']}", lang)), html.Td(s["target"]),
         html.Td(t(f"sb_cadence_{s['cadence']}", lang)), html.Td(s["at_time"] if s["cadence"] != "events" else "—"),
-        html.Td(s["lang"]), html.Td(t(f"sb_state_{_state(s)}", lang)), html.Td(s["last_result"] or "—"),
+        html.Td(s["lang"]), html.Td(areas_text(s["areas"], lang)), html.Td(t(f"sb_state_{_state(s)}", lang)), html.Td(s["last_result"] or "—"),
     ], id=f"{table_id}-{s['id']}") for s in subs])
     return dbc.Table([head, body], size="sm", className="aw-small-table", id=table_id, responsive=True)
 
