@@ -1,6 +1,7 @@
 """The Subscriptions page in a real browser: the Guangdong supervisor adds a signed DingTalk robot with the
-keyboard, previews the digest and sends a test to a loopback robot that checks the signature; then the
-ministry's page, whose lists are drawn without pressing any button, pauses a failing subscription."""
+keyboard, leaving inspections out of its areas, previews the digest and sends a test to a loopback robot that
+checks the signature; then the ministry's page, whose lists are drawn without pressing any button, pauses a
+failing subscription."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from selenium.webdriver.support.ui import Select
 from dashboard import outbox
 from tests import fixture_briefing
 from tests.apps import make_app
-from tests.browser import click, log_in, log_out, open_page, settled
+from tests.browser import axe_violations, click, keys, log_in, log_out, open_page, settled
 from tests.receivers import RobotReceiver
 
 pytestmark = pytest.mark.browser
@@ -23,21 +24,29 @@ def test_add_a_robot_preview_send_a_test_and_the_ministry_pauses_a_failing_one(d
         app = make_app(new_database("sqlite"), fixture_briefing.TABLES, tmp_path)
         open_page(dash_duo, app, "gd", "/subscriptions")
         dash_duo.wait_for_contains_text("#sb-content", "还没有订阅。")
+        assert axe_violations(dash_duo) == []
         Select(dash_duo.find_element("#sb-channel")).select_by_value("dingtalk")
         dash_duo.find_element("#sb-target").send_keys(robots.url("dingtalk", "gd-robot"))
         secret = dash_duo.find_element("#sb-secret")
         secret.send_keys(SECRET)
         assert secret.get_attribute("type") == "password"
         secret.send_keys(Keys.TAB)  # the keyboard reaches the add button through the form
+        inspections = dash_duo.find_element('#sb-areas input[value="inspections"]')
+        assert inspections.is_selected()
+        dash_duo.driver.execute_script("arguments[0].focus()", inspections)
+        keys(dash_duo, Keys.SPACE)  # a checkbox unticks from the keyboard
         settled(dash_duo)
+        assert not inspections.is_selected()
         click(dash_duo, dash_duo.find_element("#sb-add"))
         dash_duo.wait_for_contains_text("#sb-add-result", "已添加订阅 1。")
         assert dash_duo.find_element("#sb-secret").get_attribute("value") == ""
         dash_duo.wait_for_element("#sb-mine-1")
         assert "gd-robot" not in dash_duo.find_element("#sb-content").text
+        assert "新生注册、资助审批、扩围提标、重复资助、学籍异动、学籍审批、毕业手续" in dash_duo.find_element("#sb-mine-1").text
 
         click(dash_duo, dash_duo.find_element("#sb-preview"))
         dash_duo.wait_for_contains_text("#sb-preview-text", "#### 每日摘要 · 广东省")
+        assert "本年度已检查" not in dash_duo.find_element("#sb-preview-text").text
         click(dash_duo, dash_duo.find_element("#sb-test"))
         dash_duo.wait_for_contains_text("#sb-act-result", "测试消息：dingtalk: ok")
         [sent] = robots.texts("gd-robot")

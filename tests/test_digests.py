@@ -14,13 +14,14 @@ import io
 import json
 import threading
 
+import sqlalchemy as sa
 from click.testing import CliRunner
 from pypdf import PdfReader
 
 from aidwatch.cli import main
 from dashboard import appdb, create_app, digests, outbox
 from dashboard.channels import Message
-from tests import fixture_briefing
+from tests import fixture_briefing, fixture_records
 from tests.apps import make_app
 from tests.receivers import RobotReceiver, SmtpReceiver
 
@@ -34,12 +35,12 @@ def flat(text: str) -> str:
     return "".join(text.split())
 
 
-def setup(backend, new_database, tmp_path, smtp, **config):
-    """The registry on ``backend``, the app DB on it too (PostgreSQL) or in a SQLite file; the users of
-    tests/apps.py; and the environment ``aidwatch`` commands read."""
+def setup(backend, new_database, tmp_path, smtp, tables=fixture_briefing.TABLES, **config):
+    """The registry of ``tables`` on ``backend``, the app DB on it too (PostgreSQL) or in a SQLite file; the
+    users of tests/apps.py; and the environment ``aidwatch`` commands read."""
     registry = new_database(backend)
     app_db = new_database(backend) if backend == "postgresql" else f"sqlite:///{tmp_path / 'app.sqlite'}"
-    app = make_app(registry, fixture_briefing.TABLES, tmp_path, APP_DB_URL=app_db, SMTP_URL=smtp.url,
+    app = make_app(registry, tables, tmp_path, APP_DB_URL=app_db, SMTP_URL=smtp.url,
                    PUBLIC_URL=PUBLIC, MAIL_FROM="aidwatch@example.gov.cn", **config)
     env = {"AIDWATCH_REGISTRY_URL": registry, "AIDWATCH_APP_DB_URL": app_db, "AIDWATCH_SECRET_KEY": "t" * 32,
            "AIDWATCH_INSTANCE_DIR": str(tmp_path / "instance"), "AIDWATCH_SMTP_URL": smtp.url,
@@ -48,10 +49,16 @@ def setup(backend, new_database, tmp_path, smtp, **config):
     return app, env
 
 
-def cli(env, *args):
+def cli(env, *args, exit_code=0):
     result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     return result.output
+
+
+def lines(mails) -> list[str]:
+    """The sentences of each mail's plain text (``- …`` lines), mail by mail."""
+    return [[line[2:] for line in m.get_body(("plain",)).get_content().splitlines() if line.startswith("- ")]
+            for m in mails]
 
 
 def personal_data() -> list[str]:
@@ -126,7 +133,7 @@ def test_acceptance_one_scoped_message_each_however_often_the_round_runs(backend
         assert any("广东省：新生学籍超过监测口径审批期限未审批5人（上次0人）；逾期最多的地市：广州市（4）、深圳市（1）。" in m
                    for m in province)
 
-        everything = [gd] + [m.as_string() for _, m in smtp.messages]
+        everything = [gd] + [m.get_body((part,)).get_content() for _, m in smtp.messages for part in ("plain", "html")]
         assert not any(p in message for message in everything for p in personal_data())
 
         # every send and every change audited, without the webhook's token or the secret
@@ -208,3 +215,89 @@ def test_events_as_a_deadline_nears_and_passes_each_sent_once(tmp_path, new_data
         digests.run_round(app, digests.dt.datetime(2025, 6, 10, 9, 0))
         later = [m.get_body(("plain",)).get_content().split("\n")[2] for m in smtp.to("office@example.gov.cn")[5:]]
         assert later == ["- 6月6日书面报告未报送：北京市。"]
+
+
+def test_a_subscription_covers_its_areas_only(backend, new_database, tmp_path):
+    """As of 10 June 2025 the ministry's events are the five of the acceptance test; a subscription limited
+    to duplicates (none open, none overdue) gets no event and a digest of the duplicate sentence alone, one
+    limited to records only the records event; a narrowed weekly mail goes without the whole briefing's PDF."""
+    with SmtpReceiver() as smtp:
+        app, env = setup(backend, new_database, tmp_path, smtp)
+        add = ("subscriptions", "add", "ministry", "--channel", "email", "--to")
+        assert "events, zh, duplicates" in cli(env, *add, "dup@example.gov.cn", "--cadence", "events",
+                                                "--areas", "duplicates")
+        cli(env, *add, "rec@example.gov.cn", "--cadence", "events", "--areas", " records ,")
+        cli(env, *add, "daily@example.gov.cn", "--areas", "duplicates")
+        cli(env, *add, "weekly@example.gov.cn", "--cadence", "weekly", "--areas", "backlog,duplicates")
+        cli(env, *add, "all@example.gov.cn", "--cadence", "events")
+        listing = cli(env, "subscriptions", "list")
+        assert "\tevents\t08:30\tzh\tduplicates\tactive" in listing and "\tduplicates,backlog\t" in listing
+        assert "\tall areas\t" in listing and "\trecords\t" in listing
+        for bad, said in (("duplicates,deadlines", "unknown area 'deadlines'"), (",", "at least one area")):
+            out = cli(env, *add, "x@example.gov.cn", "--areas", bad, exit_code=2)
+            assert "--areas" in out and said in out and "registration, approvals, rollout" in out
+        assert len(outbox.listing(app.server.extensions["aidwatch_app_db"])) == 5
+
+        cli(env, "digests", "run", "--now", NOW)
+        assert smtp.to("dup@example.gov.cn") == [] and len(smtp.to("all@example.gov.cn")) == 5
+        assert lines(smtp.to("rec@example.gov.cn")) == [
+            ["全国：新生学籍超过监测口径审批期限未审批8人（上次0人）；逾期最多的省份：广东省（5）、广西壮族自治区（3）。"]]
+        assert lines(smtp.to("daily@example.gov.cn")) == [["重复资助比对结果均已办结。"]]
+        [weekly] = smtp.to("weekly@example.gov.cn")
+        assert lines([weekly]) == [["重复资助比对结果均已办结。", "学籍异动逾期未办理0条、逾期未审批1条，疑似长期空挂学籍3人。"]]
+        assert list(weekly.iter_attachments()) == []
+
+
+def test_an_app_db_made_before_areas_gets_the_column(backend, new_database, tmp_path):
+    """An app DB whose subscription table predates ``areas``: the next start adds it, and the subscriptions
+    it held cover every area."""
+    url = new_database(backend) if backend == "postgresql" else f"sqlite:///{tmp_path / 'app.sqlite'}"
+    engine = appdb.app_engine(url)
+    appdb.init_db(engine)
+    appdb.add_user(engine, "ministry", "ministry", None, "correct-horse-42")
+    old = outbox.add(engine, "ministry", "email", "office@example.gov.cn", "daily")
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE subscription DROP COLUMN areas"))
+    assert "areas" not in {c["name"] for c in sa.inspect(engine).get_columns("subscription")}
+    assert appdb.add_missing_columns(engine) == ["subscription.areas"]
+    appdb.init_db(engine)  # nothing left to add
+    assert outbox.get(engine, old)["areas"] == outbox.AREAS == (
+        "registration", "approvals", "rollout", "duplicates", "backlog", "inspections", "records", "graduation")
+    new = outbox.add(engine, "ministry", "email", "office@example.gov.cn", "events", areas=["records", "duplicates"])
+    assert [s["areas"] for s in outbox.active(engine)] == [outbox.AREAS, ("duplicates", "records")]
+    engine.dispose()
+    assert new == old + 1
+
+
+def test_record_and_graduate_approvals_overdue_rising(backend, new_database, tmp_path):
+    """tests/fixture_records.py on Mon 19 and Tue 20 Oct 2026 (the snapshot). Records past the convention:
+    r303 (广州, due 18 May) and r313 (南宁, due 2 Mar) on both days (r305 is due on the 20th) → 2, not news
+    the second day. Graduates: g322's upload (广州, due 14 Jul), the approvals of g321 (广州, due 3 Aug) and
+    g328 (南宁, due 16 Jul) → 3 on the 19th; g326's approval (广州, due 19 Oct) is overdue on the 20th → 4."""
+    with SmtpReceiver() as smtp:
+        app, env = setup(backend, new_database, tmp_path, smtp, fixture_records.TABLES)
+        engine = app.server.extensions["aidwatch_app_db"]
+        outbox.add(engine, "ministry", "email", "office@example.gov.cn", "events", lang="en",
+                   areas=["records", "graduation"])
+        outbox.add(engine, "gd", "email", "gd@example.gov.cn", "events", areas=["records", "graduation"])
+        for day in ("2026-10-19T09:00", "2026-10-20T09:00"):
+            cli(env, "digests", "run", "--now", day)
+        view = "as_of=2026-10-19&year=2026"
+        assert lines(smtp.to("office@example.gov.cn")) == [
+            ["Nation: 2 new-student record(s) awaiting approval past the dashboard's convention (was 0); most "
+             "behind: Guangdong (1), Guangxi (1)."],
+            ["Nation: 3 graduate(s) not uploaded or not approved past the convention (was 0); most behind: "
+             "Guangdong (2), Guangxi (1)."],
+            ["Nation: 4 graduate(s) not uploaded or not approved past the convention (was 3); most behind: "
+             "Guangdong (3), Guangxi (1)."]]
+        assert lines(smtp.to("gd@example.gov.cn")) == [
+            ["广东省：新生学籍超过监测口径审批期限未审批1人（上次0人）；逾期最多的地市：广州市（1）。"],
+            ["广东省：毕业生数据逾期未上传或未审批2人（上次0人）；逾期最多的地市：广州市（2）。"],
+            ["广东省：毕业生数据逾期未上传或未审批3人（上次2人）；逾期最多的地市：广州市（3）。"]]
+        first = smtp.to("office@example.gov.cn")[0].get_body(("plain",)).get_content()
+        assert f"{PUBLIC}/records?{view}&lang=en" in first
+        assert f"{PUBLIC}/records?as_of=2026-10-20&year=2026&province=44" in \
+            smtp.to("gd@example.gov.cn")[2].get_body(("plain",)).get_content()
+        everything = [m.get_body((part,)).get_content() for _, m in smtp.messages for part in ("plain", "html")]
+        people = [s["name"] for s in fixture_records.STUDENTS] + [s["id_number"][-8:] for s in fixture_records.STUDENTS]
+        assert len(everything) == 12 and not any(p in m for m in everything for p in people)

@@ -14,6 +14,7 @@ from dashboard.guards import _expected_outputs
 from tests import fixture_briefing
 from tests.apps import login, make_app, open_view, text_of
 from tests.receivers import RobotReceiver
+from tests.test_briefing import component
 
 SECRET = "SECa1b2c3d4e5f6-robot-signing-secret"
 
@@ -43,10 +44,13 @@ def test_manage_preview_test_and_the_ministry_pauses_failing_ones(tmp_path):
         gd = login(app.server.test_client(), "gd")
         page = open_view(gd, "/subscriptions")
         assert page.layout_status == 200 and "新建订阅" in page.layout and "钉钉加签密钥" in page.layout
+        assert "内容范围" in page.layout and "毕业手续" in page.layout  # the areas, every one ticked
+        assert component(json.loads(page.layout), "sb-areas")["props"]["value"] == list(outbox.AREAS)
         assert "还没有订阅。" in content(app, gd)
 
         form = {"sb-channel": "dingtalk", "sb-target": robots.url("dingtalk", "gd-robot"), "sb-secret": SECRET,
-                "sb-cadence": "daily", "sb-at": "08:30", "sb-lang": "zh", "sb-changed": 0, "sb-add": 1}
+                "sb-cadence": "daily", "sb-at": "08:30", "sb-lang": "zh", "sb-areas": list(outbox.AREAS),
+                "sb-changed": 0, "sb-add": 1}
         answer = call(app, gd, "sb-add", form)
         assert "已添加订阅 1。" in answer and json.loads(answer)["response"]["sb-secret"]["value"] == ""
         listed = content(app, gd)
@@ -93,3 +97,15 @@ def test_manage_preview_test_and_the_ministry_pauses_failing_ones(tmp_path):
                          ("ministry", "subscription_pause", 2), ("gd", "subscription_remove", 1)]
         log = json.dumps(appdb.audit_rows(engine, None), ensure_ascii=False, default=str)
         assert SECRET not in log and "gd-robot" not in log
+
+        # the areas: at least one, known ones only; the list and the preview keep to them
+        assert "请至少选择一项内容范围。" in call(app, gd, "sb-add", {**form, "sb-areas": []})
+        assert "unknown area 'names'" in call(app, gd, "sb-add", {**form, "sb-areas": ["duplicates", "names"]})
+        assert "请至少选择一项内容范围。" in call(app, gd, "sb-add", {**form, "sb-areas": "duplicates"})  # forged
+        assert "已添加订阅 3。" in call(app, gd, "sb-add", {**form, "sb-areas": ["records", "duplicates"]})
+        assert outbox.get(engine, 3)["areas"] == ("duplicates", "records")
+        assert "重复资助、学籍审批" in content(app, gd)
+        preview = act(gd, "preview", "3")
+        assert "重复资助比对结果均已办结。" in preview and "新生学籍待审批5人" in preview
+        assert "书面报告" not in preview and "春季资助审批" not in preview and "学籍异动" not in preview
+        assert appdb.audit_rows(engine, 1, action="subscription_add")[0]["params"]["areas"] == ["duplicates", "records"]
