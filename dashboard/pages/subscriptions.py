@@ -93,7 +93,7 @@ def form(lang: str) -> dbc.Card:
                                            pattern=r"\d\d:\d\d"), "sb-at"),
         _field(t("sb_lang", lang), _select("sb-lang", ("zh", "en"), None, lang, lang), "sb-lang"),
         dbc.Col(html.Fieldset([
-            html.Legend(t("sb_areas", lang), className="aw-label fs-6"),
+            html.Legend(t("sb_areas", lang), className="aw-label"),
             dbc.Checklist(id="sb-areas", options=[{"label": t(f"br_area_{a}", lang), "value": a} for a in AREAS],
                           value=list(AREAS), inline=True),
         ]), xs=12),
