@@ -11,7 +11,7 @@ from aidwatch.metrics import backlog as m
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
-from callbacks.common import case_list, register_content, register_drill
+from callbacks.common import case_list, own_code, register_content, register_drill, with_drill
 from dashboard.context import resolve
 from dashboard.i18n import t
 from dashboard.pages import backlog as page
@@ -41,11 +41,7 @@ class BacklogView:
 
 
 def _rows(children: pd.DataFrame, schools: pd.DataFrame, phantom: pd.DataFrame, level: str) -> pd.DataFrame:
-    rows = m.region_rows(children, m.child_counts(schools, level), phantom)
-    rows["drill"] = rows["code"]  # the key one level down; for schools the id, while code is the school code
-    if "school_code" in children:
-        rows["code"] = rows["drill"].map(dict(zip(children["code"].astype(str), children["school_code"])))
-    return rows
+    return with_drill(m.region_rows(children, m.child_counts(schools, level), phantom), children)
 
 
 def backlog_data(query: dict) -> BacklogView:
@@ -67,8 +63,7 @@ def backlog_data(query: dict) -> BacklogView:
         own_name = r.labels.get("school") or ""
     else:
         own_name = r.labels.get(r.region.level) or t("nation", r.view.lang)
-    own = {"nation": "nation", "province": r.region.province, "city": r.region.city}.get(
-        r.region.level, str(r.region.school))
+    own = own_code(r.region)
     total = m.total_row(rows.drop(columns=["drill"]), own, own_name)
     ages = m.open_ages(got["open"], r.as_of, policy, cal)
     ranked = pd.DataFrame()

@@ -51,6 +51,21 @@ def audit_case_lists(page: str, query: dict) -> None:
                 sum(lists.values()))
 
 
+def with_drill(rows, children):
+    """``rows`` with ``drill``, each row's key one level down (a school's id), and, where the rows are
+    schools, ``code`` their registry code: the spec's ``code`` column, while drilling needs the id."""
+    rows = rows.assign(drill=rows["code"])
+    if "school_code" in children:
+        rows["code"] = rows["drill"].map(dict(zip(children["code"].astype(str), children["school_code"])))
+    return rows
+
+
+def own_code(region) -> str:
+    """The code of the selected region's own row in a page's table ("nation" for the nation)."""
+    return {"nation": "nation", "province": region.province, "city": region.city}.get(region.level,
+                                                                                       str(region.school))
+
+
 def drill_location(prefix: str) -> dcc.Location:
     """Where a page's drill callback writes the URL it opens: inside the content it is drawn with.
 

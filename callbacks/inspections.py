@@ -17,7 +17,7 @@ from aidwatch.metrics import inspections as m
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
-from callbacks.common import register_content, register_drill
+from callbacks.common import own_code, register_content, register_drill
 from dashboard.context import resolve
 from dashboard.i18n import t
 from dashboard.pages import inspections as page
@@ -71,7 +71,7 @@ def inspection_data(query: dict) -> InspectionView:
     region = r.region
     children, counts = r.registry.query(q.coverage_counts, r.scope, region, r.year, r.as_of)
     rows = r.names(m.coverage_rows(children, counts))
-    own = {"nation": "nation", "province": region.province, "city": region.city}.get(region.level, str(region.school))
+    own = own_code(region)
     total = m.total_row(rows, own, r.labels.get(region.level) or t("nation", r.view.lang))
     days_left = m.workdays_left(r.as_of, r.year, calendar())
     ranked = None

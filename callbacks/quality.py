@@ -8,7 +8,7 @@ import pandas as pd
 
 from aidwatch.metrics import quality as m
 from aidwatch.reference import export_names
-from callbacks.common import case_list, register_content, register_drill
+from callbacks.common import case_list, own_code, register_content, register_drill, with_drill
 from dashboard.context import resolve
 from dashboard.i18n import t
 from dashboard.pages import quality as page
@@ -35,14 +35,8 @@ def quality_data(query: dict) -> QualityView:
     calls = {table: (q.quality_counts, r.region, table, r.year) for table in m.TABLES}
     results = r.registry.query_many(r.scope, {**calls, "children": (children, r.region)})
     counts = {table: results[table] for table in m.TABLES}
-    rows = m.region_rows(results["children"], counts)
-    rows["drill"] = rows["code"]  # the key one level down; for schools the id, while code is the school code
-    if "school_code" in results["children"]:
-        rows["code"] = rows["drill"].map(dict(zip(results["children"]["code"].astype(str),
-                                                  results["children"]["school_code"])))
-    rows = r.names(rows)
-    own = {"nation": "nation", "province": r.region.province, "city": r.region.city}.get(
-        r.region.level, str(r.region.school))
+    rows = r.names(with_drill(m.region_rows(results["children"], counts), results["children"]))
+    own = own_code(r.region)
     name = r.labels.get(r.region.level) or t("nation", r.view.lang)
     total = m.total_row(rows, own, name)
     cases = note = None

@@ -12,7 +12,7 @@ from aidwatch.metrics.backlog import overdue_until
 from aidwatch.policy import YearPolicy, policy_for
 from aidwatch.reference import export_names
 from aidwatch.workdays import calendar
-from callbacks.common import case_list, register_content, register_drill
+from callbacks.common import case_list, own_code, register_content, register_drill, with_drill
 from dashboard.context import resolve
 from dashboard.i18n import t
 from dashboard.pages import records as page
@@ -39,14 +39,6 @@ class RecordsView:
     cases_note: str | None
 
 
-def with_drill(rows: pd.DataFrame, kids: pd.DataFrame) -> pd.DataFrame:
-    """``drill`` = the key one level down; for schools ``code`` becomes the school's registry code."""
-    rows = rows.assign(drill=rows["code"])
-    if "school_code" in kids:
-        rows["code"] = rows["drill"].map(dict(zip(kids["code"].astype(str), kids["school_code"])))
-    return rows
-
-
 def records_data(query: dict) -> RecordsView:
     """The view, its data and its cases, for the page and for its exports alike."""
     r = resolve(query)
@@ -70,8 +62,7 @@ def records_data(query: dict) -> RecordsView:
         own_name = r.labels.get("school") or ""
     else:
         own_name = r.labels.get(r.region.level) or t("nation", r.view.lang)
-    own = {"nation": "nation", "province": r.region.province, "city": r.region.city}.get(
-        r.region.level, str(r.region.school))
+    own = own_code(r.region)
     ages = m.ageing(got["awaiting"], r.as_of, overdue_until(cal, r.as_of, policy.record_approval_workdays), cal)
     record_cases = graduate_cases = note = None
     if at_school and not r.scope.cases_allowed:

@@ -11,7 +11,7 @@ from aidwatch.metrics import rollout as m
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
-from callbacks.common import case_list, register_content, register_drill
+from callbacks.common import case_list, own_code, register_content, register_drill, with_drill
 from dashboard.context import resolve
 from dashboard.i18n import t
 from dashboard.pages import rollout as page
@@ -81,12 +81,9 @@ def rollout_data(query: dict) -> RolloutView:
         rows = m.region_rows(series.children, figures, priority, r.as_of, funds_due)
         tiers = m.parse_tiers(series.provinces["tier_amounts"].iloc[0]) if len(series.provinces) else ()
         declared = {code: tiers for code in codes}
-    rows["drill"] = rows["code"]  # the key one level down; for schools the id, while code is the school code
-    if "school_code" in series.children:
-        rows["code"] = rows["drill"].map(dict(zip(codes, series.children["school_code"])))
-    rows, steps = r.names(rows), localize_rows(steps, "province", r.view.lang, key="code")
-    own = {"nation": "nation", "province": r.region.province, "city": r.region.city}.get(
-        r.region.level, str(r.region.school))
+    rows = r.names(with_drill(rows, series.children))
+    steps = localize_rows(steps, "province", r.view.lang, key="code")
+    own = own_code(r.region)
     summary = m.grant_figures([own], _collapse(series.recipients, own), _collapse(series.paid, own), r.as_of).merge(
         m.priority_table([own], _collapse(counts, own)), on="code")
     cases, note = None, None
