@@ -28,12 +28,20 @@ def router(path: str, search: str = "") -> dict:
     }
 
 
-def content(prefix: str, view: dict) -> dict:
-    """A page's content callback for the view its layout stored in ``{prefix}-view``."""
+def content(prefix: str, view: dict, dependencies: list[dict] | None = None) -> dict:
+    """A page's content callback for the view its layout stored in ``{prefix}-view``.
+
+    With the app's ``dependencies`` (``/_dash-dependencies``), a content callback that also listens to
+    other inputs (the subscriptions page's ``sb-changed``) gets each of them, unset, as a browser sends
+    them on the first render; without, the callback is taken to listen to the view alone."""
+    inputs = [{"id": f"{prefix}-view", "property": "data"}]
+    for dep in dependencies or ():
+        if dep["output"] == f"{prefix}-content.children":
+            inputs = [{"id": i["id"], "property": i["property"]} for i in dep["inputs"]]
     return {
         "output": f"{prefix}-content.children",
         "outputs": {"id": f"{prefix}-content", "property": "children"},
-        "inputs": [{"id": f"{prefix}-view", "property": "data", "value": view}],
+        "inputs": [i | {"value": view if i["id"] == f"{prefix}-view" else None} for i in inputs],
         "changedPropIds": [f"{prefix}-view.data"],
         "state": [],
     }

@@ -212,7 +212,7 @@ class User:
         self.prefix = prefix = dash_requests.view_prefix(layout.json())
         self.content = b""
         if prefix:
-            content = self._callback(f"content {path}", dash_requests.content(prefix, self.view))
+            content = self._callback(f"content {path}", dash_requests.content(prefix, self.view, self.dependencies))
             self.content = content.content if content is not None else b""
 
     def act(self) -> None:

@@ -54,7 +54,8 @@ def app_fixture(tables: dict):
 
 def post_content(client, prefix: str, view: dict):
     """POST a page's content callback (``<prefix>-view.data`` → ``<prefix>-content``) with any view we like."""
-    return dash_requests.post(client, dash_requests.content(prefix, view))
+    dependencies = client.get("/_dash-dependencies").get_json()
+    return dash_requests.post(client, dash_requests.content(prefix, view, dependencies))
 
 
 def text_of(response) -> str:
