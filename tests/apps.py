@@ -54,8 +54,9 @@ def app_fixture(tables: dict):
 
 def post_content(client, prefix: str, view: dict):
     """POST a page's content callback (``<prefix>-view.data`` → ``<prefix>-content``) with any view we like."""
-    dependencies = client.get("/_dash-dependencies").get_json()
-    return dash_requests.post(client, dash_requests.content(prefix, view, dependencies))
+    dependencies = client.get("/_dash-dependencies").get_json()  # without a login: a 401's message, not a list
+    return dash_requests.post(client, dash_requests.content(
+        prefix, view, dependencies if isinstance(dependencies, list) else None))
 
 
 def text_of(response) -> str:
