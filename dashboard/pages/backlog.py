@@ -133,10 +133,11 @@ def age_figure(buckets: pd.DataFrame, lang: str) -> go.Figure:
         go.Bar(x=labels, y=buckets["overdue"], name=t("bl_overdue", lang), marker_color=STATUS_COLORS["overdue"]),
     ])
     fig.update_layout(
-        barmode="stack", height=220, margin=dict(l=10, r=10, t=30, b=30), plot_bgcolor="white",
+        barmode="stack", height=250, margin=dict(l=10, r=10, t=30, b=70), plot_bgcolor="white",
         paper_bgcolor="white", title=dict(text=t("bl_open_by_age", lang), x=0, font=dict(size=13)),
         xaxis=dict(title=t("bl_wd", lang)), yaxis=dict(gridcolor="#eee", rangemode="tozero", **_count_ticks(buckets["n"])),
-        legend=dict(orientation="h", y=1.18, x=1, xanchor="right", traceorder="normal"),
+        # below the axis: above the plot it ran into the title on a phone
+        legend=dict(orientation="h", y=-0.45, x=0, yanchor="top", traceorder="normal"),
     )
     return fig
 

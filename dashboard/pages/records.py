@@ -15,11 +15,13 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from aidwatch.metrics.records import GRADUATE_CASE_COLUMNS, RECORD_CASE_COLUMNS
+from dashboard.components.chartalt import chart_alternative
 from dashboard.components.exports import export_links
 from dashboard.components.figure import graph
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
+from dashboard.context import drill_links, drill_template
 from dashboard.i18n import add_strings, t
 from dashboard.pages import framed
 from dashboard.pages.backlog import _columns, _count_ticks, _display, age_figure
@@ -156,13 +158,13 @@ def tiles(rows: pd.DataFrame, part: str, whole: str, title: str, lang: str) -> d
     return tile_map(share, labels, title, lang, hover=hover)
 
 
-def region_grid(grid_id: str, rows: pd.DataFrame, fields, level: str, lang: str):
+def region_grid(grid_id: str, rows: pd.DataFrame, fields, level: str, lang: str, drill: str):
     num = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
     columns = [{"field": "name", "headerName": t(level, lang), "pinned": "left", "minWidth": 160},
                {"field": "code", "headerName": t("code", lang), "maxWidth": 120},
                *[{"field": f, "headerName": t(f"rg_{f}", lang), "headerTooltip": t(f"rg_{f}", lang), **num}
                  for f in fields]]
-    return data_grid(grid_id, rows, columns, row_id="drill", clickable=True)
+    return data_grid(grid_id, rows, columns, row_id="drill", clickable=True, drill=drill)
 
 
 def _section(prefix: str, export: str, title: str, data, rows: pd.DataFrame, figures, grid_fields, lang: str):
@@ -175,12 +177,24 @@ def _section(prefix: str, export: str, title: str, data, rows: pd.DataFrame, fig
     if show_children:  # the drill's chart and grid inputs are optional: a school draws none of them
         tiles_fig, bars_fig = tiles_and_bars(prefix, rows, lang)
         bars = graph(id=f"{prefix}-bars", figure=bars_fig, config={"displayModeBar": False})
+        drill = drill_template(PATH, data.view)
         body += [dbc.Row([dbc.Col(graph(id=f"{prefix}-tiles", figure=tiles_fig, config={"displayModeBar": False}),
                                   md=5), dbc.Col(bars, md=7)] if is_nation else [dbc.Col(bars, md=12)],
                          className="g-2"),
+                 bars_alternative(prefix, rows, data.region.child_level, lang, drill_links(drill, rows["drill"])),
                  html.Div(t("click_to_drill", lang), className="aw-hint"),
-                 region_grid(f"{prefix}-grid", rows, grid_fields, data.region.child_level, lang)]
+                 region_grid(f"{prefix}-grid", rows, grid_fields, data.region.child_level, lang, drill)]
     return dbc.Card(dbc.CardBody(body), className="aw-panel", id=f"{prefix}-section")
+
+
+def bars_alternative(prefix: str, rows: pd.DataFrame, level: str, lang: str, hrefs: list[str]):
+    """The bars' text alternative (``dashboard.components.chartalt``): the figure each section's bars rank by."""
+    key, title = ("awaiting_approval", "rg_bars_records") if prefix == "rg" else ("graduates", "rg_bars_graduation")
+    shown = rows.assign(value_text=[f"{int(v):,}" for v in rows[key]])
+    extra = ("approval_overdue",) if prefix == "rg" else ("uploaded", "approved", "certificates_online")
+    columns = [("name", t(level, lang)), ("value_text", t(f"rg_{key}", lang)),
+               *((f, t(f"rg_{f}", lang)) for f in extra)]
+    return chart_alternative(f"{prefix}-chart-alt", t(title, lang), shown, columns, key, "value_text", lang, hrefs)
 
 
 def tiles_and_bars(prefix: str, rows: pd.DataFrame, lang: str):

@@ -28,6 +28,9 @@ add_strings({
     "sb_target": ("邮箱地址或机器人 Webhook", "E-mail address or robot webhook"),
     "sb_secret": ("钉钉加签密钥（可选，保存后不再显示）", "DingTalk signing secret (optional; never shown again)"),
     "sb_cadence": ("频率", "Cadence"),
+    # a message's language, named in itself (as language pickers do)
+    "sb_lang_zh": ("中文", "中文 (Chinese)"),
+    "sb_lang_en": ("English（英文）", "English"),
     "sb_at": ("时间（北京时间）", "Time (Beijing)"),
     "sb_lang": ("语言", "Language"),
     "sb_areas": ("内容范围", "Areas covered"),
@@ -73,9 +76,8 @@ def _field(label: str, control, field_id: str):
     return dbc.Col([dbc.Label(label, html_for=field_id, className="aw-label"), control], xs=12, md=6, xl=4)
 
 
-def _select(field_id: str, values: tuple, prefix: str | None, lang: str, value: str):
-    return dbc.Select(id=field_id, value=value, options=[
-        {"label": t(f"{prefix}{v}", lang) if prefix else v, "value": v} for v in values])
+def _select(field_id: str, values: tuple, prefix: str, lang: str, value: str):
+    return dbc.Select(id=field_id, value=value, options=[{"label": t(f"{prefix}{v}", lang), "value": v} for v in values])
 
 
 def form(lang: str) -> dbc.Card:
@@ -91,7 +93,7 @@ def form(lang: str) -> dbc.Card:
                                                "daily"), "sb-cadence"),
         _field(t("sb_at", lang), dbc.Input(id="sb-at", type="text", value="08:30", maxLength=5,
                                            pattern=r"\d\d:\d\d"), "sb-at"),
-        _field(t("sb_lang", lang), _select("sb-lang", ("zh", "en"), None, lang, lang), "sb-lang"),
+        _field(t("sb_lang", lang), _select("sb-lang", ("zh", "en"), "sb_lang_", lang, lang), "sb-lang"),
         dbc.Col(html.Fieldset([
             html.Legend(t("sb_areas", lang), className="aw-label"),
             dbc.Checklist(id="sb-areas", options=[{"label": t(f"br_area_{a}", lang), "value": a} for a in AREAS],
