@@ -11,7 +11,7 @@ from aidwatch.metrics import backlog as m
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
-from callbacks.common import case_list, own_code, register_content, register_drill, with_drill
+from callbacks.common import case_list, own_code, register_content, register_drill, table_region, with_drill
 from dashboard.context import resolve
 from dashboard.i18n import t
 from dashboard.pages import backlog as page
@@ -49,8 +49,7 @@ def backlog_data(query: dict) -> BacklogView:
     r = resolve(query)
     policy, cal = policy_for(r.year), calendar()
     at_school = r.region.level == "school"
-    # A school's own figures are its row in its city's table (the same cached queries).
-    rows_region = Region("city", r.region.province, r.region.city) if at_school else r.region
+    rows_region = table_region(r.region)
     got = r.registry.query_many(r.scope, {
         "children": (children, rows_region),
         "schools": (q.school_counts, rows_region, r.year, r.as_of),

@@ -12,6 +12,7 @@ from dashboard import appdb, auth, context
 from dashboard.errors import describe
 from dashboard.context import child_query
 from dashboard.viewstate import PARAMS, BadView
+from queries.regions import Region
 
 _SHOWN = "aidwatch_case_lists"
 
@@ -58,6 +59,12 @@ def with_drill(rows, children):
     if "school_code" in children:
         rows["code"] = rows["drill"].map(dict(zip(children["code"].astype(str), children["school_code"])))
     return rows
+
+
+def table_region(region):
+    """The region whose child table holds ``region``'s own row: itself, or a school's city (a school's own
+    figures are its row in its city's table, from the same cached queries)."""
+    return Region("city", region.province, region.city) if region.level == "school" else region
 
 
 def own_code(region) -> str:

@@ -12,7 +12,7 @@ from aidwatch.metrics.backlog import overdue_until
 from aidwatch.policy import YearPolicy, policy_for
 from aidwatch.reference import export_names
 from aidwatch.workdays import calendar
-from callbacks.common import case_list, own_code, register_content, register_drill, with_drill
+from callbacks.common import case_list, own_code, register_content, register_drill, table_region, with_drill
 from dashboard.context import resolve
 from dashboard.i18n import t
 from dashboard.pages import records as page
@@ -44,8 +44,7 @@ def records_data(query: dict) -> RecordsView:
     r = resolve(query)
     policy, cal = policy_for(r.year), calendar()
     at_school = r.region.level == "school"
-    # A school's own figures are its row in its city's table (the same cached queries).
-    rows_region = Region("city", r.region.province, r.region.city) if at_school else r.region
+    rows_region = table_region(r.region)
     got = r.registry.query_many(r.scope, {
         "lags": (q.record_lags, rows_region, r.year, r.as_of),
         "graduation": (q.graduation_counts, rows_region, r.year, r.as_of),
@@ -82,7 +81,7 @@ def records_data(query: dict) -> RecordsView:
 def school_figures(registry, scope: Scope, region: Region, year: int, day: dt.date) -> dict:
     """A school's record-approval and graduation signals as of ``day`` for its profile, ``signal →
     (value, text)``, from the page's own cached queries (the school's row of its city)."""
-    city = Region("city", region.province, region.city)
+    city = table_region(region)
     got = registry.query_many(scope, {"lags": (q.record_lags, city, year, day),
                                       "graduation": (q.graduation_counts, city, year, day)})
     sid = str(region.school)
