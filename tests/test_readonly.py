@@ -122,6 +122,7 @@ def test_postgresql_session_is_read_only(new_database):
             assert conn.execute(sa.text("SHOW default_transaction_read_only")).scalar_one() == "on"
             assert conn.execute(sa.text("SHOW transaction_read_only")).scalar_one() == "on"
             assert conn.execute(sa.text("SHOW application_name")).scalar_one() == "aidwatch"
+            assert conn.execute(sa.text("SHOW jit")).scalar_one() == "off"
     finally:
         engine.dispose()
 
