@@ -59,8 +59,8 @@ SOURCES = {"deadlines": ("registration", "approvals", "rollout"), "duplicates": 
 
 def briefing_queries(region: Region, year: int, dates: dict) -> dict:
     """Every query the briefing reads, ``"source:name" → (fn, *args)`` for ``Registry.query_many``: the
-    deadline page's series (day-grouped: one run serves all three dates), the duplicate page's series
-    (likewise), and the backlog and inspection pages' as-of counts once per date. The longest first
+    deadline page's series (day-grouped: one run serves all three dates), the duplicate page's series and
+    the records page's records and graduates (likewise), and the backlog and inspection pages' as-of counts once per date. The longest first
     (``Registry.query_many`` starts them in this order): the backlog's, then the deadlines' (their own
     order puts the aid counts first), the small ones last."""
     days = {when: day for when, day in dates.items() if day is not None}
@@ -72,9 +72,8 @@ def briefing_queries(region: Region, year: int, dates: dict) -> dict:
     calls["duplicates:series"] = (dup_q.duplicate_series, region, year)
     calls["backlog:children"] = (children, region)
     calls |= {f"inspections:coverage:{when}": (insp_q.coverage_counts, region, year, day) for when, day in days.items()}
-    for when, day in days.items():
-        calls[f"records:lags:{when}"] = (rec_q.record_lags, region, year, day)
-        calls[f"records:graduation:{when}"] = (rec_q.graduation_counts, region, year, day)
+    calls["records:records"] = (rec_q.record_days, region, year)
+    calls["records:graduation"] = (rec_q.graduation_days, region, year)
     calls["records:children"] = (children, region)
     return calls
 
@@ -229,7 +228,7 @@ def briefing_data(query: dict) -> BriefingView:
     behind = {}
     if "records" not in failed_sources:
         try:
-            records_heads, behind = _records_area(results, dates, r.names, own, name)
+            records_heads, behind = _records_area(results, r.year, dates, r.names, own, name)
             heads |= records_heads
         except UnknownCalendarYear as exc:  # the records' working-day medians at the year's last days
             log.error("briefing: records area: %s", exc)
@@ -239,23 +238,30 @@ def briefing_data(query: dict) -> BriefingView:
                         live, reports, sentences(facts, lang, DEADLINE_NAMES), r.scope, reg.freshness(), behind)
 
 
-def _records_area(results: dict, dates: dict, names, own: str, name: str) -> tuple[dict, dict]:
+def _records_area(results: dict, year: int, dates: dict, names, own: str, name: str) -> tuple[dict, dict]:
     """The records page's totals at each date (its headlines) and its child rows at D (who is behind), named
-    by ``names`` (the view's ``Resolved.names``: English names in English)."""
-    kids = results["records:children"]
+    by ``names`` (the view's ``Resolved.names``: English names in English), all from its two day-grouped
+    results."""
+    kids, policy, cal = results["records:children"], policy_for(year), calendar()
 
-    def rows(area: str, when: str):
+    def lags(day: dt.date):
+        return rec_m.lags_at(results["records:records"], year, day, cal, policy.record_approval_workdays)
+
+    def rows(area: str, day: dt.date):
         if area == "records":
-            return rec_m.record_rows(kids, results[f"records:lags:{when}"])
-        return rec_m.graduation_rows(kids, results[f"records:graduation:{when}"])
+            return rec_m.record_rows(kids, lags(day))
+        return rec_m.graduation_rows(kids, rec_m.graduation_at(results["records:graduation"], year, day, cal, policy))
+
+    def total(area: str, day: dt.date):
+        if area == "records":
+            return rec_m.record_total(lags(day), own, name).iloc[0]
+        return rec_m.graduation_total(rows(area, day), own, name).iloc[0]
 
     heads, behind = {}, {}
     for area in ("records", "graduation"):
-        totals = _at_dates(dates, lambda when, day: (
-            rec_m.record_total(results[f"records:lags:{when}"], own, name) if area == "records" else
-            rec_m.graduation_total(rows(area, when), own, name)).iloc[0])
+        totals = _at_dates(dates, lambda when, day: total(area, day))
         heads |= {(h.area, h.key): h for h in m.total_headlines(area, totals).values()}
-        now = rows(area, "now")
+        now = rows(area, dates["now"])
         behind[area] = m.furthest_behind(names(now.assign(drill=now["code"])), area)
     return heads, behind
 

@@ -46,13 +46,15 @@ def records_data(query: dict) -> RecordsView:
     at_school = r.region.level == "school"
     rows_region = table_region(r.region)
     got = r.registry.query_many(r.scope, {
-        "lags": (q.record_lags, rows_region, r.year, r.as_of),
-        "graduation": (q.graduation_counts, rows_region, r.year, r.as_of),
-        "awaiting": (q.awaiting_by_day, r.region, r.year, r.as_of),
+        "records": (q.record_days, rows_region, r.year),
+        "graduation": (q.graduation_days, rows_region, r.year),
         "children": (children, rows_region)})
-    kids, lags = got["children"], got["lags"]
+    kids = got["children"]
+    lags = m.lags_at(got["records"], r.year, r.as_of, cal, policy.record_approval_workdays)
+    awaiting = m.awaiting_at(got["records"], r.as_of, str(r.region.school) if at_school else None)
     records = r.names(with_drill(m.record_rows(kids, lags), kids))
-    graduation = r.names(with_drill(m.graduation_rows(kids, got["graduation"]), kids))
+    graduation = r.names(with_drill(m.graduation_rows(
+        kids, m.graduation_at(got["graduation"], r.year, r.as_of, cal, policy)), kids))
     if at_school:
         school = str(r.region.school)
         lags = lags[lags["code"] == school]
@@ -62,7 +64,7 @@ def records_data(query: dict) -> RecordsView:
     else:
         own_name = r.labels.get(r.region.level) or t("nation", r.view.lang)
     own = own_code(r.region)
-    ages = m.ageing(got["awaiting"], r.as_of, overdue_until(cal, r.as_of, policy.record_approval_workdays), cal)
+    ages = m.ageing(awaiting, r.as_of, overdue_until(cal, r.as_of, policy.record_approval_workdays), cal)
     record_cases = graduate_cases = note = None
     if at_school and not r.scope.cases_allowed:
         note = t("cases_forbidden", r.view.lang)
@@ -81,12 +83,14 @@ def records_data(query: dict) -> RecordsView:
 def school_figures(registry, scope: Scope, region: Region, year: int, day: dt.date) -> dict:
     """A school's record-approval and graduation signals as of ``day`` for its profile, ``signal →
     (value, text)``, from the page's own cached queries (the school's row of its city)."""
-    city = table_region(region)
-    got = registry.query_many(scope, {"lags": (q.record_lags, city, year, day),
-                                      "graduation": (q.graduation_counts, city, year, day)})
+    city, policy, cal = table_region(region), policy_for(year), calendar()
+    got = registry.query_many(scope, {"records": (q.record_days, city, year),
+                                      "graduation": (q.graduation_days, city, year)})
     sid = str(region.school)
-    rec = m.record_total(got["lags"][got["lags"]["code"] == sid], sid, "").iloc[0]
-    grad = m.graduation_total(got["graduation"][got["graduation"]["code"] == sid], sid, "").iloc[0]
+    lags = m.lags_at(got["records"], year, day, cal, policy.record_approval_workdays)
+    graduation = m.graduation_at(got["graduation"], year, day, cal, policy)
+    rec = m.record_total(lags[lags["code"] == sid], sid, "").iloc[0]
+    grad = m.graduation_total(graduation[graduation["code"] == sid], sid, "").iloc[0]
     counts = {"records_awaiting": rec["awaiting_approval"], "records_overdue": rec["approval_overdue"],
               "records_late": rec["approved_late"], "graduates_upload_overdue": grad["upload_overdue"],
               "graduates_approval_overdue": grad["approval_overdue"],

@@ -318,9 +318,8 @@ def test_inputs_are_the_pages_own_cached_queries(app):
         assert ran and not {"headcount_new", "registrations", "aid_days", "report_days"} & set(ran)
         # the as-of counts run once per date; the day-grouped series once for all three
         # (the children of the nation are the deadline page's, already cached)
-        assert sorted(ran) == sorted(["duplicate_series"] + ["school_counts", "phantom_counts",
-                                                             "coverage_counts", "record_lags",
-                                                             "graduation_counts"] * 3)
+        assert sorted(ran) == sorted(["duplicate_series", "record_days", "graduation_days"]
+                                     + ["school_counts", "phantom_counts", "coverage_counts"] * 3)
         ran.clear()
         post_content(client, "br", {"as_of": "2025-06-10"})
         assert ran == []

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import math
 
+import pandas as pd
 import pytest
 
 from aidwatch.metrics import records as m
@@ -37,14 +38,16 @@ engine = engine_fixture(fixture_records.TABLES)
 
 def record_rows(engine, scope, region, as_of=SNAPSHOT, year=2026):
     with engine.connect() as conn:
-        rows = m.record_rows(child_names(conn, region, scope), q.record_lags(conn, scope, region, year, as_of))
+        lags = m.lags_at(q.record_days(conn, scope, region, year), year, as_of, calendar(), 10)
+        rows = m.record_rows(child_names(conn, region, scope), lags)
     return {r.code: r for r in rows.itertuples(index=False)}
 
 
 def graduation_rows(engine, scope, region, as_of=SNAPSHOT, year=2026):
     with engine.connect() as conn:
-        rows = m.graduation_rows(child_names(conn, region, scope),
-                                 q.graduation_counts(conn, scope, region, year, as_of))
+        counts = m.graduation_at(q.graduation_days(conn, scope, region, year), year, as_of, calendar(),
+                                 policy_for(year))
+        rows = m.graduation_rows(child_names(conn, region, scope), counts)
     return {r.code: r for r in rows.itertuples(index=False)}
 
 
@@ -128,7 +131,7 @@ def test_graduation_on_the_snapshot_day_and_after(engine):
 
 def test_ageing_of_records_awaiting_approval(engine):
     with engine.connect() as conn:
-        awaiting = q.awaiting_by_day(conn, MINISTRY, Region("nation"), 2026, SNAPSHOT)
+        awaiting = m.awaiting_at(q.record_days(conn, MINISTRY, Region("nation"), 2026), SNAPSHOT)
     cal = calendar()
     ages = m.ageing(awaiting, SNAPSHOT, overdue_until(cal, SNAPSHOT, 10), cal).set_index("bucket")
     # r310 (9 Oct): Sat 10, 12–16, 19, 20 Oct = 8 working days; r305 (30 Sep): 8, 9, Sat 10, 12–16, 19, 20 Oct
@@ -167,7 +170,7 @@ def test_scope_in_sql(engine):
             q.graduate_cases(conn, GD, SCHOOL4, 2026, SNAPSHOT)
         with pytest.raises(PermissionError):
             q.record_cases(conn, LEADER, SCHOOL1, 2026, SNAPSHOT)
-        awaiting = q.awaiting_by_day(conn, GD, Region("nation"), 2026, SNAPSHOT)
+        awaiting = m.awaiting_at(q.record_days(conn, GD, Region("nation"), 2026), SNAPSHOT)
     assert int(awaiting["n"].sum()) == 3   # r303, r305, r310: none of 广西's
 
 
@@ -175,8 +178,8 @@ def test_scope_in_sql(engine):
 
 def test_lag_window_is_never_empty():
     # a view of a later year as of a date before that year's window (the view allows any pair of known years)
-    assert q.lag_window(2026, D("2024-06-01")) == (D("2025-01-01"), D("2025-01-01"))
-    assert q.lag_window(2026, D("2026-10-20")) == (D("2025-01-01"), D("2026-10-20"))
+    assert m.lag_window(calendar(), 2026, D("2024-06-01")) == (D("2025-01-01"), D("2025-01-01"))
+    assert m.lag_window(calendar(), 2026, D("2026-10-20")) == (D("2025-01-01"), D("2026-10-20"))
 
 
 def test_median_of_counts():
@@ -187,18 +190,43 @@ def test_median_of_counts():
     assert math.isnan(m.median_of_counts([], []))
 
 
-def test_workday_steps_decide_lateness_like_due():
+def test_lags_at_decides_lag_and_lateness_like_due():
+    """One record per (registered, approved) pair, around Labour Day and National Day: the lag is the
+    working days after registration up to approval, and late is exactly "approved after due(registered, 10)"."""
     cal = calendar()
-    (tb, tv), (bb, bv) = m.workday_steps(cal, D("2026-01-01"), D("2026-12-31"))
-
-    def at(bounds, values, day):
-        return next(v for b, v in zip(bounds, values) if day <= b)
-
-    for start, end in (("2026-04-23", "2026-05-11"), ("2026-04-23", "2026-05-12"), ("2026-09-18", "2026-10-10"),
-                       ("2026-09-18", "2026-10-09"), ("2026-05-06", "2026-05-09"), ("2026-02-10", "2026-03-02")):
+    pairs = [("2026-04-23", "2026-05-11"), ("2026-04-23", "2026-05-12"), ("2026-09-18", "2026-10-10"),
+             ("2026-09-18", "2026-10-09"), ("2026-05-06", "2026-05-09"), ("2026-02-10", "2026-03-02")]
+    days = pd.DataFrame({"code": [str(i) for i in range(len(pairs))],
+                         "reg": pd.to_datetime([p[0] for p in pairs]), "app": pd.to_datetime([p[1] for p in pairs]),
+                         "n": 1})
+    got = m.lags_at(days, 2026, D("2026-10-20"), cal, 10).set_index("code")
+    for i, (start, end) in enumerate(pairs):
         s, e = D(start), D(end)
-        assert at(tb, tv, e) - at(tb, tv, s) == cal.workdays_between(s, e)
-        assert (at(bb, bv, e) - at(tb, tv, s) >= 10) == (e > cal.due(s, 10))
+        assert got.loc[str(i), "lag"] == cal.workdays_between(s, e)
+        assert bool(got.loc[str(i), "late"]) == (e > cal.due(s, 10))
+    # 23 Apr → 11 May: 24, 27, 28, 29, 30 Apr, 6, 7, 8, Sat 9 (a make-up day), 11 May = 10 days, on time;
+    # 12 May is the 11th, late
+    assert (got.loc["0", "lag"], got.loc["0", "late"], got.loc["1", "lag"], got.loc["1", "late"]) == (10, 0, 11, 1)
+
+
+def test_lags_at_as_of_a_date_before_the_approval():
+    days = pd.DataFrame({"code": ["1", "1"], "reg": pd.to_datetime(["2026-09-18", "2026-10-21"]),
+                         "app": pd.to_datetime(["2026-10-09", pd.NaT]), "n": [3, 2]})
+    cal = calendar()
+    # at 30 Sep: the three registered on 18 Sep are awaiting (not approved by D), the two of 21 Oct not yet
+    # registered; due(18 Sep, 10) is Fri 9 Oct (Sun 20 Sep a make-up day, 21–24, 28–30 Sep, 8, 9 Oct)
+    got = m.lags_at(days, 2026, D("2026-09-30"), cal, 10)
+    assert got[["registered", "approved", "approval_overdue"]].sum().tolist() == [3, 0, 0]
+    assert got["lag"].isna().all()
+    got = m.lags_at(days, 2026, D("2026-10-09"), cal, 10)
+    assert got[["registered", "approved", "approval_overdue"]].sum().tolist() == [3, 3, 0]
+    assert (got["lag"].tolist(), got["late"].tolist()) == ([10], [0])   # approved on its due day
+    # due(21 Oct, 10) is 4 Nov: the two of 21 Oct are overdue at 5 Nov
+    got = m.lags_at(days, 2026, D("2026-11-05"), cal, 10)
+    assert got[["registered", "approved", "approval_overdue"]].sum().tolist() == [5, 3, 2]
+    assert m.awaiting_at(days, D("2026-10-08"))["n"].tolist() == [3]
+    assert m.awaiting_at(days, D("2026-10-21"))["n"].tolist() == [2]
+    assert m.awaiting_at(days, D("2026-10-21"), code="2").empty
 
 
 # -- over HTTP: exports and forged callbacks -------------------------------

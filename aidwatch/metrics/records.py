@@ -1,13 +1,12 @@
 """Record approval (学籍审核审批) and graduation processing (毕业手续) as of a date: the pure side.
 
-The SQL (``queries.records``) counts per region with D as a parameter and hands
-back small frames: the record counts per region and working-day lag, the
-graduation counts per region, the records awaiting approval per registration
-day. This module holds the working-day step tables those queries are built on
-(``workday_steps``) and turns their results into the page's rows: the spec's
-export rows, the median lag from a lag histogram, the ageing buckets and the
-case lists. See shared/spec/metrics.md, "Record approval and graduation", and
-docs/metrics-decisions.md.
+The SQL (``queries.records``) hands back the records per region, registration
+day and approval day, and the graduates per region and step days, without D.
+This module counts them at D (``lags_at``, ``awaiting_at``, ``graduation_at``:
+a date change is arithmetic on a cached frame) and turns the counts into the
+page's rows: the spec's export rows, the median lag from a lag histogram, the
+ageing buckets and the case lists. See shared/spec/metrics.md, "Record approval
+and graduation", and docs/metrics-decisions.md.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from aidwatch.metrics.backlog import AGE_BUCKETS, _as_of_only, _bucket
+from aidwatch.metrics.backlog import AGE_BUCKETS, _as_of_only, _bucket, overdue_until
 from aidwatch.metrics.rates import pct
 from aidwatch.policy import YearPolicy
 from aidwatch.workdays import WorkCalendar
@@ -26,7 +25,7 @@ RECORD_COLUMNS = ["code", "name", "registered", "approved", "awaiting_approval",
                   "approved_late", "median_approval_workdays"]
 GRADUATION_COLUMNS = ["code", "name", "graduates", "uploaded", "upload_overdue", "approved", "approval_overdue",
                       "certificates_online", "pct_certified"]
-#: What ``queries.records.record_lags`` returns per (region, lag, late): counts of students.
+#: What ``lags_at`` returns per (region, lag, late): counts of students.
 LAG_COUNTS = ["registered", "approved", "approval_overdue"]
 RECORD_COUNTS = ["registered", "approved", "awaiting_approval", "approval_overdue", "approved_late"]
 GRADUATION_COUNTS = ["graduates", "uploaded", "upload_overdue", "approved", "approval_overdue", "certificates_online"]
@@ -36,26 +35,93 @@ GRADUATE_CASE_COLUMNS = ["name", "id_number", "graduated_on", "upload_due_on", "
                          "approved_on", "workdays_elapsed", "graduate_state"]
 
 
-def steps(days: np.ndarray, values: np.ndarray) -> tuple[list, list]:
-    """A step function given day by day as ``(bounds, values)`` for ``queries.steps.step_lookup``: the
-    last day of each run of equal values, and that value."""
-    last = np.append(values[1:] != values[:-1], True)
-    return [d.item() for d in days[last]], [int(v) for v in values[last]]
+def lag_window(cal: WorkCalendar, year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The days between which a record's approval lag is counted: from 1 January of the year before Y (a
+    record of Y's intake registered earlier is an odd row, see the quality page) to D, inside the calendar.
+    Never empty: a D before the window gives one day, outside every record's dates."""
+    first = max(dt.date(year - 1, 1, 1), cal.first + dt.timedelta(days=1))
+    return first, max(min(as_of, cal.last), first)
 
 
-def workday_steps(cal: WorkCalendar, first: dt.date, last: dt.date) -> tuple[tuple, tuple]:
-    """Two step functions over the days ``first``..``last``: ``through(x)``, the working days in
-    [first, x], and ``before(x)``, those in [first, x).
+def _d(day: dt.date) -> np.datetime64:
+    return np.datetime64(day, "D")
 
-    For a start s and an end e in the window, ``through(e) − through(s)`` is the working days after s up
-    to and including e (the spec's lag), and e is after ``due(s, n)`` exactly when
-    ``before(e) − through(s) ≥ n``: at least n working days lie strictly between s and e, so the n-th
-    one after s is before e. Neither needs a day past the window, so no unknown year is ever asked for.
-    """
-    days = pd.date_range(first, last).values.astype("datetime64[D]")
-    through = cal.workdays_between_many(np.datetime64(first - dt.timedelta(days=1), "D"), days).astype(np.int64)
-    workday = np.diff(through, prepend=0)
-    return steps(days, through), steps(days, through - workday)
+
+def _day_array(frame: pd.DataFrame, col: str) -> np.ndarray:
+    return frame[col].to_numpy(dtype="datetime64[D]")
+
+
+def lags_at(days: pd.DataFrame, year: int, as_of: dt.date, cal: WorkCalendar, n: int) -> pd.DataFrame:
+    """Students of Y's intakes registered by D (``days``: ``queries.records.record_days``) per child region,
+    approval lag and lateness: ``code, lag, late`` and the counts ``registered, approved,
+    approval_overdue``.
+
+    ``lag`` (working days after ``registered_on`` up to and including ``reg_approved_on``) and ``late``
+    (approved after ``due(registered_on, N)``: at least N working days lie strictly between the two days)
+    are set for the records approved by D; a record with a day outside ``lag_window`` has no lag and is not
+    late (it still counts as registered and approved). Overdue: not approved by D and registered on or
+    before ``overdue_until(D, N)``."""
+    d = _d(as_of)
+    reg, app = _day_array(days, "reg"), _day_array(days, "app")
+    keep = reg <= d
+    reg, app = reg[keep], app[keep]
+    app = np.where(app <= d, app, np.datetime64("NaT", "D"))
+    first, last = (_d(x) for x in lag_window(cal, year, as_of))
+    inside = (reg >= first) & (reg <= last) & (app >= first) & (app <= last)
+    lag, strict = np.full(len(reg), np.nan), np.full(len(reg), np.nan)
+    lag[inside] = cal.workdays_between_many(reg[inside], app[inside])
+    strict[inside] = cal.workdays_between_many(reg[inside], app[inside] - np.timedelta64(1, "D"))
+    count = days["n"].to_numpy()[keep]
+    approved = ~np.isnat(app)
+    overdue = ~approved & (reg <= _d(overdue_until(cal, as_of, n)))
+    frame = pd.DataFrame({"code": days["code"].to_numpy()[keep], "lag": pd.array(lag, dtype="Int64"),
+                          "late": (strict >= n).astype("int64"), "registered": count,
+                          "approved": count * approved, "approval_overdue": count * overdue})
+    out = frame.groupby(["code", "lag", "late"], dropna=False, observed=True)[LAG_COUNTS].sum().reset_index()
+    out["code"] = out["code"].astype(str)
+    return out
+
+
+def awaiting_at(days: pd.DataFrame, as_of: dt.date, code: str | None = None) -> pd.DataFrame:
+    """Records of Y's intakes registered by D and not approved by D, per ``day`` registered, summed over
+    ``days``' regions (or only ``code``'s: a school's row in its city's frame)."""
+    d = _d(as_of)
+    reg, app = _day_array(days, "reg"), _day_array(days, "app")
+    keep = (reg <= d) & ~(app <= d)
+    if code is not None:
+        keep &= (days["code"].astype(str) == code).to_numpy()
+    frame = pd.DataFrame({"day": reg[keep].astype("datetime64[s]"), "n": days["n"].to_numpy()[keep]})
+    return frame.groupby("day", as_index=False)["n"].sum().astype({"n": "int64"})
+
+
+def graduation_at(days: pd.DataFrame, year: int, as_of: dt.date, cal: WorkCalendar,
+                  policy: YearPolicy) -> pd.DataFrame:
+    """The spec's graduation counts per child region at D (``code`` and ``GRADUATION_COUNTS``) from
+    ``queries.records.graduation_days``: graduates of Y by D; uploaded / approved by D; upload overdue (not
+    uploaded by D, graduated on or before ``overdue_until(D, N)``); approval overdue (uploaded by D, not
+    approved by D, uploaded on or before ``overdue_until(D, N)``); certificates online (approved by D with a
+    certificate number)."""
+    d = _d(as_of)
+    graduated = _day_array(days, "graduated")
+    keep = graduated <= min(_d(dt.date(year, 12, 31)), d)
+    graduated = graduated[keep]
+    uploaded = _day_array(days, "uploaded")[keep] <= d
+    approved = _day_array(days, "approved")[keep] <= d
+    upload_start = _day_array(days, "uploaded")[keep]
+    count = days["n"].to_numpy()[keep]
+    flags = {
+        "graduates": np.ones(len(count), dtype=bool),
+        "uploaded": uploaded,
+        "upload_overdue": ~uploaded & (graduated <= _d(overdue_until(cal, as_of, policy.graduation_upload_workdays))),
+        "approved": approved,
+        "approval_overdue": uploaded & ~approved & (
+            upload_start <= _d(overdue_until(cal, as_of, policy.graduation_approval_workdays))),
+        "certificates_online": approved & days["certified"].to_numpy()[keep],
+    }
+    frame = pd.DataFrame({"code": days["code"].to_numpy()[keep], **{k: count * v for k, v in flags.items()}})
+    out = frame.groupby("code", observed=True)[GRADUATION_COUNTS].sum().reset_index()
+    out["code"] = out["code"].astype(str)
+    return out.astype({c: "int64" for c in GRADUATION_COUNTS})
 
 
 def median_of_counts(values, counts) -> float:
