@@ -17,6 +17,7 @@ from dash import dcc, html
 from aidwatch.metrics.duplicates import AGE_BUCKETS, EXPORT_COLUMNS, STATES, Overview
 from dashboard.components.exports import export_links
 from dashboard.components.figure import graph
+from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
@@ -189,7 +190,7 @@ def bars(rows: pd.DataFrame, lang: str) -> dict:
         yaxis=dict(automargin=True, autorange="reversed"), clickmode="event",
         legend=dict(orientation="h", y=-0.08, x=0, traceorder="normal"),
     )
-    return {"data": traces, "layout": layout}
+    return label_empty_stacks({"data": traces, "layout": layout}, lang)
 
 
 def tiles(rows: pd.DataFrame, lang: str) -> dict:

@@ -13,6 +13,7 @@ from dash import dcc, html
 from aidwatch.metrics.quality import CASE_COLUMNS, CATEGORIES, CHECKS
 from dashboard.components.exports import export_links
 from dashboard.components.figure import graph
+from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
@@ -140,7 +141,7 @@ def bars(rows: pd.DataFrame, lang: str) -> dict:
                   xaxis=dict(gridcolor="#eee", rangemode="tozero", tickformat=",d",
                              **({"dtick": 1} if data["odd_rows"].max() <= 10 else {})),
                   legend=dict(orientation="h", y=-0.2, traceorder="normal"), clickmode="event")
-    return {"data": traces, "layout": layout}
+    return label_empty_stacks({"data": traces, "layout": layout}, lang)
 
 
 def region_columns(level: str, lang: str) -> list[dict]:

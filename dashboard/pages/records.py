@@ -18,6 +18,7 @@ from aidwatch.metrics.records import GRADUATE_CASE_COLUMNS, RECORD_CASE_COLUMNS
 from dashboard.components.chartalt import chart_alternative
 from dashboard.components.exports import export_links
 from dashboard.components.figure import graph
+from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
@@ -124,7 +125,8 @@ def record_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
         go.Bar(y=data["name"], x=data["approval_overdue"], orientation="h", customdata=data["drill"],
                name=t("rg_approval_overdue", lang), marker_color=STATUS_COLORS["overdue"]),
     ])
-    return _hbar_layout(fig, t("rg_bars_records", lang), len(data), data["awaiting_approval"], "stack")
+    return label_empty_stacks(_hbar_layout(fig, t("rg_bars_records", lang), len(data), data["awaiting_approval"], "stack"),
+                              lang)
 
 
 def graduation_bars(rows: pd.DataFrame, lang: str) -> go.Figure:

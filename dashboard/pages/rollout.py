@@ -20,6 +20,7 @@ from dash import dcc, html
 from aidwatch.contract import FULL_COVERAGE_GROUPS, HARDSHIP_GROUPS
 from aidwatch.metrics.rollout import STEPS, TARGET_YUAN_PER_YEAR
 from dashboard.components.figure import graph
+from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.context import drill_template
 from dashboard.components.tilegrid import tile_map
@@ -288,8 +289,9 @@ def average_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
 def tier_bars(tiers: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
     """Each child region's recipients by tier (share), hover: declared vs actual yearly amount."""
     names = dict(zip(rows["drill"].astype(str), rows["name"]))
-    present = set(tiers["code"])
-    order = [c for c in rows.sort_values("name")["drill"].astype(str) if c in present]
+    # every region, those without recipients too: they are labelled "no data" rather than left out
+    order = list(rows.sort_values("name")["drill"].astype(str))
+    shown = [names.get(c, c) for c in order]
     fig = go.Figure()
     for i, tier in enumerate(sorted(tiers["tier"].dropna().unique()) + ([None] if tiers["tier"].isna().any() else [])):
         part = tiers[tiers["tier"].isna()] if tier is None else tiers[tiers["tier"] == tier]
@@ -308,9 +310,10 @@ def tier_bars(tiers: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
         barmode="stack", title=dict(text=t("ro_tiers_title", lang), x=0, font=dict(size=14)),
         height=max(200, 30 * len(order) + 120), margin=dict(l=10, r=20, t=50, b=30), plot_bgcolor="white",
         paper_bgcolor="white", xaxis=dict(range=[0, 100], ticksuffix="%", gridcolor="#eee"), bargap=0.35,
-        yaxis=dict(automargin=True, autorange="reversed"), legend=dict(orientation="h", y=-0.15, traceorder="normal"),
+        yaxis=dict(automargin=True, autorange="reversed", categoryorder="array", categoryarray=shown),
+        legend=dict(orientation="h", y=-0.15, traceorder="normal"),
     )
-    return fig
+    return label_empty_stacks(fig, lang, shown)
 
 
 def priority_grid(rows: pd.DataFrame, level: str, lang: str):
