@@ -18,11 +18,12 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from aidwatch.contract import FULL_COVERAGE_GROUPS, HARDSHIP_GROUPS
-from aidwatch.metrics.rollout import STEPS, TARGET_YUAN_PER_YEAR
+from aidwatch.metrics.rollout import STEPS, TARGET_YUAN_PER_YEAR, tier_shares
+from dashboard.components.chartalt import chart_alternative
 from dashboard.components.figure import graph
 from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
-from dashboard.context import drill_template
+from dashboard.context import drill_links, drill_template
 from dashboard.components.tilegrid import tile_map
 from dashboard.i18n import add_strings, t
 from dashboard.pages import framed
@@ -73,6 +74,9 @@ add_strings({
     "ro_avg_title": ("人均年助学金与 {target} 元目标", "Average grant per recipient against the {target} yuan target"),
     "ro_tiers_title": ("分档分布（占受助人数 %）", "Tier distribution (% of recipients)"),
     "ro_tier_n": ("第 {n} 档", "Tier {n}"),
+    "ro_tiers_alt": ("分档分布 · 实发金额与申报档次不符的受助人占比",
+                     "Tier distribution · share of recipients not paid their tier's declared amount"),
+    "ro_off_tier": ("与申报档次不符 %", "% off the declared amount"),
     "ro_tier_none": ("未标档", "No tier"),
     "ro_tier_hover": ("{name} · {tier}：{n} 人（{share}），申报 {declared} 元/年，实际 {actual} 元/年，不符 {off} 人",
                       "{name} · {tier}: {n} ({share}), declared {declared} yuan/yr, actual {actual}, off tier {off}"),
@@ -316,6 +320,31 @@ def tier_bars(tiers: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
     return label_empty_stacks(fig, lang, shown)
 
 
+def average_alternative(rows: pd.DataFrame, level_name: str, lang: str, hrefs: list[str] | None):
+    """The average-grant bars' text alternative (``dashboard.components.chartalt``)."""
+    shown = rows.assign(avg_text=[_money(a) for a in rows["avg_grant_yuan_per_year"]],
+                        recipients_text=[f"{int(n):,}" for n in rows["grant_recipients"]])
+    columns = [("name", level_name), ("avg_text", t("ro_avg", lang)), ("recipients_text", t("ro_recipients", lang))]
+    return chart_alternative("ro-bars-alt", t("ro_avg_title", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"), shown,
+                             columns, "avg_grant_yuan_per_year", "avg_text", lang, hrefs)
+
+
+def tier_alternative(tiers: pd.DataFrame, rows: pd.DataFrame, level_name: str, lang: str, hrefs: list[str] | None):
+    """The tier bars' text alternative: each region's tier shares, its sentence ranking the regions by the
+    share of recipients not paid their tier's declared amount (what the chart's hover tells per tier)."""
+    shares = tier_shares(tiers, rows["drill"].astype(str))
+    keys = [c for c in shares.columns if c.startswith("share_")]
+    shown = shares.assign(name=list(rows["name"]), recipients_text=[f"{n:,}" for n in shares["recipients"]],
+                          off_text=[_pct(v) for v in shares["off_tier_pct"]],
+                          **{f"{k}_text": [_pct(v) for v in shares[k]] for k in keys})
+    heads = {k: t("ro_tier_none", lang) if k == "share_none" else t("ro_tier_n", lang, n=int(k.removeprefix("share_")))
+             for k in keys}
+    columns = [("name", level_name), ("recipients_text", t("ro_recipients", lang)),
+               *((f"{k}_text", heads[k]) for k in keys), ("off_text", t("ro_off_tier", lang))]
+    return chart_alternative("ro-tiers-alt", t("ro_tiers_alt", lang), shown, columns, "off_tier_pct", "off_text",
+                             lang, hrefs)
+
+
 def priority_grid(rows: pd.DataFrame, level: str, lang: str):
     """Per child region: priority students, those without a grant, coverage, and each group's gap."""
     num = {**NUM, "minWidth": 95}
@@ -393,11 +422,15 @@ def content(data, lang: str) -> list:
     else:
         parts.append(_panel(html.Div([html.H2(head, className="aw-h2"), _exports(view)], className="aw-panel-head"),
                             html.Div(hint, className="aw-hint"), grid))
+    level_name = t(data.region.child_level if not school else "school", lang)
+    hrefs = None if school else drill_links(drill_template(PATH, view), rows["drill"])
     charts = dbc.Row([
-        dbc.Col(graph(id="ro-bars", figure=average_bars(rows, lang) if not school else go.Figure(),
-                      config={"displayModeBar": False}), md=6, style={"display": "none"} if school else {}),
-        dbc.Col(graph(id="ro-tiers", figure=tier_bars(data.tiers, rows, lang), config={"displayModeBar": False}),
-                md=12 if school else 6),
+        dbc.Col([graph(id="ro-bars", figure=average_bars(rows, lang) if not school else go.Figure(),
+                       config={"displayModeBar": False}),
+                 *([] if school else [average_alternative(rows, level_name, lang, hrefs)])],
+                md=6, style={"display": "none"} if school else {}),
+        dbc.Col([graph(id="ro-tiers", figure=tier_bars(data.tiers, rows, lang), config={"displayModeBar": False}),
+                 tier_alternative(data.tiers, rows, level_name, lang, hrefs)], md=12 if school else 6),
     ], className="g-2")
     parts.append(_panel(charts))
     parts.append(_panel(html.H2(t("ro_priority_title", lang), className="aw-h2"),
