@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.components.chartalt import chart_alternative, summary_sentence
+from dashboard.components.figure import axis_label
 from dashboard.components.grid import data_grid
 from dashboard.components.stacked import empty_stacks, label_empty_stacks
 from dashboard.components.status import judgement
@@ -80,3 +81,9 @@ def test_an_empty_stack_is_labelled_at_the_axis_not_left_blank():
     assert label.orientation == "v" and label.hoverinfo == "skip"
     full = {"data": [dict(type="bar", orientation="h", y=["a"], x=[1])]}
     assert label_empty_stacks(full, "en")["data"] == full["data"] and len(full["data"]) == 1
+
+
+def test_a_long_region_name_is_broken_onto_two_lines_on_a_bar_axis():
+    assert axis_label("XPCC (Xinjiang Production and Construction Corps)") == (
+        "XPCC (Xinjiang Production<br>and Construction Corps)")
+    assert axis_label("Inner Mongolia") == "Inner Mongolia" and axis_label("新疆维吾尔自治区" * 4) == "新疆维吾尔自治区" * 4

@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from aidwatch.policy import DEADLINES
 from dashboard.components.exports import export_links
-from dashboard.components.figure import graph
+from dashboard.components.figure import axis_label, graph
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
@@ -111,7 +111,7 @@ def bars(rows: pd.DataFrame, lang: str, title: str) -> dict:
     """The level below, worst first; ``customdata`` carries the drill key (a plain figure dict)."""
     data = rows.assign(sort=rows["pct_done"].fillna(-1)).sort_values(["sort", "name"])
     trace = dict(
-        type="bar", x=data["pct_done"].fillna(0).tolist(), y=data["name"].tolist(), orientation="h",
+        type="bar", x=data["pct_done"].fillna(0).tolist(), y=[axis_label(n) for n in data["name"]], orientation="h",
         customdata=data["drill"].tolist(),
         marker=dict(color=[STATUS_COLORS[s] for s in data["status"]]),
         # the status in words beside every bar, so that 0 % and "no data" (no bar at all) still say something
