@@ -20,7 +20,7 @@ from dash import dcc, html
 from aidwatch.contract import FULL_COVERAGE_GROUPS, HARDSHIP_GROUPS
 from aidwatch.metrics.rollout import STEPS, TARGET_YUAN_PER_YEAR, tier_shares
 from dashboard.components.chartalt import chart_alternative
-from dashboard.components.figure import graph
+from dashboard.components.figure import axis_label, graph
 from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.context import drill_links, drill_template
@@ -267,24 +267,27 @@ def average_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
     """Average grant per recipient by child region, lowest first, with the target line; ``customdata`` drills."""
     data = rows.assign(sort=rows["avg_grant_yuan_per_year"].fillna(-1)).sort_values(["sort", "name"])
     fig = go.Figure(go.Bar(
-        x=data["avg_grant_yuan_per_year"].fillna(0), y=data["name"], orientation="h", customdata=data["drill"],
+        x=data["avg_grant_yuan_per_year"].fillna(0), y=[axis_label(n) for n in data["name"]], orientation="h", customdata=data["drill"],
         marker=dict(color=[STATE_COLORS[s] for s in data["average_state"]]),
-        text=[f"{_money(a)}  ({int(n):,})" for a, n in zip(data["avg_grant_yuan_per_year"], data["grant_recipients"])],
-        textposition="auto", insidetextanchor="start", hoverinfo="text",
+        text=[f"{t('no_pct', lang) if pd.isna(a) else _money(a)}  ({int(n):,})"
+              for a, n in zip(data["avg_grant_yuan_per_year"], data["grant_recipients"])],
+        # a region without recipients has no bar: its label goes outside, so that it still says so
+        textposition=["outside" if pd.isna(a) else "auto" for a in data["avg_grant_yuan_per_year"]],
+        insidetextanchor="start", hoverinfo="text", cliponaxis=False,
         hovertext=[f"{nm}: {_money(a)} · {t('ro_recipients', lang)} {int(n):,}"
                    for nm, a, n in zip(data["name"], data["avg_grant_yuan_per_year"], data["grant_recipients"])],
     ))
     top = max(float(data["avg_grant_yuan_per_year"].max()) if data["avg_grant_yuan_per_year"].notna().any() else 0,
               TARGET_YUAN_PER_YEAR) * 1.1
     fig.update_layout(
-        title=dict(text=t("ro_avg_title", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"), x=0, font=dict(size=14)),
-        height=max(260, 26 * len(data) + 90), margin=dict(l=10, r=20, t=50, b=30), plot_bgcolor="white",
+        height=max(220, 26 * len(data) + 60), margin=dict(l=10, r=20, t=25, b=30), plot_bgcolor="white",
         paper_bgcolor="white", xaxis=dict(range=[0, top], gridcolor="#eee"),
         yaxis=dict(automargin=True, autorange="reversed"), clickmode="event",
         # the target line as a plain layout shape: ``add_vline`` costs more than the whole bar trace
         shapes=[dict(type="line", x0=TARGET_YUAN_PER_YEAR, x1=TARGET_YUAN_PER_YEAR, y0=0, y1=1, yref="paper",
                      line=dict(color="#333", dash="dash"))],
-        annotations=[dict(x=TARGET_YUAN_PER_YEAR, y=1, yref="paper", yanchor="bottom", showarrow=False,
+        # left of its line: the line is near the right edge, where a phone's chart has no room
+        annotations=[dict(x=TARGET_YUAN_PER_YEAR, y=1, yref="paper", yanchor="bottom", xanchor="right", showarrow=False,
                           text=t("ro_target", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"))],
     )
     return fig
@@ -292,7 +295,7 @@ def average_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
 
 def tier_bars(tiers: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
     """Each child region's recipients by tier (share), hover: declared vs actual yearly amount."""
-    names = dict(zip(rows["drill"].astype(str), rows["name"]))
+    names = dict(zip(rows["drill"].astype(str), map(axis_label, rows["name"])))
     # every region, those without recipients too: they are labelled "no data" rather than left out
     order = list(rows.sort_values("name")["drill"].astype(str))
     shown = [names.get(c, c) for c in order]
@@ -310,12 +313,13 @@ def tier_bars(tiers: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
                                            actual=_money(r.mean_yuan_per_year), off=int(r.off_tier))
                                          for c, r in zip(part.index, part.itertuples())],
         ))
+    height = max(170, 30 * len(order) + 90)
     fig.update_layout(
-        barmode="stack", title=dict(text=t("ro_tiers_title", lang), x=0, font=dict(size=14)),
-        height=max(200, 30 * len(order) + 120), margin=dict(l=10, r=20, t=50, b=30), plot_bgcolor="white",
+        barmode="stack", height=height, margin=dict(l=10, r=20, t=20, b=30), plot_bgcolor="white",
         paper_bgcolor="white", xaxis=dict(range=[0, 100], ticksuffix="%", gridcolor="#eee"), bargap=0.35,
         yaxis=dict(automargin=True, autorange="reversed", categoryorder="array", categoryarray=shown),
-        legend=dict(orientation="h", y=-0.15, traceorder="normal"),
+        # 45 px below the plot whatever its height (a fraction of a tall chart left a wide gap above it)
+        legend=dict(orientation="h", y=-45 / (height - 50), yanchor="top", traceorder="normal"),
     )
     return label_empty_stacks(fig, lang, shown)
 
@@ -425,11 +429,13 @@ def content(data, lang: str) -> list:
     level_name = t(data.region.child_level if not school else "school", lang)
     hrefs = None if school else drill_links(drill_template(PATH, view), rows["drill"])
     charts = dbc.Row([
-        dbc.Col([graph(id="ro-bars", figure=average_bars(rows, lang) if not school else go.Figure(),
+        dbc.Col([html.H2(t("ro_avg_title", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"), className="aw-h2"),
+                 graph(id="ro-bars", figure=average_bars(rows, lang) if not school else go.Figure(),
                        config={"displayModeBar": False}),
                  *([] if school else [average_alternative(rows, level_name, lang, hrefs)])],
                 md=6, style={"display": "none"} if school else {}),
-        dbc.Col([graph(id="ro-tiers", figure=tier_bars(data.tiers, rows, lang), config={"displayModeBar": False}),
+        dbc.Col([html.H2(t("ro_tiers_title", lang), className="aw-h2"),
+                 graph(id="ro-tiers", figure=tier_bars(data.tiers, rows, lang), config={"displayModeBar": False}),
                  tier_alternative(data.tiers, rows, level_name, lang, hrefs)], md=12 if school else 6),
     ], className="g-2")
     parts.append(_panel(charts))
