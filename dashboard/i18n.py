@@ -40,6 +40,8 @@ STRINGS = {
     "today_marker": ("截至日", "As of"),
     "wd_left_fmt": ("剩 {n} 个工作日", "{n} working days left"),
     "wd_over_fmt": ("已逾期 {n} 个工作日", "{n} working days overdue"),
+    "wd_left_short": ("剩{n}个工作日", "{n} wd left"),
+    "wd_over_short": ("逾期{n}个工作日", "{n} wd overdue"),
     "assumed_dates": ("{year} 年节点沿用 {source} 年通知日期（尚未发布当年通知）。",
                       "{year} deadlines repeat the {source} notice's dates (no {year} notice configured)."),
     "tiles_title": ("各省份进度：{deadline}", "Progress by province: {deadline}"),

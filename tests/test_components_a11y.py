@@ -4,9 +4,12 @@ better/worse in words."""
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from dashboard.components.chartalt import chart_alternative, summary_sentence
+from dashboard.components.figure import axis_label
 from dashboard.components.grid import data_grid
+from dashboard.components.stacked import empty_stacks, label_empty_stacks
 from dashboard.components.status import judgement
 from dashboard.components.tilegrid import contrast, label_color, progress_color, rgb, tile_map
 
@@ -59,3 +62,28 @@ def test_a_chart_is_told_in_one_sentence_and_a_table():
     body = table.children[1].children
     assert [row.children[0].children.href for row in body] == ["/d?province=11", "/d?province=44", "/d?province=45"]
     assert [row.children[1].children for row in body] == ["无数据", "71.4%", "100.0%"]
+
+
+def test_an_empty_stack_is_labelled_at_the_axis_not_left_blank():
+    # 广东 stacks 2 + 1; 北京 adds up to 0; 广西 has no value in any part; 天津 is in no trace at all
+    fig = {"data": [dict(type="bar", orientation="h", y=["广东省", "北京市", "广西壮族自治区"], x=[2, 0, None], name="a"),
+                    dict(type="bar", orientation="h", y=["广东省", "北京市", "广西壮族自治区"], x=[1, 0, float("nan")],
+                         name="b")], "layout": {"barmode": "stack"}}
+    assert empty_stacks(fig["data"], ["天津市"]) == {"天津市": "none", "北京市": "zero", "广西壮族自治区": "none"}
+    label = label_empty_stacks(fig, "zh", ["天津市"])["data"][-1]
+    assert (label["y"], label["x"], label["text"]) == (["天津市", "北京市", "广西壮族自治区"], [0, 0, 0],
+                                                       ["无数据", "0", "无数据"])
+    assert (label["orientation"], label["textposition"], label["showlegend"]) == ("h", "outside", False)
+    # a go.Figure, upright bars, in English; a chart with nothing empty is left as it was
+    upright = go.Figure([go.Bar(x=["0-5", "6-10", ">10"], y=[3, 0, None]), go.Bar(x=["0-5", "6-10", ">10"], y=[1, 0, None])])
+    label = label_empty_stacks(upright, "en").data[-1]
+    assert (list(label.x), list(label.y), list(label.text)) == (["6-10", ">10"], [0, 0], ["0", "no data"])
+    assert label.orientation == "v" and label.hoverinfo == "skip"
+    full = {"data": [dict(type="bar", orientation="h", y=["a"], x=[1])]}
+    assert label_empty_stacks(full, "en")["data"] == full["data"] and len(full["data"]) == 1
+
+
+def test_a_long_region_name_is_broken_onto_two_lines_on_a_bar_axis():
+    assert axis_label("XPCC (Xinjiang Production and Construction Corps)") == (
+        "XPCC (Xinjiang Production<br>and Construction Corps)")
+    assert axis_label("Inner Mongolia") == "Inner Mongolia" and axis_label("新疆维吾尔自治区" * 4) == "新疆维吾尔自治区" * 4

@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pandas as pd
 import pytest
 
 from aidwatch.metrics.deadlines import progress, summary
-from aidwatch.policy import policy_for
+from aidwatch.policy import DEADLINES, policy_for
 from aidwatch.replica import readonly_engine
 from aidwatch.workdays import calendar
+from dashboard.pages.deadlines import timeline
 from queries.deadlines import deadline_cases, deadline_series
 from queries.regions import Region, resolve_region
 from queries.scope import OutOfScope, Scope
@@ -148,3 +150,22 @@ def test_leadership_gets_no_case_lists(engine):
     with engine.connect() as conn, pytest.raises(PermissionError):
         deadline_cases(conn, Scope("leadership"), Region("school", "44", "440100", 1), 2025,
                        "spring_registration", D("2025-04-30"))
+
+
+def test_the_timeline_tells_each_day_and_countdown_in_its_axis_label():
+    """Not as text beside the markers: there it ran off a 390 px phone chart (docs/accessibility.md)."""
+    due = [D(d) for d in ("2025-04-30", "2025-05-20", "2025-05-31", "2025-06-06", "2025-10-31", "2025-11-30")]
+    frame = pd.DataFrame({"deadline": list(DEADLINES), "due_on": due, "working_days_left": [-25, -14, 0, -2, 99, 119],
+                          "status": ["overdue", "overdue", "done", "overdue", "on_track", "no_data"]})
+    fig = timeline(frame, D("2025-06-10"), 2025, "zh")
+    assert fig["layout"]["yaxis"]["ticktext"] == [
+        "春季新生注册<br>4月30日 · 逾期25个工作日", "春季资助审批<br>5月20日 · 逾期14个工作日", "扩围提标资金发放<br>5月31日 · 已完成",
+        "省级书面报告<br>6月6日 · 逾期2个工作日", "秋季新生注册<br>10月31日 · 剩99个工作日", "秋季资助审批<br>11月30日 · 剩119个工作日"]
+    trace = fig["data"][0]
+    assert trace["mode"] == "markers" and "text" not in trace
+    assert trace["hovertext"][0] == "春季新生注册: 4月30日 · 已逾期 25 个工作日 · 已逾期"
+    # month ticks are Plotly's to thin out on a narrow axis; the as-of label stays on the side with room
+    assert "dtick" not in fig["layout"]["xaxis"] and fig["layout"]["annotations"][0]["xanchor"] == "left"
+    fig = timeline(frame, D("2025-11-20"), 2025, "en")
+    assert fig["layout"]["yaxis"]["ticktext"][3] == "Provincial written report<br>06 Jun · 2 wd overdue"
+    assert fig["layout"]["annotations"][0]["xanchor"] == "right"

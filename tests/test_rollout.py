@@ -14,6 +14,7 @@ import pytest
 
 from aidwatch.metrics import rollout as m
 from aidwatch.workdays import calendar
+from dashboard.pages import rollout as page
 from queries.regions import Region
 from queries.rollout import priority_cases, priority_counts, rollout_series
 from queries.scope import OutOfScope, Scope
@@ -129,6 +130,29 @@ def test_tier_distribution_against_declared_tiers(engine):
         3, 2600, 1, 2566.67, 60.0)
     assert (tiers.loc[("44", 2), "recipients"], tiers.loc[("44", 2), "off_tier"]) == (2, 0)
     assert (tiers.loc[("45", 3), "recipients"], tiers.loc[("45", 3), "declared_yuan"]) == (2, 1600)
+
+
+def test_tier_shares_per_region_and_the_share_off_the_declared_amount(engine):
+    _, _, s = nation_at(engine, "2025-06-12")
+    declared = {p.province_code: m.parse_tiers(p.tier_amounts) for p in s.provinces.itertuples()}
+    tiers = m.tier_distribution(s.recipients, declared, D("2025-06-12"))
+    shares = m.tier_shares(tiers, ["11", "12", "44", "45"]).set_index("code")
+    # 广东: tier 1 records 1, 4, 5 (5 off: 2500 a year, declared 2600), tier 2 records 2, 3 → 1 of 5 off
+    assert shares.loc["44", ["recipients", "off_tier", "share_1", "share_2", "share_3", "off_tier_pct"]].tolist() == [
+        5, 1, 60.0, 40.0, 0.0, 20.0]
+    # 广西: record 11 in tier 1, records 12 and 13 in tier 3, all at the declared amounts
+    assert shares.loc["45", ["share_1", "share_2", "share_3", "off_tier_pct"]].tolist() == [33.3, 0.0, 66.7, 0.0]
+    # 北京 has no recipients: no shares at all, not 0 %
+    assert shares.loc["11", "recipients"] == 0 and shares.loc["11", ["share_1", "off_tier_pct"]].isna().all()
+
+
+def test_tier_bars_show_a_region_without_recipients_as_no_data():
+    rows = pd.DataFrame({"drill": ["44", "11"], "name": ["广东省", "北京市"]})
+    tiers = pd.DataFrame({"code": ["44"], "tier": [1], "recipients": [2], "share_pct": [100.0], "declared_yuan": [2600],
+                          "mean_yuan_per_year": [2600.0], "off_tier": [0]})
+    fig = page.tier_bars(tiers, rows, "zh")
+    assert list(fig.layout.yaxis.categoryarray) == ["北京市", "广东省"]     # every region, in name order
+    assert (list(fig.data[0].y), list(fig.data[-1].y), list(fig.data[-1].text)) == (["广东省"], ["北京市"], ["无数据"])
 
 
 def test_province_and_city_levels(engine):
@@ -300,6 +324,25 @@ def test_page_renders_every_level_with_the_drill_ids(app):
     # cases on screen are masked
     body = render(client, {"school": "1", "as_of": "2025-06-10"})
     assert "周*" in body and "周九" not in body and "440106200808088901" not in body
+
+
+def test_each_chart_has_its_sentence_and_table(app):
+    client = login(app.server.test_client(), "ministry")
+    body = render(client, {"as_of": "2025-06-10"})
+    # 10 June: 广西 (4500 + 1600 + 1600) / 3 = 2,067 lowest; 天津 and 广东 at 2,300, 广东 last by name; 北京 none
+    assert "人均年助学金与 2,300 元目标：最低 广西壮族自治区 2,067，最高 广东省 2,300。 1 个无数据。" in body
+    # 12 June: record 5 (2500 a year against 2600 declared) puts 1 of 广东's 5 recipients off its tier
+    body = render(client, {"as_of": "2025-06-12"})
+    assert "分档分布 · 实发金额与申报档次不符的受助人占比：最低 天津市 0.0%，最高 广东省 20.0%。 1 个无数据。" in body
+    assert all(f'"id": "ro-{i}-alt"' in body for i in ("bars", "tiers"))
+    assert '"href": "/rollout?as_of=2025-06-12&province=44"' in body
+    body = render(client, {"as_of": "2025-06-12", "lang": "en"})
+    assert ("Tier distribution · share of recipients not paid their tier's declared amount: lowest Guangxi 0.0%, "
+            "highest Guangdong 20.0%. 1 without data.") in body
+    assert "Average grant per recipient against the 2,300 yuan target: lowest Guangxi 2,067," in body
+    # at a school: its own tiers told, the average bars (hidden there) not
+    body = render(client, {"school": "1", "as_of": "2025-06-10"})
+    assert '"id": "ro-tiers-alt"' in body and '"id": "ro-bars-alt"' not in body
 
 
 def test_bad_parameters_and_no_login(app):

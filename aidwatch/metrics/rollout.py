@@ -209,6 +209,26 @@ def tier_distribution(recipients: pd.DataFrame, declared: dict, as_of: dt.date) 
     return out[["code", "tier", "recipients", "share_pct", "declared_yuan", "mean_yuan_per_year", "off_tier"]]
 
 
+def tier_shares(tiers: pd.DataFrame, codes) -> pd.DataFrame:
+    """One row per code of ``codes`` from ``tier_distribution``: ``recipients``, ``share_<n>`` per tier found
+    (``share_none``: no tier recorded; 0 where a code has recipients but none in that tier, NaN where it has
+    none at all), ``off_tier`` and ``off_tier_pct``, its share of the recipients (NaN without recipients)."""
+    codes = [str(c) for c in codes]
+    frame = tiers.assign(code=tiers["code"].astype(str),
+                         key=["share_none" if tr is None or pd.isna(tr) else f"share_{int(tr)}" for tr in tiers["tier"]])
+    keys = sorted({k for k in frame["key"] if k != "share_none"}, key=lambda k: int(k.removeprefix("share_")))
+    keys += ["share_none"] if (frame["key"] == "share_none").any() else []
+    sums = frame.groupby("code")[["recipients", "off_tier"]].sum().reindex(codes, fill_value=0)
+    wide = frame.pivot_table(index="code", columns="key", values="share_pct", aggfunc="sum").reindex(
+        index=codes, columns=keys).fillna(0.0)
+    wide[(sums["recipients"] == 0).to_numpy()] = np.nan
+    out = pd.DataFrame({"code": codes, "recipients": sums["recipients"].astype("int64").to_numpy(),
+                        "off_tier": sums["off_tier"].astype("int64").to_numpy()})
+    out[keys] = wide.to_numpy() if keys else np.empty((len(codes), 0))
+    out["off_tier_pct"] = pct(out["off_tier"], out["recipients"])
+    return out
+
+
 def priority_counts(days: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """``code, hardship, students, without_grant`` as of D from ``queries.rollout.priority_frame``:
     priority students are those enrolled by D; those without a grant are not recipients by D."""

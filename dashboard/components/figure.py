@@ -48,6 +48,17 @@ def _escaped(value, key: str | None = None):
     return value
 
 
+def axis_label(name: str, limit: int = 24) -> str:
+    """A region's name as a bar chart's axis label: a name longer than ``limit`` characters broken onto two
+    lines at the space nearest its middle. Plotly never wraps a tick label, and on a 390 px phone one long
+    name (the XPCC's English name) took the whole width from the bars and was cut off at the left."""
+    if len(name) <= limit or " " not in name:
+        return name
+    middle = len(name) / 2
+    cut = min((i for i, ch in enumerate(name) if ch == " "), key=lambda i: abs(i - middle))
+    return name[:cut] + LINE_BREAK + name[cut + 1:]
+
+
 def safe_figure(figure) -> dict:
     """A figure (a dict or a ``go.Figure``) as a plain dict with every drawn string escaped."""
     if hasattr(figure, "to_plotly_json"):

@@ -15,7 +15,8 @@ from dash import dcc, html
 
 from aidwatch.metrics.backlog import AGE_BUCKETS, CASE_COLUMNS, MIN_RANK_VOLUME, SUSPECT_COLUMNS
 from dashboard.components.exports import export_links
-from dashboard.components.figure import graph
+from dashboard.components.figure import axis_label, graph
+from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
@@ -139,7 +140,7 @@ def age_figure(buckets: pd.DataFrame, lang: str) -> go.Figure:
         # below the axis: above the plot it ran into the title on a phone
         legend=dict(orientation="h", y=-0.45, x=0, yanchor="top", traceorder="normal"),
     )
-    return fig
+    return label_empty_stacks(fig, lang)
 
 
 def type_table(types: pd.DataFrame, lang: str):
@@ -168,10 +169,11 @@ def bars(rows: pd.DataFrame, lang: str) -> go.Figure:
     """Overdue items per child region, worst first, each side its own colour; ``customdata`` is the drill key."""
     data = rows.assign(total=rows["unrecorded_overdue"] + rows["overdue_approval"]).sort_values(
         ["total", "name"], ascending=[True, False])
+    labels = [axis_label(n) for n in data["name"]]
     fig = go.Figure([
-        go.Bar(y=data["name"], x=data["unrecorded_overdue"], orientation="h", customdata=data["drill"],
+        go.Bar(y=labels, x=data["unrecorded_overdue"], orientation="h", customdata=data["drill"],
                name=t("unrecorded_overdue", lang), marker_color=STATUS_COLORS["overdue"]),
-        go.Bar(y=data["name"], x=data["overdue_approval"], orientation="h", customdata=data["drill"],
+        go.Bar(y=labels, x=data["overdue_approval"], orientation="h", customdata=data["drill"],
                name=t("overdue_approval", lang), marker_color=STATUS_COLORS["at_risk"]),
     ])
     fig.update_layout(
@@ -182,7 +184,7 @@ def bars(rows: pd.DataFrame, lang: str) -> go.Figure:
         legend=dict(orientation="h", y=-0.08 if len(data) > 8 else -0.2, traceorder="normal"),
         clickmode="event",
     )
-    return fig
+    return label_empty_stacks(fig, lang)
 
 
 def tiles(rows: pd.DataFrame, lang: str) -> go.Figure:

@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from aidwatch.policy import DEADLINES
 from dashboard.components.exports import export_links
-from dashboard.components.figure import graph
+from dashboard.components.figure import axis_label, graph
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
@@ -41,38 +41,46 @@ def _day_label(day: dt.date, lang: str) -> str:
     return f"{day.month}月{day.day}日" if lang == "zh" else day.strftime("%d %b")
 
 
-def _left_label(days: int, status: str, lang: str) -> str:
-    """Working days left, or past due; a deadline already met needs no countdown."""
+def _left_label(days: int, status: str, lang: str, short: bool = False) -> str:
+    """Working days left, or past due (``short``: the timeline's compact wording); a deadline already met
+    needs no countdown."""
     if status == "done":
         return status_name("done", lang)
-    return t("wd_left_fmt", lang, n=days) if days >= 0 else t("wd_over_fmt", lang, n=-days)
+    suffix = "_short" if short else "_fmt"
+    return t("wd_left" + suffix, lang, n=days) if days >= 0 else t("wd_over" + suffix, lang, n=-days)
 
 
 def timeline(summary: pd.DataFrame, as_of: dt.date, year: int, lang: str) -> dict:
-    """The year's deadlines on a time axis, coloured by status, with D marked (a plain figure dict)."""
+    """The year's deadlines on a time axis, coloured by status, with D marked (a plain figure dict).
+
+    Each deadline's day and countdown are the second line of its axis label, not text beside its marker:
+    beside the marker they ran off a phone's 390 px chart whichever side they were put on. The month
+    ticks are left to Plotly, so that a narrow axis gets fewer labels instead of overlapping ones."""
     rows = summary.set_index("deadline").loc[list(DEADLINES)].reset_index()
     names = [deadline_name(d, lang) for d in rows["deadline"]]
-    text = [f"{_day_label(r.due_on, lang)} · {_left_label(int(r.working_days_left), r.status, lang)}"
-            for r in rows.itertuples()]
+    days = [_day_label(d, lang) for d in rows["due_on"]]
     trace = dict(
-        type="scatter", x=[d.isoformat() for d in rows["due_on"]], y=names, mode="markers+text", text=text,
-        # Labels of the year's last months go left of their marker so that they stay inside the chart.
-        textposition=["middle left" if d.month >= 9 else "middle right" for d in rows["due_on"]],
+        type="scatter", x=[d.isoformat() for d in rows["due_on"]], y=names, mode="markers",
         marker=dict(size=16, symbol="diamond", color=[STATUS_COLORS[s] for s in rows["status"]],
                     line=dict(width=1, color="#333")),
-        hovertext=[f"{n}: {status_name(s, lang)}" for n, s in zip(names, rows["status"])], hoverinfo="text",
-        cliponaxis=False,
+        hovertext=[f"{n}: {d} · {_left_label(int(r.working_days_left), r.status, lang)} · {status_name(r.status, lang)}"
+                   for n, d, r in zip(names, days, rows.itertuples())], hoverinfo="text", cliponaxis=False,
     )
     day = as_of.isoformat()
+    late_in_year = as_of.month >= 7
     layout = dict(
-        height=260, margin=dict(l=10, r=20, t=30, b=30), plot_bgcolor="white", paper_bgcolor="white",
-        xaxis=dict(range=[f"{year}-01-01", f"{year}-12-31"], showgrid=True, gridcolor="#eee",
-                   tickformat="%m-%d" if lang == "en" else "%-m月", dtick="M1"),
-        yaxis=dict(autorange="reversed", showgrid=False, automargin=True),
+        height=300, margin=dict(l=10, r=20, t=30, b=30), plot_bgcolor="white", paper_bgcolor="white",
+        xaxis=dict(range=[f"{year}-01-01", f"{year}-12-31"], showgrid=True, gridcolor="#ddd",
+                   tickformat="%b" if lang == "en" else "%-m月",
+                   minor=dict(dtick="M1", showgrid=True, gridcolor="#f1f1f1")),
+        yaxis=dict(autorange="reversed", showgrid=False, automargin=True, tickmode="array", tickvals=names,
+                   ticktext=[f"{n}<br>{d} · {_left_label(int(r.working_days_left), r.status, lang, short=True)}"
+                             for n, d, r in zip(names, days, rows.itertuples())]),
         shapes=[dict(type="line", xref="x", yref="paper", x0=day, x1=day, y0=0, y1=1,
                      line=dict(color="#555", dash="dash"))],
+        # anchored on the side with room, so that a date late in the year stays inside the chart
         annotations=[dict(xref="x", yref="paper", x=day, y=1, yanchor="bottom", showarrow=False,
-                          text=f"{t('today_marker', lang)} {day}")],
+                          xanchor="right" if late_in_year else "left", text=f"{t('today_marker', lang)} {day}")],
     )
     return {"data": [trace], "layout": layout}
 
@@ -103,7 +111,7 @@ def bars(rows: pd.DataFrame, lang: str, title: str) -> dict:
     """The level below, worst first; ``customdata`` carries the drill key (a plain figure dict)."""
     data = rows.assign(sort=rows["pct_done"].fillna(-1)).sort_values(["sort", "name"])
     trace = dict(
-        type="bar", x=data["pct_done"].fillna(0).tolist(), y=data["name"].tolist(), orientation="h",
+        type="bar", x=data["pct_done"].fillna(0).tolist(), y=[axis_label(n) for n in data["name"]], orientation="h",
         customdata=data["drill"].tolist(),
         marker=dict(color=[STATUS_COLORS[s] for s in data["status"]]),
         # the status in words beside every bar, so that 0 % and "no data" (no bar at all) still say something

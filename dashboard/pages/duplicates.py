@@ -16,7 +16,8 @@ from dash import dcc, html
 
 from aidwatch.metrics.duplicates import AGE_BUCKETS, EXPORT_COLUMNS, STATES, Overview
 from dashboard.components.exports import export_links
-from dashboard.components.figure import graph
+from dashboard.components.figure import axis_label, graph
+from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
@@ -178,7 +179,8 @@ def bars(rows: pd.DataFrame, lang: str) -> dict:
     parts = (("overdue", data["overdue"], STATUS_COLORS["overdue"]),
              ("open", data["open"] - data["overdue"], STATUS_COLORS["at_risk"]),
              ("closed", data["matches"] - data["open"], STATUS_COLORS["done"]))
-    traces = [dict(type="bar", orientation="h", name=t(f"dup_col_{key}", lang), x=values.tolist(), y=data["name"].tolist(),
+    traces = [dict(type="bar", orientation="h", name=t(f"dup_col_{key}", lang), x=values.tolist(),
+                   y=[axis_label(n) for n in data["name"]],
                    customdata=data["drill"].tolist(), marker=dict(color=color),
                    hovertemplate="%{y}: %{x} " + t(f"dup_col_{key}", lang) + "<extra></extra>")
               for key, values, color in parts]
@@ -189,7 +191,7 @@ def bars(rows: pd.DataFrame, lang: str) -> dict:
         yaxis=dict(automargin=True, autorange="reversed"), clickmode="event",
         legend=dict(orientation="h", y=-0.08, x=0, traceorder="normal"),
     )
-    return {"data": traces, "layout": layout}
+    return label_empty_stacks({"data": traces, "layout": layout}, lang)
 
 
 def tiles(rows: pd.DataFrame, lang: str) -> dict:

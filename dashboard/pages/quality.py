@@ -12,7 +12,8 @@ from dash import dcc, html
 
 from aidwatch.metrics.quality import CASE_COLUMNS, CATEGORIES, CHECKS
 from dashboard.components.exports import export_links
-from dashboard.components.figure import graph
+from dashboard.components.figure import axis_label, graph
+from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
@@ -130,7 +131,7 @@ def check_table(checks: pd.DataFrame, lang: str):
 def bars(rows: pd.DataFrame, lang: str) -> dict:
     """Odd rows per child region stacked by category, most first; ``customdata`` is the drill key."""
     data = rows.sort_values(["odd_rows", "name"], ascending=[True, False])
-    traces = [dict(type="bar", orientation="h", y=list(data["name"]), x=[int(v) for v in data[cat]],
+    traces = [dict(type="bar", orientation="h", y=[axis_label(n) for n in data["name"]], x=[int(v) for v in data[cat]],
                    customdata=list(data["drill"]), name=t(f"dq_cat_{cat}", lang),
                    marker=dict(color=CATEGORY_COLORS[cat])) for cat in CATEGORIES]
     layout = dict(barmode="stack", title=dict(text=t("dq_bars_title", lang), x=0, font=dict(size=14)),
@@ -140,7 +141,7 @@ def bars(rows: pd.DataFrame, lang: str) -> dict:
                   xaxis=dict(gridcolor="#eee", rangemode="tozero", tickformat=",d",
                              **({"dtick": 1} if data["odd_rows"].max() <= 10 else {})),
                   legend=dict(orientation="h", y=-0.2, traceorder="normal"), clickmode="event")
-    return {"data": traces, "layout": layout}
+    return label_empty_stacks({"data": traces, "layout": layout}, lang)
 
 
 def region_columns(level: str, lang: str) -> list[dict]:

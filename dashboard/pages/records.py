@@ -17,7 +17,8 @@ from dash import dcc, html
 from aidwatch.metrics.records import GRADUATE_CASE_COLUMNS, RECORD_CASE_COLUMNS
 from dashboard.components.chartalt import chart_alternative
 from dashboard.components.exports import export_links
-from dashboard.components.figure import graph
+from dashboard.components.figure import axis_label, graph
+from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
@@ -118,19 +119,21 @@ def _hbar_layout(fig: go.Figure, title: str, n: int, values, barmode: str) -> go
 def record_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
     """Records awaiting approval per child region, the overdue part in red; ``customdata`` is the drill key."""
     data = rows.sort_values(["awaiting_approval", "name"], ascending=[True, False])
+    labels = [axis_label(n) for n in data["name"]]
     fig = go.Figure([
-        go.Bar(y=data["name"], x=data["awaiting_approval"] - data["approval_overdue"], orientation="h",
+        go.Bar(y=labels, x=data["awaiting_approval"] - data["approval_overdue"], orientation="h",
                customdata=data["drill"], name=t("rg_within", lang), marker_color=STATUS_COLORS["on_track"]),
-        go.Bar(y=data["name"], x=data["approval_overdue"], orientation="h", customdata=data["drill"],
+        go.Bar(y=labels, x=data["approval_overdue"], orientation="h", customdata=data["drill"],
                name=t("rg_approval_overdue", lang), marker_color=STATUS_COLORS["overdue"]),
     ])
-    return _hbar_layout(fig, t("rg_bars_records", lang), len(data), data["awaiting_approval"], "stack")
+    return label_empty_stacks(_hbar_layout(fig, t("rg_bars_records", lang), len(data), data["awaiting_approval"], "stack"),
+                              lang)
 
 
 def graduation_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
     """The funnel per child region: graduated → uploaded → approved → certificate online."""
     data = rows.sort_values(["graduates", "name"], ascending=[True, False])
-    fig = go.Figure([go.Bar(y=data["name"], x=data[key], orientation="h", customdata=data["drill"],
+    fig = go.Figure([go.Bar(y=[axis_label(n) for n in data["name"]], x=data[key], orientation="h", customdata=data["drill"],
                             name=t(f"rg_{key}", lang), marker_color=color) for key, color in STAGES])
     return _hbar_layout(fig, t("rg_bars_graduation", lang), len(data), data["graduates"], "group")
 

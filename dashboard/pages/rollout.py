@@ -18,10 +18,12 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from aidwatch.contract import FULL_COVERAGE_GROUPS, HARDSHIP_GROUPS
-from aidwatch.metrics.rollout import STEPS, TARGET_YUAN_PER_YEAR
-from dashboard.components.figure import graph
+from aidwatch.metrics.rollout import STEPS, TARGET_YUAN_PER_YEAR, tier_shares
+from dashboard.components.chartalt import chart_alternative
+from dashboard.components.figure import axis_label, graph
+from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
-from dashboard.context import drill_template
+from dashboard.context import drill_links, drill_template
 from dashboard.components.tilegrid import tile_map
 from dashboard.i18n import add_strings, t
 from dashboard.pages import framed
@@ -72,6 +74,9 @@ add_strings({
     "ro_avg_title": ("人均年助学金与 {target} 元目标", "Average grant per recipient against the {target} yuan target"),
     "ro_tiers_title": ("分档分布（占受助人数 %）", "Tier distribution (% of recipients)"),
     "ro_tier_n": ("第 {n} 档", "Tier {n}"),
+    "ro_tiers_alt": ("分档分布 · 实发金额与申报档次不符的受助人占比",
+                     "Tier distribution · share of recipients not paid their tier's declared amount"),
+    "ro_off_tier": ("与申报档次不符 %", "% off the declared amount"),
     "ro_tier_none": ("未标档", "No tier"),
     "ro_tier_hover": ("{name} · {tier}：{n} 人（{share}），申报 {declared} 元/年，实际 {actual} 元/年，不符 {off} 人",
                       "{name} · {tier}: {n} ({share}), declared {declared} yuan/yr, actual {actual}, off tier {off}"),
@@ -262,24 +267,27 @@ def average_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
     """Average grant per recipient by child region, lowest first, with the target line; ``customdata`` drills."""
     data = rows.assign(sort=rows["avg_grant_yuan_per_year"].fillna(-1)).sort_values(["sort", "name"])
     fig = go.Figure(go.Bar(
-        x=data["avg_grant_yuan_per_year"].fillna(0), y=data["name"], orientation="h", customdata=data["drill"],
+        x=data["avg_grant_yuan_per_year"].fillna(0), y=[axis_label(n) for n in data["name"]], orientation="h", customdata=data["drill"],
         marker=dict(color=[STATE_COLORS[s] for s in data["average_state"]]),
-        text=[f"{_money(a)}  ({int(n):,})" for a, n in zip(data["avg_grant_yuan_per_year"], data["grant_recipients"])],
-        textposition="auto", insidetextanchor="start", hoverinfo="text",
+        text=[f"{t('no_pct', lang) if pd.isna(a) else _money(a)}  ({int(n):,})"
+              for a, n in zip(data["avg_grant_yuan_per_year"], data["grant_recipients"])],
+        # a region without recipients has no bar: its label goes outside, so that it still says so
+        textposition=["outside" if pd.isna(a) else "auto" for a in data["avg_grant_yuan_per_year"]],
+        insidetextanchor="start", hoverinfo="text", cliponaxis=False,
         hovertext=[f"{nm}: {_money(a)} · {t('ro_recipients', lang)} {int(n):,}"
                    for nm, a, n in zip(data["name"], data["avg_grant_yuan_per_year"], data["grant_recipients"])],
     ))
     top = max(float(data["avg_grant_yuan_per_year"].max()) if data["avg_grant_yuan_per_year"].notna().any() else 0,
               TARGET_YUAN_PER_YEAR) * 1.1
     fig.update_layout(
-        title=dict(text=t("ro_avg_title", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"), x=0, font=dict(size=14)),
-        height=max(260, 26 * len(data) + 90), margin=dict(l=10, r=20, t=50, b=30), plot_bgcolor="white",
+        height=max(220, 26 * len(data) + 60), margin=dict(l=10, r=20, t=25, b=30), plot_bgcolor="white",
         paper_bgcolor="white", xaxis=dict(range=[0, top], gridcolor="#eee"),
         yaxis=dict(automargin=True, autorange="reversed"), clickmode="event",
         # the target line as a plain layout shape: ``add_vline`` costs more than the whole bar trace
         shapes=[dict(type="line", x0=TARGET_YUAN_PER_YEAR, x1=TARGET_YUAN_PER_YEAR, y0=0, y1=1, yref="paper",
                      line=dict(color="#333", dash="dash"))],
-        annotations=[dict(x=TARGET_YUAN_PER_YEAR, y=1, yref="paper", yanchor="bottom", showarrow=False,
+        # left of its line: the line is near the right edge, where a phone's chart has no room
+        annotations=[dict(x=TARGET_YUAN_PER_YEAR, y=1, yref="paper", yanchor="bottom", xanchor="right", showarrow=False,
                           text=t("ro_target", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"))],
     )
     return fig
@@ -287,9 +295,10 @@ def average_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
 
 def tier_bars(tiers: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
     """Each child region's recipients by tier (share), hover: declared vs actual yearly amount."""
-    names = dict(zip(rows["drill"].astype(str), rows["name"]))
-    present = set(tiers["code"])
-    order = [c for c in rows.sort_values("name")["drill"].astype(str) if c in present]
+    names = dict(zip(rows["drill"].astype(str), map(axis_label, rows["name"])))
+    # every region, those without recipients too: they are labelled "no data" rather than left out
+    order = list(rows.sort_values("name")["drill"].astype(str))
+    shown = [names.get(c, c) for c in order]
     fig = go.Figure()
     for i, tier in enumerate(sorted(tiers["tier"].dropna().unique()) + ([None] if tiers["tier"].isna().any() else [])):
         part = tiers[tiers["tier"].isna()] if tier is None else tiers[tiers["tier"] == tier]
@@ -304,13 +313,40 @@ def tier_bars(tiers: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
                                            actual=_money(r.mean_yuan_per_year), off=int(r.off_tier))
                                          for c, r in zip(part.index, part.itertuples())],
         ))
+    height = max(170, 30 * len(order) + 90)
     fig.update_layout(
-        barmode="stack", title=dict(text=t("ro_tiers_title", lang), x=0, font=dict(size=14)),
-        height=max(200, 30 * len(order) + 120), margin=dict(l=10, r=20, t=50, b=30), plot_bgcolor="white",
+        barmode="stack", height=height, margin=dict(l=10, r=20, t=20, b=30), plot_bgcolor="white",
         paper_bgcolor="white", xaxis=dict(range=[0, 100], ticksuffix="%", gridcolor="#eee"), bargap=0.35,
-        yaxis=dict(automargin=True, autorange="reversed"), legend=dict(orientation="h", y=-0.15, traceorder="normal"),
+        yaxis=dict(automargin=True, autorange="reversed", categoryorder="array", categoryarray=shown),
+        # 45 px below the plot whatever its height (a fraction of a tall chart left a wide gap above it)
+        legend=dict(orientation="h", y=-45 / (height - 50), yanchor="top", traceorder="normal"),
     )
-    return fig
+    return label_empty_stacks(fig, lang, shown)
+
+
+def average_alternative(rows: pd.DataFrame, level_name: str, lang: str, hrefs: list[str] | None):
+    """The average-grant bars' text alternative (``dashboard.components.chartalt``)."""
+    shown = rows.assign(avg_text=[_money(a) for a in rows["avg_grant_yuan_per_year"]],
+                        recipients_text=[f"{int(n):,}" for n in rows["grant_recipients"]])
+    columns = [("name", level_name), ("avg_text", t("ro_avg", lang)), ("recipients_text", t("ro_recipients", lang))]
+    return chart_alternative("ro-bars-alt", t("ro_avg_title", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"), shown,
+                             columns, "avg_grant_yuan_per_year", "avg_text", lang, hrefs)
+
+
+def tier_alternative(tiers: pd.DataFrame, rows: pd.DataFrame, level_name: str, lang: str, hrefs: list[str] | None):
+    """The tier bars' text alternative: each region's tier shares, its sentence ranking the regions by the
+    share of recipients not paid their tier's declared amount (what the chart's hover tells per tier)."""
+    shares = tier_shares(tiers, rows["drill"].astype(str))
+    keys = [c for c in shares.columns if c.startswith("share_")]
+    shown = shares.assign(name=list(rows["name"]), recipients_text=[f"{n:,}" for n in shares["recipients"]],
+                          off_text=[_pct(v) for v in shares["off_tier_pct"]],
+                          **{f"{k}_text": [_pct(v) for v in shares[k]] for k in keys})
+    heads = {k: t("ro_tier_none", lang) if k == "share_none" else t("ro_tier_n", lang, n=int(k.removeprefix("share_")))
+             for k in keys}
+    columns = [("name", level_name), ("recipients_text", t("ro_recipients", lang)),
+               *((f"{k}_text", heads[k]) for k in keys), ("off_text", t("ro_off_tier", lang))]
+    return chart_alternative("ro-tiers-alt", t("ro_tiers_alt", lang), shown, columns, "off_tier_pct", "off_text",
+                             lang, hrefs)
 
 
 def priority_grid(rows: pd.DataFrame, level: str, lang: str):
@@ -390,11 +426,17 @@ def content(data, lang: str) -> list:
     else:
         parts.append(_panel(html.Div([html.H2(head, className="aw-h2"), _exports(view)], className="aw-panel-head"),
                             html.Div(hint, className="aw-hint"), grid))
+    level_name = t(data.region.child_level if not school else "school", lang)
+    hrefs = None if school else drill_links(drill_template(PATH, view), rows["drill"])
     charts = dbc.Row([
-        dbc.Col(graph(id="ro-bars", figure=average_bars(rows, lang) if not school else go.Figure(),
-                      config={"displayModeBar": False}), md=6, style={"display": "none"} if school else {}),
-        dbc.Col(graph(id="ro-tiers", figure=tier_bars(data.tiers, rows, lang), config={"displayModeBar": False}),
-                md=12 if school else 6),
+        dbc.Col([html.H2(t("ro_avg_title", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"), className="aw-h2"),
+                 graph(id="ro-bars", figure=average_bars(rows, lang) if not school else go.Figure(),
+                       config={"displayModeBar": False}),
+                 *([] if school else [average_alternative(rows, level_name, lang, hrefs)])],
+                md=6, style={"display": "none"} if school else {}),
+        dbc.Col([html.H2(t("ro_tiers_title", lang), className="aw-h2"),
+                 graph(id="ro-tiers", figure=tier_bars(data.tiers, rows, lang), config={"displayModeBar": False}),
+                 tier_alternative(data.tiers, rows, level_name, lang, hrefs)], md=12 if school else 6),
     ], className="g-2")
     parts.append(_panel(charts))
     parts.append(_panel(html.H2(t("ro_priority_title", lang), className="aw-h2"),
