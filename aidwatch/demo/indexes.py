@@ -81,6 +81,10 @@ INDEXES: tuple[Index, ...] = (
           "repeat students matched in several monthly batches"),
     Index("ix_school_headcount_term_province", "school_headcount", ("term", "province_code"),
           "registration deadline totals (reported new students) per region"),
+    Index("ix_graduation_province_days", "graduation",
+          ("province_code", "graduated_on", "uploaded_on", "approved_on", "school_id", "certificate_no"),
+          "graduation processing: graduates of a year per region and (graduation, upload, approval) days, covering, "
+          "so the counts never read the table"),
     Index("ix_inspection_province_year_school", "inspection", ("province_code", "year", "school_id"),
           "inspection coverage of a year, per region"),
 )

@@ -114,14 +114,15 @@ def graduation_at(days: pd.DataFrame, year: int, as_of: dt.date, cal: WorkCalend
         "approved": keep & approved,
         "approval_overdue": keep & uploaded & ~approved & (
             uploaded_on <= _d(overdue_until(cal, as_of, policy.graduation_approval_workdays))),
-        "certificates_online": keep & approved & days["certified"].to_numpy(),
     }
     # Summed per region by bincount over the category codes: a date change on the national frame (hundreds of
     # thousands of day combinations) costs milliseconds, where a groupby per count took tens of them.
     code = days["code"].astype("category")
     regions, count = code.cat.categories.astype(str), days["n"].to_numpy()
-    out = pd.DataFrame({k: np.bincount(code.cat.codes.to_numpy(), weights=count * v, minlength=len(regions))
-                        for k, v in flags.items()}).astype("int64")
+    weights = {k: count * v for k, v in flags.items()}
+    weights["certificates_online"] = days["certified"].to_numpy() * (keep & approved)
+    out = pd.DataFrame({k: np.bincount(code.cat.codes.to_numpy(), weights=w, minlength=len(regions))
+                        for k, w in weights.items()}).astype("int64")
     out.insert(0, "code", regions)
     return out[out["graduates"] > 0].reset_index(drop=True)
 
