@@ -1,5 +1,5 @@
-"""Browser time from navigation to every figure and table drawn, in headless Chromium, warm; and what a
-first visit costs: JavaScript bytes on the wire and ``_dash-update-component`` requests.
+"""Browser time from navigation to every figure and table drawn, in headless Chromium, warm; a drill-down
+click from the nation to a province drawn; and what a first visit costs: JavaScript bytes on the wire and ``_dash-update-component`` requests.
 
     python -m bench.browser --base http://127.0.0.1:8050 --user NAME --password-file FILE [/deadlines ...]
 
@@ -91,8 +91,32 @@ def first_visit(base: str, path: str, drawn: str, user: str, password: str, sett
     return FirstVisit(got["js_transfer"], got["js_decoded"], got["updates"], drawn_s, got["js_files"])
 
 
+#: A province view's grid is drawn: its region links lead to cities, and nothing is loading.
+DRILLED_JS = ("return !!document.querySelector(arguments[0] + ' a.aw-drill-link[href*=\"city=\"]')"
+              " && !document.querySelector('[data-dash-is-loading=true]')")
+
+
+def drill_clicks(driver, base: str, page, repeat: int) -> list[float]:
+    """Seconds from a click on a province's name in the nation view's region grid (the keyboard users'
+    drill link; the map and bars lead to the same URL) to the province's view drawn. Each repeat clicks the
+    next province in the grid, so every drill is a first view of that province for this user, as a
+    ministry user's drill-down is."""
+    grid = page.drawn.split()[0]
+    times = []
+    for i in range(repeat):
+        driver.get(base + page.path)
+        _wait_drawn(driver, page.drawn)
+        links = driver.find_elements(By.CSS_SELECTOR, f"{grid} a.aw-drill-link")
+        started = time.perf_counter()
+        driver.execute_script("arguments[0].click()", links[i % len(links)])
+        WebDriverWait(driver, 60).until(lambda d: d.execute_script(DRILLED_JS, grid))
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def measure_browser(app, pages, repeat: int) -> dict:
-    """Page name → {"warm": median seconds to drawn, "first": ``FirstVisit``}."""
+    """Page name → {"warm": median seconds to drawn, "drill": median seconds of ``drill_clicks`` (pages with
+    a region grid), "first": ``FirstVisit``}."""
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -109,7 +133,9 @@ def measure_browser(app, pages, repeat: int) -> dict:
                 _wait_drawn(driver, page.drawn)
                 if i:  # the first load warms the cache; the figures are warm loads
                     times.append(time.perf_counter() - started)
+            drills = drill_clicks(driver, base, page, repeat) if page.drawn.endswith(".ag-row") else []
             out[page.name] = {"warm": statistics.median(times),
+                              "drill": statistics.median(drills) if drills else None,
                               "first": first_visit(base, page.path, page.drawn, USER, PASSWORD)}
     finally:
         driver.quit()

@@ -48,7 +48,8 @@ def _d(day: dt.date) -> np.datetime64:
 
 
 def _day_array(frame: pd.DataFrame, col: str) -> np.ndarray:
-    return frame[col].to_numpy(dtype="datetime64[D]")
+    """The column's days in their stored unit (no copy): compared with a day, they need no conversion."""
+    return frame[col].to_numpy()
 
 
 def lags_at(days: pd.DataFrame, year: int, as_of: dt.date, cal: WorkCalendar, n: int) -> pd.DataFrame:
@@ -66,20 +67,26 @@ def lags_at(days: pd.DataFrame, year: int, as_of: dt.date, cal: WorkCalendar, n:
     keep = reg <= d
     reg, app = reg[keep], app[keep]
     app = np.where(app <= d, app, np.datetime64("NaT", "D"))
-    first, last = (_d(x) for x in lag_window(cal, year, as_of))
-    inside = (reg >= first) & (reg <= last) & (app >= first) & (app <= last)
+    first, last = lag_window(cal, year, as_of)
+    # through[i]: working days in [first, first + i]; before[i]: those in [first, first + i). The lag is
+    # through(approved) − through(registered); approved after due(registered, N) ⇔ before(approved) −
+    # through(registered) ≥ N (at least N working days strictly between). One table for the window's few
+    # hundred days instead of a calendar search per row.
+    through = cal.workdays_between_many(_d(first - dt.timedelta(days=1)),
+                                        np.arange(_d(first), _d(last) + 1)).astype(np.int64)
+    before = through - np.diff(through, prepend=0)
+    inside = (reg >= _d(first)) & (reg <= _d(last)) & (app >= _d(first)) & (app <= _d(last))
+    r = (reg[inside] - _d(first)).astype("timedelta64[D]").astype(np.int64)
+    a = (app[inside] - _d(first)).astype("timedelta64[D]").astype(np.int64)
     lag, strict = np.full(len(reg), np.nan), np.full(len(reg), np.nan)
-    lag[inside] = cal.workdays_between_many(reg[inside], app[inside])
-    strict[inside] = cal.workdays_between_many(reg[inside], app[inside] - np.timedelta64(1, "D"))
+    lag[inside], strict[inside] = through[a] - through[r], before[a] - through[r]
     count = days["n"].to_numpy()[keep]
     approved = ~np.isnat(app)
     overdue = ~approved & (reg <= _d(overdue_until(cal, as_of, n)))
-    frame = pd.DataFrame({"code": days["code"].to_numpy()[keep], "lag": pd.array(lag, dtype="Int64"),
-                          "late": (strict >= n).astype("int64"), "registered": count,
-                          "approved": count * approved, "approval_overdue": count * overdue})
+    frame = pd.DataFrame({"code": days["code"].to_numpy()[keep], "lag": lag, "late": (strict >= n).astype("int64"),
+                          "registered": count, "approved": count * approved, "approval_overdue": count * overdue})
     out = frame.groupby(["code", "lag", "late"], dropna=False, observed=True)[LAG_COUNTS].sum().reset_index()
-    out["code"] = out["code"].astype(str)
-    return out
+    return out.astype({"code": str, "lag": "Int64"})
 
 
 def awaiting_at(days: pd.DataFrame, as_of: dt.date, code: str | None = None) -> pd.DataFrame:
