@@ -11,14 +11,10 @@ from aidwatch.masking import mask_frame
 from dashboard import appdb, auth, context
 from dashboard.errors import describe
 from dashboard.context import child_query
-from dashboard.viewstate import PARAMS, BadView
+from dashboard.viewstate import PARAMS, BadView, lang_of
 from queries.regions import Region
 
 _SHOWN = "aidwatch_case_lists"
-
-
-def lang_of(query) -> str:
-    return "en" if isinstance(query, dict) and query.get("lang") == "en" else "zh"
 
 
 def message(exc: Exception, lang: str):

@@ -19,6 +19,7 @@ from callbacks import backlog, briefing, deadlines, duplicates, inspections, qua
 from dashboard import appdb
 from dashboard.auth import app_db, current_scope
 from dashboard.errors import describe
+from dashboard.viewstate import lang_of
 
 EXPORTS = {"deadlines": deadlines.export_frame, "rollout": rollout.export_frame,
            "duplicates": duplicates.export_frame, "backlog": backlog.export_frame,
@@ -52,7 +53,7 @@ def register(server) -> None:
         if document is None and (page not in EXPORTS or fmt not in ("csv", "xlsx")):
             abort(404)
         query = request.args.to_dict()
-        lang = "en" if query.get("lang") == "en" else "zh"
+        lang = lang_of(query)
         try:
             if document is not None:
                 body, rows = document(query)

@@ -56,16 +56,30 @@ class View:
         return {k: getattr(self, k) for k in ("province", "city", "school") if getattr(self, k)}
 
 
+def first_value(value):
+    """A URL parameter given more than once counts by its first value everywhere: Dash's pages router hands
+    ``layout(**query)`` a list for it, Flask's ``request.args`` and ``parse_query_string`` the first one."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
 def parse_query_string(search: str | None) -> dict:
-    return dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=True))
+    out = {}
+    for name, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True):
+        out.setdefault(name, value)
+    return out
+
+
+def lang_of(query) -> str:
+    """The page language a URL's parameters ask for: English for ``lang=en``, else Chinese."""
+    return "en" if isinstance(query, dict) and first_value(query.get("lang")) == "en" else "zh"
 
 
 def parse_view(query: dict, last_known_year: int) -> View:
     """Validate URL parameters; unknown parameters are ignored, known ones must be right."""
     def get(name):
-        value = query.get(name)
-        if isinstance(value, list):
-            value = value[0] if value else None
+        value = first_value(query.get(name))
         value = None if value is None else str(value).strip()
         return value or None
 

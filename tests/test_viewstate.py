@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard.viewstate import BadView, View, parse_query_string, parse_view
+from dashboard.viewstate import BadView, View, lang_of, parse_query_string, parse_view
 
 
 def test_round_trip_keeps_every_parameter():
@@ -45,3 +45,14 @@ def test_the_header_link_to_the_briefing_keeps_the_province_only():
     view = View(as_of=dt.date(2025, 6, 10), year=2025, province="44", city="440100", school=3)
     assert nav_query("/briefing", view) == "?as_of=2025-06-10&year=2025&province=44"
     assert nav_query("/deadlines", view) == "?as_of=2025-06-10&year=2025&province=44&city=440100&school=3"
+
+
+def test_a_repeated_parameter_counts_by_its_first_value_everywhere():
+    """Dash's pages router hands ``layout`` a list for a repeated parameter, Flask's ``request.args`` its first
+    value: the header, the content and the exports must agree (a page was once framed in one language and
+    drawn in the other for ``?lang=en&…&lang=en``)."""
+    assert parse_query_string("?lang=en&province=44&lang=zh") == {"lang": "en", "province": "44"}
+    assert lang_of({"lang": ["en", "en"]}) == "en" and lang_of({"lang": ["zh", "en"]}) == "zh"
+    assert lang_of({"lang": "en"}) == "en" and lang_of({}) == "zh" and lang_of(None) == "zh"
+    assert parse_view({"lang": ["en", "zh"], "province": ["44", "45"]}, 2026) == parse_view(
+        parse_query_string("?lang=en&province=44&lang=zh&province=45"), 2026)

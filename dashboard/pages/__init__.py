@@ -6,7 +6,7 @@ from dashboard import context
 from dashboard.components.frame import message_page, page_frame
 from dashboard.errors import describe
 from dashboard.registry import ReplicaUnavailable
-from dashboard.viewstate import View
+from dashboard.viewstate import View, lang_of
 
 
 def framed(path: str, query: dict, body) -> object:
@@ -15,7 +15,7 @@ def framed(path: str, query: dict, body) -> object:
     A bad parameter, a region outside the scope or an unreachable replica
     becomes a clear message in the page; ``describe`` logs the reason.
     """
-    lang = "en" if query.get("lang") == "en" else "zh"
+    lang = lang_of(query)
     try:
         r = context.resolve(query)
         ctx = context.frame_context(lang)
