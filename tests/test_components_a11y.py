@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from dashboard.components.chartalt import chart_alternative, summary_sentence
 from dashboard.components.figure import axis_label, titled_graph
-from dashboard.components.grid import data_grid
+from dashboard.components.grid import data_grid, header_min_width
 from dashboard.components.stacked import empty_stacks, label_empty_stacks
 from dashboard.components.status import judgement
 from dashboard.components.tilegrid import contrast, label_color, progress_color, rgb, tile_map
@@ -97,3 +97,14 @@ def test_a_titled_chart_is_a_figure_named_by_its_heading():
     assert type(heading).__name__ == "H3" and heading.children == "Overdue <b>below</b>"   # HTML text: it wraps
     assert chart.id == "x-bars" and chart.config == {"displayModeBar": False} and alt == "alt"
     assert "title" not in chart.figure["layout"]
+
+
+def test_a_wrapping_header_is_never_narrower_than_its_longest_word():
+    assert header_min_width("Steps done") == 72 + 42 and header_min_width("已完成步骤") == 72 + 70
+    assert header_min_width("人均年助学金发放金额") == 72 + 70        # a longer run of Chinese may wrap
+    frame = pd.DataFrame({"n": [1]})
+    grid = data_grid("g", frame, [{"field": "n", "headerName": "Steps done", "minWidth": 100, "wrapHeaderText": True},
+                                  {"field": "m", "headerName": "Province", "minWidth": 100},
+                                  {"field": "k", "headerName": "Average grant (yuan)", "minWidth": 200,
+                                   "wrapHeaderText": True}])
+    assert [c["minWidth"] for c in grid.columnDefs] == [114, 100, 200]
