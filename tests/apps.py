@@ -68,6 +68,44 @@ def text_of(response) -> str:
         return body
 
 
+def _nodes(tree):
+    """Every component in a callback's JSON output (a layout tree), depth first."""
+    if isinstance(tree, list):
+        for item in tree:
+            yield from _nodes(item)
+    elif isinstance(tree, dict):
+        props = tree.get("props", tree)
+        if "type" in tree and "props" in tree:
+            yield tree
+        for value in props.values():
+            yield from _nodes(value)
+
+
+def chart_titles(response) -> dict[str, str]:
+    """``{graph id: its title}`` for every chart of a content callback's answer, the title read from the
+    heading that names the chart's ``role="figure"`` (``figure.titled_graph``). A chart drawn without that
+    heading, a heading that names no chart, or a title left inside the Plotly figure (cut off on a phone)
+    fails here."""
+    nodes = list(_nodes(json.loads(response.get_data(as_text=True))))
+    texts = {n["props"]["id"]: n["props"].get("children") for n in nodes if isinstance(n["props"].get("id"), str)}
+    titles = {}
+    for node in nodes:
+        props = node["props"]
+        if node["type"] == "Graph":
+            layout = (props.get("figure") or {}).get("layout", {})
+            assert not (layout.get("title") or {}).get("text"), (props.get("id"), layout.get("title"))
+        if props.get("role") == "figure":
+            graphs = [n["props"]["id"] for n in _nodes(props["children"]) if n["type"] == "Graph"]
+            assert len(graphs) == 1, graphs
+            title = texts[props["aria-labelledby"]]
+            assert isinstance(title, str) and title, (graphs, title)
+            titles[graphs[0]] = title
+    shown = {n["props"]["id"] for n in nodes if n["type"] == "Graph"
+             and (n["props"].get("figure") or {}).get("data")}
+    assert shown <= set(titles), f"charts without a heading: {shown - set(titles)}"
+    return titles
+
+
 def json_or_none(response):
     try:
         return response.get_json()

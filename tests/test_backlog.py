@@ -17,7 +17,7 @@ from queries import backlog as q
 from queries.regions import Region, child_names, resolve_region
 from queries.scope import OutOfScope, Scope
 from tests import fixture_backlog
-from tests.apps import app_fixture, login, post_content, text_of
+from tests.apps import app_fixture, chart_titles, login, post_content, text_of
 from tests.registry_builder import engine_fixture
 
 D = dt.date.fromisoformat
@@ -262,3 +262,13 @@ def test_forged_callback_for_another_province_gets_a_message_not_data(app):
     assert "林*伟" in body and "林大伟" not in body and "440106********2222" in body
 
 
+def test_each_chart_is_named_by_a_heading_above_it(app):
+    """Not by a Plotly title, which a 390 px phone cut off (figure.titled_graph)."""
+    client = login(app.server.test_client(), "ministry")
+    ages = "未办结按已过工作日"
+    assert chart_titles(post_content(client, "bl", {"as_of": "2025-10-20", "year": "2025"})) == {
+        "bl-schools-ages": ages, "bl-province-ages": ages, "bl-tiles": "各省份按时办理率（逾期或未办视为不按时）",
+        "bl-bars": "下级逾期：学校未办理 + 省级未审批"}
+    titles = chart_titles(post_content(client, "bl", {"as_of": "2025-10-20", "year": "2025", "lang": "en"}))
+    assert titles["bl-bars"] == "Overdue below: unrecorded by schools + unapproved by the province"
+    assert titles["bl-tiles"] == "On-time recording by province (late or overdue = not on time)"

@@ -52,7 +52,7 @@ from dashboard.pdf_identity import IdentityFontsProducer
 from dashboard.registry import QueryTimeout
 from queries import inspections
 from tests import fixture_briefing
-from tests.apps import app_fixture, login, post_content, text_of
+from tests.apps import app_fixture, chart_titles, login, post_content, text_of
 
 VIEW = "as_of=2025-06-10&year=2025"
 
@@ -341,3 +341,12 @@ def test_one_failing_source_leaves_the_other_areas_standing(app, monkeypatch):
     assert sentences_of(response) == NATION_ZH[:4] + NATION_ZH[5:]
     frame = xlsx(client)
     assert "coverage_pct" not in set(frame["metric"]) and "spring_aid_approval" in set(frame["metric"])
+
+
+def test_the_map_is_named_by_a_heading_above_it(app):
+    """Not by a Plotly title, which the phone's scrolling box cut off (figure.titled_graph)."""
+    client = login(app.server.test_client(), "ministry")
+    assert chart_titles(post_content(client, "br", {"as_of": "2025-06-10"})) == {"br-tiles": "各省份进度：省级书面报告"}
+    assert chart_titles(post_content(client, "br", {"as_of": "2025-06-10", "lang": "en"})) == {
+        "br-tiles": "Progress by province: Provincial written report"}
+    assert list(chart_titles(post_content(client, "br", {"as_of": "2025-06-10", "province": "44"}))) == ["br-bars"]

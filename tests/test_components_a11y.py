@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.components.chartalt import chart_alternative, summary_sentence
-from dashboard.components.figure import axis_label
-from dashboard.components.grid import data_grid
+from dashboard.components.figure import axis_label, titled_graph
+from dashboard.components.grid import data_grid, header_min_width
 from dashboard.components.stacked import empty_stacks, label_empty_stacks
 from dashboard.components.status import judgement
 from dashboard.components.tilegrid import contrast, label_color, progress_color, rgb, tile_map
@@ -24,7 +24,7 @@ def test_every_tile_label_reads_at_4_5_to_1_or_better():
 
 
 def test_the_tile_map_colours_each_label_for_its_tile():
-    fig = tile_map({"44": 0.0, "45": 100.0, "11": 50.0}, {}, "t", "zh")
+    fig = tile_map({"44": 0.0, "45": 100.0, "11": 50.0}, {}, "zh")
     coloured = fig["data"][-1]
     by_code = dict(zip(coloured["customdata"], coloured["textfont"]["color"]))
     assert by_code == {"11": "#000000", "45": "#ffffff", "44": "#ffffff"}
@@ -87,3 +87,24 @@ def test_a_long_region_name_is_broken_onto_two_lines_on_a_bar_axis():
     assert axis_label("XPCC (Xinjiang Production and Construction Corps)") == (
         "XPCC (Xinjiang Production<br>and Construction Corps)")
     assert axis_label("Inner Mongolia") == "Inner Mongolia" and axis_label("新疆维吾尔自治区" * 4) == "新疆维吾尔自治区" * 4
+
+
+def test_a_titled_chart_is_a_figure_named_by_its_heading():
+    box = titled_graph("Overdue <b>below</b>", id="x-bars", figure=go.Figure(go.Bar(y=["a"], x=[1])), level=3,
+                       after=["alt"], config={"displayModeBar": False})
+    heading, chart, alt = box.children
+    assert box.role == "figure" and getattr(box, "aria-labelledby") == heading.id == "x-bars-title"
+    assert type(heading).__name__ == "H3" and heading.children == "Overdue <b>below</b>"   # HTML text: it wraps
+    assert chart.id == "x-bars" and chart.config == {"displayModeBar": False} and alt == "alt"
+    assert "title" not in chart.figure["layout"]
+
+
+def test_a_wrapping_header_is_never_narrower_than_its_longest_word():
+    assert header_min_width("Steps done") == 72 + 42 and header_min_width("已完成步骤") == 72 + 70
+    assert header_min_width("人均年助学金发放金额") == 72 + 70        # a longer run of Chinese may wrap
+    frame = pd.DataFrame({"n": [1]})
+    grid = data_grid("g", frame, [{"field": "n", "headerName": "Steps done", "minWidth": 100, "wrapHeaderText": True},
+                                  {"field": "m", "headerName": "Province", "minWidth": 100},
+                                  {"field": "k", "headerName": "Average grant (yuan)", "minWidth": 200,
+                                   "wrapHeaderText": True}])
+    assert [c["minWidth"] for c in grid.columnDefs] == [114, 100, 200]

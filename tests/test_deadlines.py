@@ -20,6 +20,7 @@ from queries.deadlines import deadline_cases, deadline_series
 from queries.regions import Region, resolve_region
 from queries.scope import OutOfScope, Scope
 from tests import fixture_deadlines
+from tests.apps import app_fixture, chart_titles, login, post_content
 from tests.registry_builder import build_registry
 
 D = dt.date.fromisoformat
@@ -169,3 +170,16 @@ def test_the_timeline_tells_each_day_and_countdown_in_its_axis_label():
     fig = timeline(frame, D("2025-11-20"), 2025, "en")
     assert fig["layout"]["yaxis"]["ticktext"][3] == "Provincial written report<br>06 Jun · 2 wd overdue"
     assert fig["layout"]["annotations"][0]["xanchor"] == "right"
+
+
+app = app_fixture(fixture_deadlines.TABLES)
+
+
+def test_each_chart_is_named_by_a_heading_above_it(app):
+    """Not by a Plotly title, which a 390 px phone cut off (figure.titled_graph)."""
+    client = login(app.server.test_client(), "ministry")
+    assert chart_titles(post_content(client, "dl", {"as_of": "2025-06-10"})) == {
+        "dl-timeline": "年度时间节点", "dl-tiles": "各省份进度：秋季新生注册", "dl-bars": "下级进度：秋季新生注册"}
+    assert chart_titles(post_content(client, "dl", {"as_of": "2025-06-10", "lang": "en"})) == {
+        "dl-timeline": "The year's deadlines", "dl-tiles": "Progress by province: Autumn registration",
+        "dl-bars": "Progress of the level below: Autumn registration"}

@@ -18,7 +18,7 @@ from queries import duplicates as q
 from queries.regions import Region
 from queries.scope import OutOfScope, Scope
 from tests import fixture_duplicates
-from tests.apps import app_fixture, login, post_content, text_of
+from tests.apps import app_fixture, chart_titles, login, post_content, text_of
 from tests.registry_builder import engine_fixture
 
 D = dt.date.fromisoformat
@@ -303,3 +303,13 @@ def test_nothing_without_a_login(app):
     assert client.get("/export/duplicates.csv").status_code == 302
     assert client.get("/duplicates").status_code == 302
     assert render(client, {}).status_code == 401
+
+
+def test_each_chart_is_named_by_a_heading_above_it(app):
+    """Not by a Plotly title, which a 390 px phone cut off (figure.titled_graph)."""
+    client = login(app.server.test_client(), "ministry")
+    assert chart_titles(render(client, {})) == {
+        "dup-tiles": "各省份未逾期比对结果占比", "dup-bars": "下级办理情况（逾期最多者在上）",
+        "dup-ageing": "未办结比对结果的账龄（自推送起工作日）", "dup-trend": "月度趋势：比对结果数与 10 个工作日内办结比例"}
+    assert chart_titles(render(client, {"lang": "en"}))["dup-trend"] == (
+        "By month: matches, and share closed within 10 working days")

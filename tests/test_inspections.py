@@ -28,7 +28,7 @@ from queries import inspections as q
 from queries.regions import Region
 from queries.scope import OutOfScope, Scope
 from tests import fixture_inspections
-from tests.apps import login, make_app, post_content, text_of
+from tests.apps import chart_titles, login, make_app, post_content, text_of
 from tests.conftest import BACKENDS
 from tests.registry_builder import engine_fixture
 
@@ -196,3 +196,12 @@ def test_scope_in_queries(engine):
         history = q.inspection_history(conn, Scope("ministry"), Region("school", "45", "450100", 5), D)
     # the rectification of 10 Dec has not happened as of D
     assert history[["year", "finding_count", "serious", "rectified_on"]].values.tolist() == [[2025, 1, True, None]]
+
+
+def test_each_chart_is_named_by_a_heading_above_it(app):
+    """Not by a Plotly title, which a 390 px phone cut off (figure.titled_graph)."""
+    client = login(app.server.test_client(), "ministry")
+    assert chart_titles(post_content(client, "insp", {})) == {"insp-tiles": "各省份检查覆盖率",
+                                                               "insp-bars": "下级检查覆盖率"}
+    assert chart_titles(post_content(client, "insp", {"lang": "en"})) == {
+        "insp-tiles": "Inspection coverage by province", "insp-bars": "Inspection coverage of the level below"}

@@ -20,7 +20,7 @@ from aidwatch.workdays import BEYOND, UnknownCalendarYear, calendar
 from dashboard import PAGES
 from dashboard.exports import EXPORTS
 from tests import fixture_quality
-from tests.apps import login, make_app, open_view
+from tests.apps import chart_titles, login, make_app, open_view, post_content
 from tests.conftest import BACKENDS
 from tests.registry_builder import build_registry
 
@@ -218,3 +218,10 @@ def test_every_export_answers_over_the_odd_rows(app):
             if response.status_code >= 500:
                 failures.append((page, view, response.status_code))
     assert failures == []
+
+
+def test_the_chart_is_named_by_a_heading_above_it(app):
+    """Not by a Plotly title, which a 390 px phone cut off (figure.titled_graph)."""
+    client = login(app.server.test_client(), "ministry")
+    assert chart_titles(post_content(client, "dq", {})) == {"dq-bars": "下级异常记录（按类别）"}
+    assert chart_titles(post_content(client, "dq", {"lang": "en"})) == {"dq-bars": "Odd rows below, by category"}

@@ -22,7 +22,7 @@ from queries import records as q
 from queries.regions import Region, child_names
 from queries.scope import OutOfScope, Scope
 from tests import fixture_records
-from tests.apps import app_fixture, login, post_content, text_of
+from tests.apps import app_fixture, chart_titles, login, post_content, text_of
 from tests.registry_builder import engine_fixture
 
 D = dt.date.fromisoformat
@@ -300,3 +300,15 @@ def test_school_profile_shows_the_schools_signals(app):
                          ("graduates_upload_overdue", '"1"'), ("graduates_no_certificate", '"1"'),
                          ("graduates_certified_pct", '"20.0%"')):
         assert text in now(signal), signal
+
+
+def test_each_chart_is_named_by_a_heading_above_it(app):
+    """Not by a Plotly title, which a 390 px phone cut off (figure.titled_graph)."""
+    client = login(app.server.test_client(), "ministry")
+    assert chart_titles(post_content(client, "rg", {"as_of": "2026-10-20"})) == {
+        "rg-ages": "未办结按已过工作日", "rg-tiles": "各省份学籍审批率（已审批 ÷ 已注册）", "rg-bars": "下级待审批学籍",
+        "rgg-funnel": "毕业手续漏斗", "rgg-tiles": "各省份毕业证书在线率", "rgg-bars": "下级毕业手续进度"}
+    assert chart_titles(post_content(client, "rg", {"as_of": "2026-10-20", "lang": "en"})) == {
+        "rg-ages": "Open, by working days elapsed", "rg-tiles": "Records approved by province (approved ÷ registered)",
+        "rg-bars": "Records awaiting approval below", "rgg-funnel": "Graduation funnel",
+        "rgg-tiles": "Certificates online by province", "rgg-bars": "Graduation pipeline below"}

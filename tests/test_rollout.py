@@ -19,7 +19,7 @@ from queries.regions import Region
 from queries.rollout import priority_cases, priority_counts, rollout_series
 from queries.scope import OutOfScope, Scope
 from tests import fixture_rollout
-from tests.apps import app_fixture, login, post_content, text_of
+from tests.apps import app_fixture, chart_titles, login, post_content, text_of
 from tests.registry_builder import engine_fixture
 
 D = dt.date.fromisoformat
@@ -364,3 +364,14 @@ def test_priority_counts_as_of_come_from_one_day_grouped_result():
     assert ("45", "dibao") not in sept.index
     dec = m.priority_counts(days, D("2025-12-01")).set_index(["code", "hardship"])
     assert dec.loc[("44", "dibao")].tolist() == [5, 0] and dec.loc[("45", "dibao")].tolist() == [7, 7]
+
+
+def test_each_chart_is_named_by_a_heading_above_it(app):
+    """Not by a Plotly title, which a 390 px phone cut off (figure.titled_graph)."""
+    client = login(app.server.test_client(), "ministry")
+    assert chart_titles(post_content(client, "ro", {"as_of": "2025-06-10"})) == {
+        "ro-tiles": "各省份完成步骤数（共 6 步）", "ro-bars": "人均年助学金与 2,300 元目标", "ro-tiers": "分档分布（占受助人数 %）"}
+    assert chart_titles(post_content(client, "ro", {"as_of": "2025-06-10", "lang": "en"})) == {
+        "ro-tiles": "Steps done per province (of 6)",
+        "ro-bars": "Average grant per recipient against the 2,300 yuan target",
+        "ro-tiers": "Tier distribution (% of recipients)"}

@@ -23,6 +23,7 @@ import html
 
 import numpy as np
 from dash import dcc
+from dash import html as dash_html
 
 #: keys whose strings are the charts' own templates or never drawn
 UNESCAPED = frozenset({"hovertemplate", "texttemplate", "customdata"})
@@ -69,3 +70,18 @@ def safe_figure(figure) -> dict:
 def graph(*, figure, **props) -> dcc.Graph:
     """``dcc.Graph(figure=…, **props)`` with the figure's strings escaped (see the module's docstring)."""
     return dcc.Graph(figure=safe_figure(figure), **props)
+
+
+def titled_graph(title: str, *, id: str, figure, after: list | tuple = (), level: int = 2,
+                 **props) -> dash_html.Div:
+    """A chart under its title as an HTML heading: heading, chart and what follows it (``after``: its text
+    alternative) one ``role="figure"`` that the heading names.
+
+    Plotly draws ``layout.title`` as one SVG line that is never wrapped: on a 390 px phone a long title (in
+    English above all) was cut off. A heading wraps, is listed among the page's headings for a screen
+    reader, and gives the chart its accessible name. The figures themselves therefore carry no title.
+    """
+    title_id = f"{id}-title"
+    heading = getattr(dash_html, f"H{level}")(title, id=title_id, className="aw-chart-title")
+    return dash_html.Div([heading, graph(id=id, figure=figure, **props), *after], role="figure",
+                         className="aw-chart", **{"aria-labelledby": title_id})

@@ -10,6 +10,35 @@ from dashboard.context import drill_links
 #: Tab leaves the grid (arrows move between its cells), so crossing a 32-row table takes one Tab, not 224
 #: (assets/dashAgGridFunctions.js).
 KEYBOARD = {"tabToNextCell": {"function": "aidwatchTabOut(params)"}}
+#: the grid's narrowest column (``defaultColDef``)
+MIN_WIDTH = 90
+#: a header's padding and its sort and menu icons: 72 px of a 100 px column, measured at 390 px
+HEADER_CHROME_PX = 72
+#: a Latin letter and a Chinese character of a 14 px header, a little wide rather than narrow
+LATIN_PX, CJK_PX = 8.5, 14
+#: a run of Chinese longer than this may wrap between its characters, as Chinese text does
+CJK_UNBROKEN = 5
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+def header_min_width(header: str) -> int:
+    """The narrowest a column with a wrapping header can be without a word broken in two: its longest word
+    beside the header's icons. AG Grid breaks a word that does not fit (``overflow-wrap: break-word``): on a
+    390 px phone the rollout's 100 px "Steps done" column read "Ste / ps / done" and "已完成步 / 骤". A
+    Chinese run counts up to ``CJK_UNBROKEN`` characters; a longer one wraps between characters."""
+    def width(word: str) -> float:
+        cjk = sum(map(_is_cjk, word))
+        return (len(word) - cjk) * LATIN_PX + min(cjk, CJK_UNBROKEN) * CJK_PX
+    return HEADER_CHROME_PX + round(max(map(width, header.split()), default=0))
+
+
+def _unbroken_headers(columns: list[dict]) -> list[dict]:
+    """Each column whose header wraps made at least as wide as ``header_min_width`` asks."""
+    return [{**c, "minWidth": max(c.get("minWidth", MIN_WIDTH), header_min_width(c.get("headerName", "")))}
+            if c.get("wrapHeaderText") else c for c in columns]
 
 
 def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], row_id: str | None = None,
@@ -26,6 +55,7 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], row_id: st
     if drill is not None:
         frame = frame.assign(href=drill_links(drill, frame[row_id]))
         columns = [{**c, "cellRenderer": "DrillLink"} if c.get("field") == "name" else c for c in columns]
+    columns = _unbroken_headers(columns)
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     options = {"animateRows": False, "enableCellTextSelection": True, "tooltipShowDelay": 300, **KEYBOARD}
     style = {"height": f"{height}px", "width": "100%"}
@@ -37,7 +67,7 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], row_id: st
         id=grid_id,
         rowData=records,
         columnDefs=columns,
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": MIN_WIDTH},
         columnSize="responsiveSizeToFit",
         dashGridOptions=options,
         style=style,

@@ -32,7 +32,7 @@ SHORT_EN = {
 PROGRESS_SCALE = [[0.0, "#b2182b"], [0.5, "#f4d03f"], [0.8, "#a6d96a"], [1.0, "#1a7837"]]
 
 
-def tile_map(values: dict, labels: dict, title: str, lang: str, hover: dict | None = None, height: int = 420,
+def tile_map(values: dict, labels: dict, lang: str, hover: dict | None = None, height: int = 390,
              cmax: float = 100, unit: str = "%") -> dict:
     """Tiles coloured by ``values[code]`` (0–``cmax``, None = grey), labelled ``labels[code]``; ``unit``
     titles the colour bar (a percentage by default, e.g. a count of steps done with ``cmax`` steps).
@@ -41,7 +41,7 @@ def tile_map(values: dict, labels: dict, title: str, lang: str, hover: dict | No
     ISO 3166-2:CN letters), the hover its full name in ``lang``.
     ``customdata`` carries the province code, so a click tells which tile it was.
     The figure is a plain dict: Plotly's object validation would cost more than
-    the page's queries on a warm cache.
+    the page's queries on a warm cache. Its title is the page's heading above it (``figure.titled_graph``).
     """
     short = short_names(lang)
     names = {c: region_name(c, lang) for c in TILES}
@@ -71,7 +71,7 @@ def tile_map(values: dict, labels: dict, title: str, lang: str, hover: dict | No
                    fillcolor="rgb({},{},{})".format(*progress_color(values.get(code), cmax)),
                    line=dict(width=0)) for code, (row, col) in TILES.items()]
     layout = dict(
-        title=dict(text=title, x=0, font=dict(size=14)), height=height, margin=dict(l=10, r=10, t=40, b=10),
+        height=height, margin=dict(l=10, r=10, t=10, b=10),
         shapes=shapes,
         xaxis=dict(visible=False, range=[-0.6, 7.6]), yaxis=dict(visible=False, range=[-7.6, 0.6], scaleanchor="x"),
         plot_bgcolor="white", paper_bgcolor="white", clickmode="event",

@@ -15,7 +15,7 @@ from dash import dcc, html
 
 from aidwatch.metrics.backlog import AGE_BUCKETS, CASE_COLUMNS, MIN_RANK_VOLUME, SUSPECT_COLUMNS
 from dashboard.components.exports import export_links
-from dashboard.components.figure import axis_label, graph
+from dashboard.components.figure import axis_label, titled_graph
 from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
@@ -134,10 +134,10 @@ def age_figure(buckets: pd.DataFrame, lang: str) -> go.Figure:
         go.Bar(x=labels, y=buckets["overdue"], name=t("bl_overdue", lang), marker_color=STATUS_COLORS["overdue"]),
     ])
     fig.update_layout(
-        barmode="stack", height=250, margin=dict(l=10, r=10, t=30, b=70), plot_bgcolor="white",
-        paper_bgcolor="white", title=dict(text=t("bl_open_by_age", lang), x=0, font=dict(size=13)),
+        barmode="stack", height=230, margin=dict(l=10, r=10, t=10, b=70), plot_bgcolor="white",
+        paper_bgcolor="white",
         xaxis=dict(title=t("bl_wd", lang)), yaxis=dict(gridcolor="#eee", rangemode="tozero", **_count_ticks(buckets["n"])),
-        # below the axis: above the plot it ran into the title on a phone
+        # below the axis: above the plot there is no room on a phone
         legend=dict(orientation="h", y=-0.45, x=0, yanchor="top", traceorder="normal"),
     )
     return label_empty_stacks(fig, lang)
@@ -160,7 +160,8 @@ def duty_panel(side_id: str, title: str, figures: list, buckets: pd.DataFrame, t
                        for label, v in figures], className="aw-duty-figures mb-1")
     return dbc.Card(dbc.CardBody([
         html.H2(title, className="aw-h2"), counts,
-        graph(figure=age_figure(buckets, lang), config={"displayModeBar": False}, id=f"bl-{side_id}-ages"),
+        titled_graph(t("bl_open_by_age", lang), figure=age_figure(buckets, lang), config={"displayModeBar": False},
+                     id=f"bl-{side_id}-ages", level=3),
         type_table(types, lang),
     ]), className="aw-panel", id=f"bl-{side_id}")
 
@@ -177,8 +178,7 @@ def bars(rows: pd.DataFrame, lang: str) -> go.Figure:
                name=t("overdue_approval", lang), marker_color=STATUS_COLORS["at_risk"]),
     ])
     fig.update_layout(
-        barmode="stack", title=dict(text=t("bl_bars_title", lang), x=0, font=dict(size=14)),
-        height=max(260, 26 * len(data) + 100), margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white",
+        barmode="stack", height=max(230, 26 * len(data) + 70), margin=dict(l=10, r=20, t=10, b=30), plot_bgcolor="white",
         paper_bgcolor="white", yaxis=dict(automargin=True),
         xaxis=dict(gridcolor="#eee", rangemode="tozero", **_count_ticks(data["total"])),
         legend=dict(orientation="h", y=-0.08 if len(data) > 8 else -0.2, traceorder="normal"),
@@ -194,7 +194,7 @@ def tiles(rows: pd.DataFrame, lang: str) -> go.Figure:
     hover = {r.drill: f"{t('late_recorded', lang)} {r.late_recorded:,} · {t('unrecorded_overdue', lang)} "
                       f"{r.unrecorded_overdue:,}<br>{t('overdue_approval', lang)} {r.overdue_approval:,} · "
                       f"{t('phantom_suspects', lang)} {r.phantom_suspects:,}" for r in rows.itertuples()}
-    return tile_map(on_time, labels, t("bl_tiles_title", lang), lang, hover=hover)
+    return tile_map(on_time, labels, lang, hover=hover)
 
 
 def region_columns(level: str, lang: str) -> list[dict]:
@@ -274,10 +274,12 @@ def content(data, lang: str) -> list:
     ], className="g-2"))
 
     charts = dbc.Row([
-        dbc.Col(graph(id="bl-tiles", figure=tiles(data.rows, lang) if is_nation else go.Figure(),
-                      config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
-        dbc.Col(graph(id="bl-bars", figure=bars(data.rows, lang) if show_children else go.Figure(),
-                      config={"displayModeBar": False}),
+        dbc.Col(titled_graph(t("bl_tiles_title", lang), id="bl-tiles",
+                             figure=tiles(data.rows, lang) if is_nation else go.Figure(),
+                             config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
+        dbc.Col(titled_graph(t("bl_bars_title", lang), id="bl-bars",
+                             figure=bars(data.rows, lang) if show_children else go.Figure(),
+                             config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")
     alternative = []

@@ -16,7 +16,7 @@ from dash import dcc, html
 
 from aidwatch.metrics.briefing import AREAS, WHEN
 from aidwatch.narrative import day_text, pct_text
-from dashboard.components.figure import graph
+from dashboard.components.figure import graph, titled_graph
 from dashboard.components.status import judgement, status_badge
 from dashboard.i18n import add_strings, deadline_name, t
 from dashboard.pages import deadlines as dl_page
@@ -186,26 +186,28 @@ def laggard_table(b, deadline: str, behind: pd.DataFrame, lang: str):
                                id=f"br-laggards-{deadline}")])
 
 
-def _graph(graph_id: str, figure: dict | None):
+def _graph(graph_id: str, title: str, figure: dict | None):
     if figure is None:
         return html.Div(graph(id=graph_id, figure={"data": [], "layout": {}}), style={"display": "none"})
     figure["layout"].update(width=FIGURE_WIDTH, autosize=False)
     # fixed width for print; where the column is narrower (a phone) it scrolls inside this box, which the
     # keyboard can therefore focus and scroll too
-    return html.Div(graph(id=graph_id, figure=figure, config={"displayModeBar": False, "responsive": False}),
+    return html.Div(titled_graph(title, id=graph_id, figure=figure, level=3,
+                                 config={"displayModeBar": False, "responsive": False}),
                     className="br-figure", tabIndex="0")
 
 
 def progress_map(b, lang: str):
     """The map's deadline by province (nation) or the province's cities as bars; a click drills."""
     tiles = bars = None
+    dname = deadline_name(b.focus, lang) if b.focus is not None else ""
     if b.focus is not None and not b.focus_rows.empty:
-        dname = deadline_name(b.focus, lang)
         if b.region.level == "nation":
-            tiles = dl_page.tiles(b.focus_rows, dname, lang)
+            tiles = dl_page.tiles(b.focus_rows, lang)
         else:
-            bars = dl_page.bars(b.focus_rows, lang, t("bars_title", lang, deadline=dname))
-    return html.Section([_graph("br-tiles", tiles), _graph("br-bars", bars),
+            bars = dl_page.bars(b.focus_rows, lang)
+    return html.Section([_graph("br-tiles", t("tiles_title", lang, deadline=dname), tiles),
+                         _graph("br-bars", t("bars_title", lang, deadline=dname), bars),
                          html.Div(t("br_map_hint", lang), className="br-note aw-hint")], className="br-panel br-map")
 
 

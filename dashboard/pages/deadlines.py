@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from aidwatch.policy import DEADLINES
 from dashboard.components.exports import export_links
-from dashboard.components.figure import axis_label, graph
+from dashboard.components.figure import axis_label, titled_graph
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
@@ -107,7 +107,7 @@ def _pct_text(pct, lang: str) -> str:
     return t("no_pct", lang) if pd.isna(pct) else f"{pct:.1f}%"
 
 
-def bars(rows: pd.DataFrame, lang: str, title: str) -> dict:
+def bars(rows: pd.DataFrame, lang: str) -> dict:
     """The level below, worst first; ``customdata`` carries the drill key (a plain figure dict)."""
     data = rows.assign(sort=rows["pct_done"].fillna(-1)).sort_values(["sort", "name"])
     trace = dict(
@@ -124,8 +124,8 @@ def bars(rows: pd.DataFrame, lang: str, title: str) -> dict:
     )
     layout = dict(
         # 26 px a bar: one school gets a slim bar, not a slab filling the panel
-        title=dict(text=title, x=0, font=dict(size=14)), height=26 * len(data) + 100, bargap=0.25,
-        margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white", paper_bgcolor="white",
+        height=26 * len(data) + 70, bargap=0.25,
+        margin=dict(l=10, r=20, t=10, b=30), plot_bgcolor="white", paper_bgcolor="white",
         xaxis=dict(range=[0, 105], ticksuffix="%", gridcolor="#eee"),
         yaxis=dict(automargin=True, autorange="reversed"),  # worst at the top
         clickmode="event",
@@ -133,14 +133,13 @@ def bars(rows: pd.DataFrame, lang: str, title: str) -> dict:
     return {"data": [trace], "layout": layout}
 
 
-def tiles(selected: pd.DataFrame, dname: str, lang: str, **kw) -> dict:
+def tiles(selected: pd.DataFrame, lang: str, **kw) -> dict:
     """Each province coloured by its share done of one deadline (its progress rows, ``drill`` = the
     province code); ``kw`` goes to ``tile_map`` (e.g. a smaller ``height`` on the briefing)."""
     return tile_map(
         {r.drill: (None if pd.isna(r.pct_done) else r.pct_done) for r in selected.itertuples()},
         {r.drill: ("—" if pd.isna(r.pct_done) else f"{r.pct_done:.0f}%") for r in selected.itertuples()},
-        t("tiles_title", lang, deadline=dname), lang,
-        hover={r.drill: f"{r.done:,}/{r.total:,} · {status_name(r.status, lang)}" for r in selected.itertuples()},
+        lang, hover={r.drill: f"{r.done:,}/{r.total:,} · {status_name(r.status, lang)}" for r in selected.itertuples()},
         **kw,
     )
 
@@ -192,22 +191,24 @@ def content(view: View, data: DeadlineView, deadline: str, cases: pd.DataFrame |
     if data.assumed_from:
         parts.append(dbc.Alert(t("assumed_dates", lang, year=data.year, source=data.assumed_from), color="info",
                                className="aw-note", id="dl-assumed"))
-    parts.append(dbc.Card(dbc.CardBody([html.H2(t("timeline", lang), className="aw-h2"),
-                                        graph(id="dl-timeline", figure=timeline(data.summary, data.as_of, data.year, lang),
-                                              config={"displayModeBar": False})]), className="aw-panel"))
+    parts.append(dbc.Card(dbc.CardBody(titled_graph(
+        t("timeline", lang), id="dl-timeline", figure=timeline(data.summary, data.as_of, data.year, lang),
+        config={"displayModeBar": False})), className="aw-panel"))
     parts.append(summary_cards(data.summary, deadline, view, lang))
 
     selected = data.rows[data.rows["deadline"] == deadline].copy()
     selected["status_label"] = selected["status"].map(lambda s: status_name(s, lang))
     dname = deadline_name(deadline, lang)
     is_nation = level == "nation"
-    tiles_fig = tiles(selected, dname, lang) if is_nation else EMPTY_FIGURE
+    tiles_fig = tiles(selected, lang) if is_nation else EMPTY_FIGURE
     show_children = level != "school"
     charts = dbc.Row([
-        dbc.Col(graph(id="dl-tiles", figure=tiles_fig, config={"displayModeBar": False}),
+        dbc.Col(titled_graph(t("tiles_title", lang, deadline=dname), id="dl-tiles", figure=tiles_fig,
+                             config={"displayModeBar": False}),
                 md=5, style={} if is_nation else {"display": "none"}),
-        dbc.Col(graph(id="dl-bars", figure=bars(selected, lang, t("bars_title", lang, deadline=dname))
-                      if show_children else EMPTY_FIGURE, config={"displayModeBar": False}),
+        dbc.Col(titled_graph(t("bars_title", lang, deadline=dname), id="dl-bars",
+                             figure=bars(selected, lang) if show_children else EMPTY_FIGURE,
+                             config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")
     alternative = []

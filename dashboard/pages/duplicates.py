@@ -16,7 +16,7 @@ from dash import dcc, html
 
 from aidwatch.metrics.duplicates import AGE_BUCKETS, EXPORT_COLUMNS, STATES, Overview
 from dashboard.components.exports import export_links
-from dashboard.components.figure import axis_label, graph
+from dashboard.components.figure import axis_label, titled_graph
 from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
@@ -185,8 +185,7 @@ def bars(rows: pd.DataFrame, lang: str) -> dict:
                    hovertemplate="%{y}: %{x} " + t(f"dup_col_{key}", lang) + "<extra></extra>")
               for key, values, color in parts]
     layout = dict(
-        title=dict(text=t("dup_bars_title", lang), x=0, font=dict(size=14)), barmode="stack",
-        height=max(260, 26 * len(data) + 100), margin=dict(l=10, r=20, t=40, b=30),
+        barmode="stack", height=max(230, 26 * len(data) + 70), margin=dict(l=10, r=20, t=10, b=30),
         plot_bgcolor="white", paper_bgcolor="white", xaxis=dict(gridcolor="#eee", rangemode="tozero"),
         yaxis=dict(automargin=True, autorange="reversed"), clickmode="event",
         legend=dict(orientation="h", y=-0.08, x=0, traceorder="normal"),
@@ -200,7 +199,7 @@ def tiles(rows: pd.DataFrame, lang: str) -> dict:
     pct = {r.drill: (round(100 * (r.matches - r.overdue) / r.matches) if r.matches else None)
            for r in rows.itertuples()}
     return tile_map(
-        pct, {code: ("" if v is None else f"{v}%") for code, v in pct.items()}, t("dup_tiles_title", lang), lang,
+        pct, {code: ("" if v is None else f"{v}%") for code, v in pct.items()}, lang,
         hover={r.drill: f"{t('dup_col_matches', lang)} {r.matches} · {t('dup_col_open', lang)} {r.open} · {t('dup_col_overdue', lang)} "
                         f"{r.overdue}" for r in rows.itertuples()},
     )
@@ -221,8 +220,8 @@ def ageing_chart(ageing: pd.DataFrame, lang: str) -> dict:
                            y=part["n"].tolist(), marker=dict(color=KIND_COLORS[kind]), text=part["n"].tolist(),
                            textposition="auto"))
     layout = dict(
-        title=dict(text=t("dup_ageing", lang), x=0, font=dict(size=14)), barmode="stack", height=320,
-        margin=dict(l=40, r=10, t=40, b=40), plot_bgcolor="white", paper_bgcolor="white",
+        barmode="stack", height=300,
+        margin=dict(l=40, r=10, t=20, b=40), plot_bgcolor="white", paper_bgcolor="white",
         xaxis=dict(title=dict(text=t("dup_workdays", lang)), type="category"),
         yaxis=dict(gridcolor="#eee", rangemode="tozero",
                    dtick=_count_step(ageing.groupby("bucket")["n"].sum())),
@@ -251,8 +250,8 @@ def trend_chart(trend: pd.DataFrame, limit: int, lang: str) -> dict:
                            y=[None if pd.isna(v) else float(v) for v in part["pct_on_time"]],
                            line=dict(color=KIND_COLORS[kind], width=2), marker=dict(size=8)))
     layout = dict(
-        title=dict(text=t("dup_trend", lang, limit=limit), x=0, font=dict(size=14)), height=300, barmode="group",
-        margin=dict(l=40, r=50, t=40, b=40), plot_bgcolor="white", paper_bgcolor="white",
+        height=270, barmode="group",
+        margin=dict(l=40, r=50, t=10, b=40), plot_bgcolor="white", paper_bgcolor="white",
         xaxis=dict(type="category", categoryorder="category ascending"),
         yaxis=dict(gridcolor="#eee", rangemode="tozero", dtick=_count_step(trend["matches"]),
                    title=dict(text=t("dup_col_matches", lang))),
@@ -297,10 +296,12 @@ def content(view: View, data: Overview, alert_labels: pd.DataFrame, level: str, 
              summary_cards(data.total, lang)]
     is_nation, show_children = level == "nation", level != "school"
     charts = dbc.Row([
-        dbc.Col(graph(id="dup-tiles", figure=tiles(data.rows, lang) if is_nation else EMPTY_FIGURE,
-                      config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
-        dbc.Col(graph(id="dup-bars", figure=bars(data.rows, lang) if show_children else EMPTY_FIGURE,
-                      config={"displayModeBar": False}),
+        dbc.Col(titled_graph(t("dup_tiles_title", lang), id="dup-tiles",
+                             figure=tiles(data.rows, lang) if is_nation else EMPTY_FIGURE,
+                             config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
+        dbc.Col(titled_graph(t("dup_bars_title", lang), id="dup-bars",
+                             figure=bars(data.rows, lang) if show_children else EMPTY_FIGURE,
+                             config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")
     alternative = []
@@ -313,11 +314,11 @@ def content(view: View, data: Overview, alert_labels: pd.DataFrame, level: str, 
     parts.append(dbc.Card(dbc.CardBody([charts, *alternative]), className="aw-panel",
                           style={} if show_children else {"display": "none"}))
     parts.append(dbc.Card(dbc.CardBody(dbc.Row([
-        dbc.Col(graph(id="dup-ageing", figure=ageing_chart(data.ageing, lang), config={"displayModeBar": False}),
-                md=5),
-        dbc.Col([graph(id="dup-trend", figure=trend_chart(data.trend, limit, lang),
-                       config={"displayModeBar": False}),
-                 html.Div(t("dup_trend_note", lang), className="aw-hint")], md=7),
+        dbc.Col(titled_graph(t("dup_ageing", lang), id="dup-ageing", figure=ageing_chart(data.ageing, lang),
+                             config={"displayModeBar": False}), md=5),
+        dbc.Col(titled_graph(t("dup_trend", lang, limit=limit), id="dup-trend",
+                             figure=trend_chart(data.trend, limit, lang), config={"displayModeBar": False},
+                             after=[html.Div(t("dup_trend_note", lang), className="aw-hint")]), md=7),
     ], className="g-2")), className="aw-panel"))
 
     exports = export_links("duplicates", "dup", view.query(), lang)

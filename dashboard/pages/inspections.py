@@ -13,7 +13,7 @@ import pandas as pd
 from dash import dcc, html
 
 from aidwatch.policy import policy_for
-from dashboard.components.figure import graph
+from dashboard.components.figure import titled_graph
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
@@ -152,8 +152,7 @@ def bars(rows: pd.DataFrame, lang: str) -> dict:
                  textposition=["auto" if p >= 20 else "outside" for p in data["coverage_pct"].fillna(0)],
                  insidetextanchor="start", cliponaxis=False, hoverinfo="text",
                  hovertext=[f"{n}: {t('serious_findings', lang)} {f}" for n, f in zip(data["name"], data["serious_findings"])])
-    layout = dict(title=dict(text=t("insp_bars_title", lang), x=0, font=dict(size=14)), height=26 * len(data) + 100,
-                  bargap=0.25, margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white", paper_bgcolor="white",
+    layout = dict(height=26 * len(data) + 70, bargap=0.25, margin=dict(l=10, r=20, t=10, b=30), plot_bgcolor="white", paper_bgcolor="white",
                   xaxis=dict(range=[0, 105], ticksuffix="%", gridcolor="#eee"),
                   yaxis=dict(automargin=True, autorange="reversed"), clickmode="event")
     return {"data": [trace], "layout": layout}
@@ -235,15 +234,16 @@ def content(data, lang: str) -> list:
     tiles_fig = tile_map(
         {r.drill: (None if pd.isna(r.coverage_pct) else r.coverage_pct) for r in rows.itertuples()},
         {r.drill: ("—" if pd.isna(r.coverage_pct) else f"{r.coverage_pct:.0f}%") for r in rows.itertuples()},
-        t("insp_tiles_title", lang), lang,
-        hover={r.drill: f"{r.inspected:,}/{r.schools:,} · {t('serious_findings', lang)} {r.serious_findings}"
+        lang, hover={r.drill: f"{r.inspected:,}/{r.schools:,} · {t('serious_findings', lang)} {r.serious_findings}"
                for r in rows.itertuples()},
     ) if is_nation else EMPTY_FIGURE
     charts = dbc.Row([
-        dbc.Col(graph(id="insp-tiles", figure=tiles_fig, config={"displayModeBar": False}),
+        dbc.Col(titled_graph(t("insp_tiles_title", lang), id="insp-tiles", figure=tiles_fig,
+                             config={"displayModeBar": False}),
                 md=5, style={} if is_nation else {"display": "none"}),
-        dbc.Col(graph(id="insp-bars", figure=bars(rows, lang) if show_children else EMPTY_FIGURE,
-                      config={"displayModeBar": False}), md=7 if is_nation else 12),
+        dbc.Col(titled_graph(t("insp_bars_title", lang), id="insp-bars",
+                             figure=bars(rows, lang) if show_children else EMPTY_FIGURE,
+                             config={"displayModeBar": False}), md=7 if is_nation else 12),
     ], className="g-2")
     if data.ranked is not None:
         parts.append(ranking_table(data, lang))

@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from aidwatch.metrics.quality import CASE_COLUMNS, CATEGORIES, CHECKS
 from dashboard.components.exports import export_links
-from dashboard.components.figure import axis_label, graph
+from dashboard.components.figure import axis_label, titled_graph
 from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
@@ -134,8 +134,7 @@ def bars(rows: pd.DataFrame, lang: str) -> dict:
     traces = [dict(type="bar", orientation="h", y=[axis_label(n) for n in data["name"]], x=[int(v) for v in data[cat]],
                    customdata=list(data["drill"]), name=t(f"dq_cat_{cat}", lang),
                    marker=dict(color=CATEGORY_COLORS[cat])) for cat in CATEGORIES]
-    layout = dict(barmode="stack", title=dict(text=t("dq_bars_title", lang), x=0, font=dict(size=14)),
-                  height=max(260, 26 * len(data) + 100), margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white",
+    layout = dict(barmode="stack", height=max(230, 26 * len(data) + 70), margin=dict(l=10, r=20, t=10, b=30), plot_bgcolor="white",
                   paper_bgcolor="white", yaxis=dict(automargin=True),
                   # whole rows: small counts get a tick per row, not 0.5 steps rounded to "0 0 1 1"
                   xaxis=dict(gridcolor="#eee", rangemode="tozero", tickformat=",d",
@@ -185,7 +184,8 @@ def content(data, lang: str) -> list:
         shown = data.rows.assign(odd_text=[f"{int(v):,}" for v in data.rows["odd_rows"]])
         columns = [("name", t(data.region.child_level, lang)), ("odd_text", t("dq_odd_rows", lang))]
         parts.append(dbc.Card(dbc.CardBody([
-            graph(id="dq-bars", figure=bars(data.rows, lang), config={"displayModeBar": False}),
+            titled_graph(t("dq_bars_title", lang), id="dq-bars", figure=bars(data.rows, lang),
+                         config={"displayModeBar": False}),
             chart_alternative("dq-chart-alt", t("dq_bars_title", lang), shown, columns, "odd_rows", "odd_text", lang,
                               drill_links(drill_template(PATH, data.view), shown["drill"]))]), className="aw-panel"))
     if show_children:

@@ -17,7 +17,7 @@ from dash import dcc, html
 from aidwatch.metrics.records import GRADUATE_CASE_COLUMNS, RECORD_CASE_COLUMNS
 from dashboard.components.chartalt import chart_alternative
 from dashboard.components.exports import export_links
-from dashboard.components.figure import axis_label, graph
+from dashboard.components.figure import axis_label, titled_graph
 from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.status import STATUS_COLORS
@@ -107,10 +107,14 @@ def cards(prefix: str, row, keys, lang: str) -> dbc.Row:
     return dbc.Row(out, className="g-2 aw-cards")
 
 
-def _hbar_layout(fig: go.Figure, title: str, n: int, values, barmode: str) -> go.Figure:
+#: each section's (tile map, bars) titles, the headings above them
+CHART_TITLES = {"rg": ("rg_tiles_records", "rg_bars_records"), "rgg": ("rg_tiles_graduation", "rg_bars_graduation")}
+
+
+def _hbar_layout(fig: go.Figure, n: int, values, barmode: str) -> go.Figure:
     fig.update_layout(
-        barmode=barmode, title=dict(text=title, x=0, font=dict(size=14)), height=max(260, 26 * n * (2 if barmode ==
-        "group" else 1) + 100), margin=dict(l=10, r=20, t=40, b=30), plot_bgcolor="white", paper_bgcolor="white",
+        barmode=barmode, height=max(230, 26 * n * (2 if barmode == "group" else 1) + 70),
+        margin=dict(l=10, r=20, t=10, b=30), plot_bgcolor="white", paper_bgcolor="white",
         yaxis=dict(automargin=True), xaxis=dict(gridcolor="#eee", rangemode="tozero", **_count_ticks(values)),
         legend=dict(orientation="h", y=-0.08 if n > 8 else -0.2, traceorder="normal"), clickmode="event")
     return fig
@@ -126,7 +130,7 @@ def record_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
         go.Bar(y=labels, x=data["approval_overdue"], orientation="h", customdata=data["drill"],
                name=t("rg_approval_overdue", lang), marker_color=STATUS_COLORS["overdue"]),
     ])
-    return label_empty_stacks(_hbar_layout(fig, t("rg_bars_records", lang), len(data), data["awaiting_approval"], "stack"),
+    return label_empty_stacks(_hbar_layout(fig, len(data), data["awaiting_approval"], "stack"),
                               lang)
 
 
@@ -135,7 +139,7 @@ def graduation_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
     data = rows.sort_values(["graduates", "name"], ascending=[True, False])
     fig = go.Figure([go.Bar(y=[axis_label(n) for n in data["name"]], x=data[key], orientation="h", customdata=data["drill"],
                             name=t(f"rg_{key}", lang), marker_color=color) for key, color in STAGES])
-    return _hbar_layout(fig, t("rg_bars_graduation", lang), len(data), data["graduates"], "group")
+    return _hbar_layout(fig, len(data), data["graduates"], "group")
 
 
 def funnel(total, lang: str) -> go.Figure:
@@ -146,19 +150,18 @@ def funnel(total, lang: str) -> go.Figure:
     text = [f"{v:,}" + ("" if not whole else f" ({100 * v / whole:.0f}%)") for v in values]
     fig = go.Figure(go.Bar(y=[t(f"rg_{k}", lang) for k, _ in STAGES], x=values, orientation="h", text=text,
                            textposition="auto", marker=dict(color=[c for _, c in STAGES]), hoverinfo="skip"))
-    fig.update_layout(height=220, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white", paper_bgcolor="white",
-                      title=dict(text=t("rg_funnel", lang), x=0, font=dict(size=13)),
+    fig.update_layout(height=200, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white", paper_bgcolor="white",
                       yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(rangemode="tozero", visible=False))
     return fig
 
 
-def tiles(rows: pd.DataFrame, part: str, whole: str, title: str, lang: str) -> dict:
+def tiles(rows: pd.DataFrame, part: str, whole: str, lang: str) -> dict:
     """Nation: each province coloured by ``part`` ÷ ``whole`` (grey without any)."""
     share = {r["drill"]: (None if r[whole] == 0 else round(100 * r[part] / r[whole], 1)) for _, r in rows.iterrows()}
     labels = {c: ("—" if v is None else f"{v:.0f}%") for c, v in share.items()}
     hover = {r["drill"]: f"{t(f'rg_{part}', lang)} {r[part]:,} / {t(f'rg_{whole}', lang)} {r[whole]:,}"
              for _, r in rows.iterrows()}
-    return tile_map(share, labels, title, lang, hover=hover)
+    return tile_map(share, labels, lang, hover=hover)
 
 
 def region_grid(grid_id: str, rows: pd.DataFrame, fields, level: str, lang: str, drill: str):
@@ -179,9 +182,11 @@ def _section(prefix: str, export: str, title: str, data, rows: pd.DataFrame, fig
     body = [head, *figures]
     if show_children:  # the drill's chart and grid inputs are optional: a school draws none of them
         tiles_fig, bars_fig = tiles_and_bars(prefix, rows, lang)
-        bars = graph(id=f"{prefix}-bars", figure=bars_fig, config={"displayModeBar": False})
+        tiles_title, bars_title = (t(key, lang) for key in CHART_TITLES[prefix])
+        bars = titled_graph(bars_title, id=f"{prefix}-bars", figure=bars_fig, config={"displayModeBar": False}, level=3)
         drill = drill_template(PATH, data.view)
-        body += [dbc.Row([dbc.Col(graph(id=f"{prefix}-tiles", figure=tiles_fig, config={"displayModeBar": False}),
+        body += [dbc.Row([dbc.Col(titled_graph(tiles_title, id=f"{prefix}-tiles", figure=tiles_fig,
+                                               config={"displayModeBar": False}, level=3),
                                   md=5), dbc.Col(bars, md=7)] if is_nation else [dbc.Col(bars, md=12)],
                          className="g-2"),
                  bars_alternative(prefix, rows, data.region.child_level, lang, drill_links(drill, rows["drill"])),
@@ -192,18 +197,18 @@ def _section(prefix: str, export: str, title: str, data, rows: pd.DataFrame, fig
 
 def bars_alternative(prefix: str, rows: pd.DataFrame, level: str, lang: str, hrefs: list[str]):
     """The bars' text alternative (``dashboard.components.chartalt``): the figure each section's bars rank by."""
-    key, title = ("awaiting_approval", "rg_bars_records") if prefix == "rg" else ("graduates", "rg_bars_graduation")
+    key = "awaiting_approval" if prefix == "rg" else "graduates"
     shown = rows.assign(value_text=[f"{int(v):,}" for v in rows[key]])
     extra = ("approval_overdue",) if prefix == "rg" else ("uploaded", "approved", "certificates_online")
     columns = [("name", t(level, lang)), ("value_text", t(f"rg_{key}", lang)),
                *((f, t(f"rg_{f}", lang)) for f in extra)]
-    return chart_alternative(f"{prefix}-chart-alt", t(title, lang), shown, columns, key, "value_text", lang, hrefs)
+    return chart_alternative(f"{prefix}-chart-alt", t(CHART_TITLES[prefix][1], lang), shown, columns, key, "value_text", lang, hrefs)
 
 
 def tiles_and_bars(prefix: str, rows: pd.DataFrame, lang: str):
     if prefix == "rg":
-        return (tiles(rows, "approved", "registered", t("rg_tiles_records", lang), lang), record_bars(rows, lang))
-    return (tiles(rows, "certificates_online", "graduates", t("rg_tiles_graduation", lang), lang),
+        return tiles(rows, "approved", "registered", lang), record_bars(rows, lang)
+    return (tiles(rows, "certificates_online", "graduates", lang),
             graduation_bars(rows, lang))
 
 
@@ -239,11 +244,13 @@ def content(data, lang: str) -> list:
         cards("rg", rec_total, RECORD_CARDS, lang),
         html.Div([t("rg_median_approval_workdays", lang), ": ",
                   html.Strong("—" if pd.isna(median) else f"{median:.1f}", id="rg-median")], className="aw-hint"),
-        graph(figure=age_figure(data.ages, lang), config={"displayModeBar": False}, id="rg-ages"),
+        titled_graph(t("bl_open_by_age", lang), figure=age_figure(data.ages, lang), config={"displayModeBar": False},
+                     id="rg-ages", level=3),
     ]
     graduation_figures = [
         cards("rgg", grad_total, GRADUATION_CARDS, lang),
-        graph(figure=funnel(grad_total, lang), config={"displayModeBar": False}, id="rgg-funnel"),
+        titled_graph(t("rg_funnel", lang), figure=funnel(grad_total, lang), config={"displayModeBar": False},
+                     id="rgg-funnel", level=3),
     ]
     parts = [
         dbc.Alert(t("rg_convention", lang, n=n), color="info", className="small py-2", id="rg-convention"),

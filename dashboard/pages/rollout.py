@@ -20,7 +20,7 @@ from dash import dcc, html
 from aidwatch.contract import FULL_COVERAGE_GROUPS, HARDSHIP_GROUPS
 from aidwatch.metrics.rollout import STEPS, TARGET_YUAN_PER_YEAR, tier_shares
 from dashboard.components.chartalt import chart_alternative
-from dashboard.components.figure import axis_label, graph
+from dashboard.components.figure import axis_label, graph, titled_graph
 from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.context import drill_links, drill_template
@@ -404,10 +404,11 @@ def content(data, lang: str) -> list:
         rows = steps = step_texts(rows, lang)
         tiles = tile_map(dict(zip(steps["code"], steps["steps_done"].astype(int))),
                          {c: f"{n}/{len(STEPS)}" for c, n in zip(steps["code"], steps["steps_done"])},
-                         t("ro_tiles_title", lang), lang, cmax=len(STEPS), unit=t("ro_steps_unit", lang),
+                         lang, cmax=len(STEPS), unit=t("ro_steps_unit", lang),
                          hover={r.code: f"{r.name}: {r.steps_done}/{len(STEPS)}" for r in steps.itertuples()})
         parts.append(_panel(dbc.Row([
-            dbc.Col(graph(id="ro-tiles", figure=tiles, config={"displayModeBar": False}), md=6),
+            dbc.Col(titled_graph(t("ro_tiles_title", lang), id="ro-tiles", figure=tiles,
+                                 config={"displayModeBar": False}), md=6),
             dbc.Col(tracker(steps, lang), md=6),
         ], className="g-2")))
         grid = data_grid("ro-grid", rows, matrix_columns(lang), row_id="drill", clickable=True, height=560,
@@ -429,14 +430,15 @@ def content(data, lang: str) -> list:
     level_name = t(data.region.child_level if not school else "school", lang)
     hrefs = None if school else drill_links(drill_template(PATH, view), rows["drill"])
     charts = dbc.Row([
-        dbc.Col([html.H2(t("ro_avg_title", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"), className="aw-h2"),
-                 graph(id="ro-bars", figure=average_bars(rows, lang) if not school else go.Figure(),
-                       config={"displayModeBar": False}),
-                 *([] if school else [average_alternative(rows, level_name, lang, hrefs)])],
+        dbc.Col(titled_graph(t("ro_avg_title", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"), id="ro-bars",
+                             figure=average_bars(rows, lang) if not school else go.Figure(),
+                             config={"displayModeBar": False},
+                             after=[] if school else [average_alternative(rows, level_name, lang, hrefs)]),
                 md=6, style={"display": "none"} if school else {}),
-        dbc.Col([html.H2(t("ro_tiers_title", lang), className="aw-h2"),
-                 graph(id="ro-tiers", figure=tier_bars(data.tiers, rows, lang), config={"displayModeBar": False}),
-                 tier_alternative(data.tiers, rows, level_name, lang, hrefs)], md=12 if school else 6),
+        dbc.Col(titled_graph(t("ro_tiers_title", lang), id="ro-tiers", figure=tier_bars(data.tiers, rows, lang),
+                             config={"displayModeBar": False},
+                             after=[tier_alternative(data.tiers, rows, level_name, lang, hrefs)]),
+                md=12 if school else 6),
     ], className="g-2")
     parts.append(_panel(charts))
     parts.append(_panel(html.H2(t("ro_priority_title", lang), className="aw-h2"),
