@@ -77,7 +77,7 @@ def test_registry_text_in_figures_is_escaped_on_every_page(every_page):
                     assert "<" not in OWN_MARKUP.sub("", text), (module.PATH, view, cid, key, text)
                     for name, escaped in (("school", '&lt;a href="https://evil.example"'),
                                           ("city", "&lt;b onmouseover"), ("province", '&lt;a href="//e.cn"')):
-                        if escaped in text:
+                        if escaped in text.replace("<br>", " "):  # a long axis label wraps at a space
                             escaped_names.setdefault(module.PATH, set()).add(name)
     assert escaped_names == {
         "/deadlines": {"school", "city", "province"}, "/rollout": {"school", "city", "province"},
