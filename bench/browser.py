@@ -1,5 +1,6 @@
 """Browser time from navigation to every figure and table drawn, in headless Chromium, warm; a drill-down
-click from the nation to a province drawn; and what a first visit costs: JavaScript bytes on the wire and ``_dash-update-component`` requests.
+click from the nation to a province drawn; and what a first visit costs: JavaScript bytes on the wire and
+``_dash-update-component`` requests.
 
     python -m bench.browser --base http://127.0.0.1:8050 --user NAME --password-file FILE [/deadlines ...]
 

@@ -100,9 +100,9 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
                 f"{_ms(r['drill'])} {_check(r['drill'], TARGETS['drill'])} | {_ms(r['floor'])} | "
                 f"{_ms(r['floor'] / os.cpu_count())} | "
                 + ("—" if overhead is None else f"{overhead * 100:+.0f} % {_check(overhead, TARGETS['overhead'])}")
-                + f" | {_ms(_browser(browser, backend, name))} {_check(_browser(browser, backend, name), TARGETS['browser'])}"
-                + f" | {_ms(_browser(browser, backend, name, 'drill'))}"
-                + f" {_check(_browser(browser, backend, name, 'drill'), TARGETS['drill'])} |")
+                + "".join(f" | {_ms(_browser(browser, backend, name, key))}"
+                          f" {_check(_browser(browser, backend, name, key), TARGETS[target])}"
+                          for key, target in (("warm", "browser"), ("drill", "drill"))) + " |")
         lines.append("")
         lines += _first_visits(browser.get(backend, {}))
     if warm_up:

@@ -60,9 +60,9 @@ SOURCES = {"deadlines": ("registration", "approvals", "rollout"), "duplicates": 
 def briefing_queries(region: Region, year: int, dates: dict) -> dict:
     """Every query the briefing reads, ``"source:name" → (fn, *args)`` for ``Registry.query_many``: the
     deadline page's series (day-grouped: one run serves all three dates), the duplicate page's series and
-    the records page's records and graduates (likewise), and the backlog and inspection pages' as-of counts once per date. The longest first
-    (``Registry.query_many`` starts them in this order): the backlog's, then the deadlines' (their own
-    order puts the aid counts first), the small ones last."""
+    the records page's records and graduates (likewise), and the backlog and inspection pages' as-of counts
+    once per date. The longest first (``Registry.query_many`` starts them in this order): the backlog's,
+    then the deadlines' (their own order puts the aid counts first), the small ones last."""
     days = {when: day for when, day in dates.items() if day is not None}
     calls = {}
     for when, day in days.items():
