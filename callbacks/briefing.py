@@ -243,26 +243,18 @@ def _records_area(results: dict, year: int, dates: dict, names, own: str, name: 
     by ``names`` (the view's ``Resolved.names``: English names in English), all from its two day-grouped
     results."""
     kids, policy, cal = results["records:children"], policy_for(year), calendar()
-
-    def lags(day: dt.date):
-        return rec_m.lags_at(results["records:records"], year, day, cal, policy.record_approval_workdays)
-
-    def rows(area: str, day: dt.date):
-        if area == "records":
-            return rec_m.record_rows(kids, lags(day))
-        return rec_m.graduation_rows(kids, rec_m.graduation_at(results["records:graduation"], year, day, cal, policy))
-
-    def total(area: str, day: dt.date):
-        if area == "records":
-            return rec_m.record_total(lags(day), own, name).iloc[0]
-        return rec_m.graduation_total(rows(area, day), own, name).iloc[0]
-
+    lags = _at_dates(dates, lambda when, day: rec_m.lags_at(results["records:records"], year, day, cal,
+                                                             policy.record_approval_workdays))
+    graduation = _at_dates(dates, lambda when, day: rec_m.graduation_rows(
+        kids, rec_m.graduation_at(results["records:graduation"], year, day, cal, policy)))
+    totals = {"records": _at_dates(dates, lambda when, day: rec_m.record_total(lags[when], own, name).iloc[0]),
+              "graduation": _at_dates(dates, lambda when, day: rec_m.graduation_total(graduation[when], own,
+                                                                                        name).iloc[0])}
+    now = {"records": rec_m.record_rows(kids, lags["now"]), "graduation": graduation["now"]}
     heads, behind = {}, {}
     for area in ("records", "graduation"):
-        totals = _at_dates(dates, lambda when, day: total(area, day))
-        heads |= {(h.area, h.key): h for h in m.total_headlines(area, totals).values()}
-        now = rows(area, dates["now"])
-        behind[area] = m.furthest_behind(names(now.assign(drill=now["code"])), area)
+        heads |= {(h.area, h.key): h for h in m.total_headlines(area, totals[area]).values()}
+        behind[area] = m.furthest_behind(names(now[area].assign(drill=now[area]["code"])), area)
     return heads, behind
 
 

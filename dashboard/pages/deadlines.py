@@ -59,12 +59,13 @@ def timeline(summary: pd.DataFrame, as_of: dt.date, year: int, lang: str) -> dic
     rows = summary.set_index("deadline").loc[list(DEADLINES)].reset_index()
     names = [deadline_name(d, lang) for d in rows["deadline"]]
     days = [_day_label(d, lang) for d in rows["due_on"]]
+    left = [(int(r.working_days_left), r.status) for r in rows.itertuples()]
     trace = dict(
         type="scatter", x=[d.isoformat() for d in rows["due_on"]], y=names, mode="markers",
         marker=dict(size=16, symbol="diamond", color=[STATUS_COLORS[s] for s in rows["status"]],
                     line=dict(width=1, color="#333")),
-        hovertext=[f"{n}: {d} · {_left_label(int(r.working_days_left), r.status, lang)} · {status_name(r.status, lang)}"
-                   for n, d, r in zip(names, days, rows.itertuples())], hoverinfo="text", cliponaxis=False,
+        hovertext=[f"{n}: {d} · {_left_label(k, s, lang)} · {status_name(s, lang)}"
+                   for n, d, (k, s) in zip(names, days, left)], hoverinfo="text", cliponaxis=False,
     )
     day = as_of.isoformat()
     late_in_year = as_of.month >= 7
@@ -74,8 +75,8 @@ def timeline(summary: pd.DataFrame, as_of: dt.date, year: int, lang: str) -> dic
                    tickformat="%b" if lang == "en" else "%-m月",
                    minor=dict(dtick="M1", showgrid=True, gridcolor="#f1f1f1")),
         yaxis=dict(autorange="reversed", showgrid=False, automargin=True, tickmode="array", tickvals=names,
-                   ticktext=[f"{n}<br>{d} · {_left_label(int(r.working_days_left), r.status, lang, short=True)}"
-                             for n, d, r in zip(names, days, rows.itertuples())]),
+                   ticktext=[f"{n}<br>{d} · {_left_label(k, s, lang, short=True)}"
+                             for n, d, (k, s) in zip(names, days, left)]),
         shapes=[dict(type="line", xref="x", yref="paper", x0=day, x1=day, y0=0, y1=1,
                      line=dict(color="#555", dash="dash"))],
         # anchored on the side with room, so that a date late in the year stays inside the chart

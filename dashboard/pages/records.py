@@ -202,7 +202,8 @@ def bars_alternative(prefix: str, rows: pd.DataFrame, level: str, lang: str, hre
     extra = ("approval_overdue",) if prefix == "rg" else ("uploaded", "approved", "certificates_online")
     columns = [("name", t(level, lang)), ("value_text", t(f"rg_{key}", lang)),
                *((f, t(f"rg_{f}", lang)) for f in extra)]
-    return chart_alternative(f"{prefix}-chart-alt", t(CHART_TITLES[prefix][1], lang), shown, columns, key, "value_text", lang, hrefs)
+    return chart_alternative(f"{prefix}-chart-alt", t(CHART_TITLES[prefix][1], lang), shown, columns, key,
+                             "value_text", lang, hrefs)
 
 
 def tiles_and_bars(prefix: str, rows: pd.DataFrame, lang: str):
