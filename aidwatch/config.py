@@ -41,10 +41,10 @@ def from_env(environ=None) -> dict:
         "LOGIN_RATE": env.get("AIDWATCH_LOGIN_RATE", "10 per minute;50 per hour"),
         "TRUSTED_PROXIES": int(env.get("AIDWATCH_TRUSTED_PROXIES", "0")),
         "PDF_FONT": env.get("AIDWATCH_PDF_FONT"),
-        # seconds between checks for a new replica snapshot to warm (dashboard.warmup); 0: never
+        # seconds between checks for a new replica snapshot to warm (cli.warmup); 0: never
         "WARM_INTERVAL_S": float(env.get("AIDWATCH_WARM_INTERVAL_S", "300")),
         "INSTANCE_DIR": str(instance),
-        # digests and reminders (dashboard.digests): the mail server (smtp://user:password@host:port; unset: sends
+        # digests and reminders (notifications.digests): the mail server (smtp://user:password@host:port; unset: sends
         # are logged, not made), the sender address, and seconds between background rounds (0: only by cron)
         "SMTP_URL": env.get("AIDWATCH_SMTP_URL") or None,
         "MAIL_FROM": env.get("AIDWATCH_MAIL_FROM", "aidwatch@localhost"),

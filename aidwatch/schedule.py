@@ -8,7 +8,7 @@ servers run rounds, and however often: a round only asks "which period is due no
   after the subscription's time;
 - weekly: once per ISO week, on the week's first working day at or after the time, or at the first round
   after that (a week whose working days are all holidays has no digest);
-- events: no period; each event carries its own key (``dashboard.digests``).
+- events: no period; each event carries its own key (``notifications.digests``).
 
 Times are Beijing time (the dashboard's readers are all in UTC+8); a naive ``now`` is taken as Beijing time.
 """

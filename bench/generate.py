@@ -27,7 +27,7 @@ def main() -> int:
     args = parser.parse_args()
     if os.path.exists(args.out):
         os.remove(args.out)
-    cmd = [sys.executable, "-c", "from aidwatch.commands.demo import demo_data; demo_data()",
+    cmd = [sys.executable, "-c", "from cli.commands.demo import demo_data; demo_data()",
            "--url", f"sqlite:///{args.out}", "--scale", args.scale, "--seed", args.seed]
     if args.until:
         cmd += ["--until", args.until]

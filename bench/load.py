@@ -60,9 +60,9 @@ ERROR_MARK = b'"aw-message"'
 
 
 def _server_failures() -> tuple[str, ...]:
-    """The in-page messages that mean the server failed (``dashboard.errors.describe``'s 5xx answers): any
+    """The in-page messages that mean the server failed (``views.errors.describe``'s 5xx answers): any
     other in-page message is a refusal of the view (4xx)."""
-    from dashboard.i18n import STRINGS, t
+    from aidwatch.i18n import STRINGS, t
 
     keys = [k for k in ("replica_down", "replica_down_uncached", "query_timeout", "calendar_unknown") if k in STRINGS]
     texts = [t(key, lang).split("{")[0] for key in keys for lang in ("zh", "en")]  # the text before any value
@@ -300,7 +300,7 @@ def _registry_facts(url: str) -> tuple[dt.date, list[str]]:
 
 def _accounts(app_db_url: str, users: int, provinces: list[str]) -> list[str]:
     """Simulated users: 40 % ministry, 20 % leadership, 40 % province supervisors of the largest provinces."""
-    from dashboard import appdb
+    from queries import appdb
 
     engine = appdb.app_engine(app_db_url)
     appdb.init_db(engine)
@@ -348,7 +348,7 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     log = open(folder / "gunicorn.log", "wb")
     proc = subprocess.Popen([gunicorn, "--workers", str(workers), "--threads", str(threads), "--bind",
-                             f"127.0.0.1:{port}", "--timeout", str(TIMEOUT_S), "dashboard.wsgi:server"],
+                             f"127.0.0.1:{port}", "--timeout", str(TIMEOUT_S), "cli.wsgi:server"],
                             cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     results = Results()
@@ -421,7 +421,7 @@ upper bound of the server's own. `tests/test_load.py` runs a short version (10 u
 Reading the figures: 50 users acting about once a second offer more work than two workers on two shared cores
 serve (the requests/s of a run is what they did serve), so most of a request's time is waiting for a free
 worker behind cold views (a view's queries run once per scope, region and date, then come from the cache; the
-warm-up thread of `dashboard/warmup.py` competes for the same cores at start). What the runs show is that
+warm-up thread of `cli/warmup.py` competes for the same cores at start). What the runs show is that
 nothing fails under that pressure; for shorter waits, run more workers on more cores and share the cache
 through Redis, so that one worker's cold view warms the others'.
 """

@@ -25,7 +25,8 @@ from aidwatch import contract as c
 from aidwatch.replica import readonly_engine
 from bench import dash_requests
 from bench.pages import PageBench
-from dashboard import appdb, create_app
+from dashboard import create_app
+from queries import appdb
 from dashboard.auth import User
 
 USER, PASSWORD = "bench", "bench-password-1234"

@@ -30,7 +30,7 @@ def _name(scale: float) -> str:
 
 
 def _generate(url: str, scale: float) -> dict:
-    cmd = [sys.executable, "-c", "from aidwatch.commands.demo import demo_data; demo_data()",
+    cmd = [sys.executable, "-c", "from cli.commands.demo import demo_data; demo_data()",
            "--url", url, "--scale", str(scale), "--seed", str(SEED), "--until", UNTIL]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.monotonic()

@@ -108,7 +108,7 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
     if warm_up:
         lines += ["## Warm-up per snapshot", "",
                   "In service every page's national first view, then each province's, is computed once per "
-                  "replica snapshot in the background (`dashboard/warmup.py`, every `AIDWATCH_WARM_INTERVAL_S`), "
+                  "replica snapshot in the background (`cli/warmup.py`, every `AIDWATCH_WARM_INTERVAL_S`), "
                   "so the first person to open a page or drill to a province gets the **warm** time above, and "
                   "**cold** / **drill** are what the warm-up pays once. The national part's duration, for the "
                   "ministry and leadership scopes together (the province part follows it):", "",

@@ -20,16 +20,18 @@ from dash import Dash, dcc, html
 from flask import Flask, send_from_directory
 from flask_caching import Cache
 
-import callbacks
+from dashboard import callbacks
 from aidwatch.config import PROJECT_ROOT, from_env, public_url
-from callbacks import a11y
-from dashboard import appdb, auth, compression, digests, exports, guards, headers
-from dashboard.context import EXTENSION
+from dashboard.callbacks import a11y
+from dashboard import auth, compression, export_routes, guards, headers
+from notifications import digests
+from queries import appdb
+from views.context import EXTENSION
 from dashboard.components.frame import html_lang, page_title
-from dashboard.i18n import t
+from aidwatch.i18n import t
 from dashboard.pages import (backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, school,
                              subscriptions)
-from dashboard.registry import Registry
+from queries.registry import Registry
 
 HERE = Path(__file__).resolve().parent
 BOOTSTRAP_CSS = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
@@ -72,7 +74,7 @@ def _cache_config(cfg: dict) -> dict:
 def page_language(app: Dash) -> None:
     """Serve each page's HTML with ``<html lang>`` and the ``<title>`` of its path and language, so that the
     first paint and anything reading the HTML (a screen reader before scripts run) have them; later
-    navigations set both in the browser (callbacks.a11y)."""
+    navigations set both in the browser (dashboard.callbacks.a11y)."""
     paths = {module.PATH for module in PAGES.values()}
     interpolate = app.interpolate_index
 
@@ -112,9 +114,9 @@ def create_app(config: dict | None = None) -> Dash:
     def healthz():
         return {"ok": True}
 
-    server.config["AIDWATCH_PDF_FONT"] = cfg.get("PDF_FONT")  # the briefing PDF's font (dashboard.briefing_pdf)
+    server.config["AIDWATCH_PDF_FONT"] = cfg.get("PDF_FONT")  # the briefing PDF's font (exports.briefing_pdf)
     server.config["AIDWATCH_PUBLIC_URL"] = public_url(cfg)  # the base of absolute links in exports and messages
-    exports.register(server)
+    export_routes.register(server)
     server.config["AIDWATCH_DIGESTS"] = {key: cfg.get(key) for key in digests.CONFIG_KEYS} | {
         "PUBLIC_URL": server.config["AIDWATCH_PUBLIC_URL"]}
 
@@ -133,7 +135,7 @@ def create_app(config: dict | None = None) -> Dash:
     dash.register_page("home", path="/", layout=landing, title=t("product"), order=0)
     for order, (name, module) in enumerate(PAGES.items(), start=1):
         dash.register_page(name, path=module.PATH, layout=module.layout, title=t("product"), order=order)
-    # aw-announce outlives the pages: a live region must exist before what it announces (callbacks.a11y).
+    # aw-announce outlives the pages: a live region must exist before what it announces (dashboard.callbacks.a11y).
     app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container,
                            html.Div(id=a11y.ANNOUNCE, role="status", className="visually-hidden",
                                     **{"aria-live": "polite"})])

@@ -45,7 +45,7 @@ from wtforms import PasswordField, StringField
 from werkzeug.exceptions import Unauthorized
 from wtforms.validators import DataRequired, Length
 
-from dashboard import appdb
+from queries import appdb
 from queries.scope import Scope
 
 #: Reachable without a session.

@@ -25,7 +25,7 @@ import flask
 from dash.exceptions import DependencyException
 
 from dashboard import context
-from dashboard.errors import describe
+from views.errors import describe
 
 log = logging.getLogger("aidwatch.guards")
 
@@ -58,7 +58,7 @@ def install(server, page_paths) -> None:
         if not request.args:
             return None
         try:
-            context.resolve(request.args.to_dict())
+            context.resolve_current(request.args.to_dict())
         except Exception as exc:  # noqa: BLE001 — mapped to a message and status in one place
             text, status = describe(exc, lang)
             return _message(text, status)

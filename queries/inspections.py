@@ -7,7 +7,7 @@ history, its late or missing aid approvals, and its phantom suspects and
 priority students without a grant *per school* (the backlog and rollout pages
 count those per child region; their SQL building blocks are reused here, not
 rewritten). Everything else comes from the other pages' own queries, run
-through the registry (``callbacks.inspections.signal_queries``).
+through the registry (``dashboard.callbacks.inspections.signal_queries``).
 
 Every query is limited to the region's province (the province range of each
 index) and grouped per school, so a province's ranking reads only that

@@ -28,7 +28,7 @@ class UnknownRegion(LookupError):
 
 class NoSuchRegion(OutOfScope, UnknownRegion):
     """A region that does not exist or is outside the user's scope: one exception, so that both get the
-    same answer (``dashboard.errors``) and a province user cannot learn what exists in another province.
+    same answer (``views.errors``) and a province user cannot learn what exists in another province.
     Its text, for the log only, says which was the case."""
 
     def __init__(self, asked: str, scope: Scope):

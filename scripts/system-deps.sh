@@ -6,7 +6,7 @@
 set -euo pipefail
 mode=${1:-test}
 need=()
-# The file dashboard/briefing_pdf.py embeds (fc-list alone may be missing on a bare machine).
+# The file exports/briefing_pdf.py embeds (fc-list alone may be missing on a bare machine).
 [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 if [ "$mode" != --run ]; then
   command -v chromium >/dev/null || need+=(chromium)

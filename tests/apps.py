@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 import pytest
 
 from bench import dash_requests
-from dashboard import appdb, create_app
+from dashboard import create_app
+from queries import appdb
 from tests.conftest import BACKENDS
 from tests.registry_builder import build_registry
 

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from aidwatch import workdays
 from bench.load import free_port
-from dashboard import appdb
+from queries import appdb
 
 # hypothesis is imported here, at collection, in the main thread before any test starts a thread, and its
 # pytest plugin is off (-p no:hypothesispytest in pyproject): pytest rewrites the modules of every installed

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bench import dash_requests
-from dashboard import appdb
+from queries import appdb
 from tests import fixture_deadlines
 from tests.apps import login as app_login
 from tests.apps import make_app, post_content

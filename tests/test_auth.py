@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from aidwatch import contract
-from aidwatch.commands.users import users as users_cli
-from dashboard import appdb
+from cli.commands.users import users as users_cli
+from queries import appdb
 from dashboard.auth import NotLoggedIn, current_scope, init_auth, safe_next
 from queries.scope import Scope
 

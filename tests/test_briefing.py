@@ -44,12 +44,13 @@ from flask_login import login_user
 from fpdf import FPDF
 from pypdf import PdfReader
 
-from dashboard import appdb, landing
+from dashboard import landing
+from queries import appdb
 from dashboard.auth import User
-from dashboard.briefing_pdf import find_font
-from dashboard.i18n import t
-from dashboard.pdf_identity import IdentityFontsProducer
-from dashboard.registry import QueryTimeout
+from exports.briefing_pdf import find_font
+from aidwatch.i18n import t
+from exports.pdf_identity import IdentityFontsProducer
+from queries.registry import QueryTimeout
 from queries import inspections
 from tests import fixture_briefing
 from tests.apps import app_fixture, chart_titles, login, post_content, text_of
@@ -224,7 +225,7 @@ def test_pdf_has_the_figures_and_the_words_as_text(app):
 
 
 def test_identity_encoding_draws_the_same_page_and_reads_back_exactly():
-    """Re-keying the font to Identity-H (dashboard.pdf_identity) changes how the text is encoded, not what
+    """Re-keying the font to Identity-H (exports.pdf_identity) changes how the text is encoded, not what
     is drawn: the page rasterises to fpdf2's own pixels (same glyphs, same widths), and both readers give
     back exactly the text that was written."""
     font = find_font(None)

@@ -12,8 +12,8 @@ import pytest
 from aidwatch.metrics import briefing as m
 from aidwatch.narrative import day_text, sentences
 from aidwatch.policy import DEADLINES, policy_for
-from dashboard.briefing_pdf import wrap
-from dashboard.i18n import DEADLINE_NAMES
+from exports.briefing_pdf import wrap
+from aidwatch.i18n import DEADLINE_NAMES
 
 D = dt.date.fromisoformat
 DUE = policy_for(2025).due

@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from dashboard import outbox
+from queries import outbox
 from tests import fixture_briefing
 from tests.apps import make_app
 from tests.browser import axe_violations, click, keys, log_in, log_out, open_page, settled

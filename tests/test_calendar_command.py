@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from aidwatch import workdays
-from aidwatch.cli import main
+from cli.main import main
 
 LIBRARY = f"chinesecalendar {metadata.version('chinesecalendar')}"
 # The shape of a State Council notice, not the real 2027 schedule.

@@ -11,7 +11,8 @@ from dashboard.components.figure import axis_label, titled_graph
 from dashboard.components.grid import data_grid, header_min_width
 from dashboard.components.stacked import empty_stacks, label_empty_stacks
 from dashboard.components.status import judgement
-from dashboard.components.tilegrid import contrast, label_color, progress_color, rgb, tile_map
+from dashboard.components.tilegrid import tile_map
+from views.palette import contrast, label_color, progress_color, rgb
 
 
 def test_every_tile_label_reads_at_4_5_to_1_or_better():

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from aidwatch import contract
-from aidwatch.commands.replica import check_replica
+from cli.commands.replica import check_replica
 from aidwatch.contract_check import TypeSignature, check, type_signature
 from aidwatch.replica import readonly_engine, writable_engine
 
@@ -353,7 +353,7 @@ def test_the_command_is_named_check_replica():
 
 def test_the_aidwatch_group_runs_it(new_database, backend):
     """Through the installed entry point's group, as an operator types it."""
-    from aidwatch.cli import main
+    from cli.main import main
 
     url = new_database(backend)
     run_schema_sql(url)

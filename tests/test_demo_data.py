@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from aidwatch import contract
-from aidwatch.commands.demo import demo_data
+from cli.commands.demo import demo_data
 from aidwatch.demo import generate_registry, indexes
 from aidwatch.demo.idcard import check_digit
 from aidwatch.demo.write import RegistryNotEmpty

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from aidwatch.commands.demo import default_until
+from cli.commands.demo import default_until
 from aidwatch.workdays import calendar
 
 

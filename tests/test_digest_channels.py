@@ -13,8 +13,9 @@ import subprocess
 
 
 from bench.load import free_port
-from dashboard import appdb, digests, outbox
-from dashboard.channels import Message, WECOM_MAX_BYTES, wecom_content
+from notifications import digests
+from queries import appdb, outbox
+from notifications.channels import Message, WECOM_MAX_BYTES, wecom_content
 from tests import fixture_briefing
 from tests.apps import make_app
 from tests.receivers import RobotReceiver, SmtpReceiver

@@ -18,9 +18,11 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from aidwatch.cli import main
-from dashboard import appdb, create_app, digests, outbox
-from dashboard.channels import Message
+from cli.main import main
+from dashboard import create_app
+from notifications import digests
+from queries import appdb, outbox
+from notifications.channels import Message
 from tests import fixture_briefing, fixture_records
 from tests.apps import make_app
 from tests.receivers import RobotReceiver, SmtpReceiver

@@ -9,7 +9,7 @@ import pytest
 
 from aidwatch.metrics import duplicates as m
 from aidwatch.workdays import calendar
-from dashboard.viewstate import BadView, View, parse_query_string, parse_view
+from aidwatch.viewstate import BadView, View, parse_query_string, parse_view
 
 D = dt.date.fromisoformat
 CAL = calendar()

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dashboard
-from dashboard import exports
+from dashboard import export_routes as exports
 from dashboard.guards import MAX_JSON_DEPTH
-from dashboard.viewstate import FIRST_YEAR, PARAMS
+from aidwatch.viewstate import FIRST_YEAR, PARAMS
 from tests import fixture_deadlines
 from tests.apps import login, make_app, open_view
 from tests.conftest import BACKENDS

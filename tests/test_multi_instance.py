@@ -39,14 +39,14 @@ def test_session_and_cache_cross_between_two_instances(tmp_path, redis_url):
     env = {**os.environ, "AIDWATCH_REGISTRY_URL": registry, "AIDWATCH_APP_DB_URL": f"sqlite:///{tmp_path / 'app.sqlite'}",
            "AIDWATCH_SECRET_KEY": "s" * 40, "AIDWATCH_CACHE_URL": redis_url, "AIDWATCH_INSTANCE_DIR": str(tmp_path),
            "AIDWATCH_WARM_INTERVAL_S": "0"}  # no warm-up: the test counts the cache keys one request makes
-    from dashboard import appdb
+    from queries import appdb
 
     engine = appdb.app_engine(env["AIDWATCH_APP_DB_URL"])
     appdb.init_db(engine)
     appdb.add_user(engine, "gd", *USERS["gd"], PASSWORD)
     ports = [free_port(), free_port()]
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    procs = [subprocess.Popen([gunicorn, "--workers", "1", "--bind", f"127.0.0.1:{p}", "dashboard.wsgi:server"],
+    procs = [subprocess.Popen([gunicorn, "--workers", "1", "--bind", f"127.0.0.1:{p}", "cli.wsgi:server"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for p in ports]
     try:
         a, b = (f"http://127.0.0.1:{p}" for p in ports)

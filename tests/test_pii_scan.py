@@ -40,7 +40,8 @@ from pypdf import PdfReader
 
 import dashboard
 from aidwatch.masking import mask_id_number
-from dashboard import appdb, exports
+from dashboard import export_routes as exports
+from queries import appdb
 from tests import fixture_backlog, fixture_deadlines, fixture_duplicates, fixture_quality, fixture_rollout
 from tests.apps import USERS, login, make_app
 from tests.registry_builder import DEFAULTS

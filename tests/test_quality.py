@@ -18,7 +18,7 @@ import pytest
 from aidwatch.metrics import quality as m
 from aidwatch.workdays import BEYOND, UnknownCalendarYear, calendar
 from dashboard import PAGES
-from dashboard.exports import EXPORTS
+from dashboard.export_routes import EXPORTS
 from tests import fixture_quality
 from tests.apps import chart_titles, login, make_app, open_view, post_content
 from tests.conftest import BACKENDS

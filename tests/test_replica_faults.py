@@ -18,8 +18,8 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard import create_app
-from dashboard.errors import describe
-from dashboard.registry import QueryTimeout
+from views.errors import describe
+from queries.registry import QueryTimeout
 from queries import backlog as backlog_queries
 from queries.scope import Scope
 from tests import fixture_backlog
@@ -45,7 +45,7 @@ def captured_logs():
             records.append(record)
 
     handler = Keep(logging.DEBUG)
-    loggers = [logging.getLogger(name) for name in ("dashboard.registry", "aidwatch.errors")]
+    loggers = [logging.getLogger(name) for name in ("queries.registry", "aidwatch.errors")]
     for logger in loggers:
         logger.addHandler(handler)
     try:

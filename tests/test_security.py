@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from aidwatch.cli import main as cli
+from cli.main import main as cli
 from aidwatch.config import from_env
 from aidwatch.spreadsheet import defuse, defuse_frame
-from dashboard import appdb
+from queries import appdb
 from dashboard.auth import MSG_EXPIRED, MSG_THROTTLED
 from tests import fixture_backlog, fixture_deadlines, fixture_duplicates, fixture_rollout
 from tests.apps import login as app_login
@@ -323,7 +323,7 @@ def test_spreadsheet_formulas_are_defused():
 @pytest.mark.parametrize("lead", ["\n", "\r", "\t", "\x00", " ", "\r\n", "\x00\n ", "\x0b"])
 @pytest.mark.parametrize("sign", ["=", "+", "-", "@"])
 def test_a_formula_behind_whitespace_or_control_characters_is_defused(lead, sign):
-    from dashboard.exports import to_xlsx
+    from exports.tables import to_xlsx
 
     formula = lead + sign + 'HYPERLINK("https://evil.example/","x")'
     cell = defuse(formula)

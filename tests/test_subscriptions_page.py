@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from bench import dash_requests
-from dashboard import appdb, outbox
+from queries import appdb, outbox
 from dashboard.guards import _expected_outputs
 from tests import fixture_briefing
 from tests.apps import login, make_app, open_view, text_of

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard.viewstate import BadView, View, lang_of, parse_query_string, parse_view
+from aidwatch.viewstate import BadView, View, lang_of, parse_query_string, parse_view
 
 
 def test_round_trip_keeps_every_parameter():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from dashboard import warmup
+from cli import warmup
 from tests import fixture_deadlines
 from tests.apps import login, make_app, post_content, text_of
 
@@ -26,7 +26,7 @@ def statements(app) -> list[str]:
 def test_warm_views_are_served_without_a_query_and_only_once_per_snapshot(new_database, backend, tmp_path):
     app = make_app(new_database(backend), fixture_deadlines.TABLES, tmp_path)
     took = warmup.warm_if_new(app)
-    pages = warmup.callbacks.FIRST_VIEWS
+    pages = warmup.FIRST_VIEWS
     # the fixture's provinces: 44, 45 and 11, for both roles and for each province's supervisor
     expected = {f"warm-up-{role}/{page}/{region}" for role in warmup.ROLES for page in pages
                 for region in ("nation", "44", "45", "11")}

@@ -16,7 +16,7 @@ import pytest
 
 import dashboard
 from aidwatch.workdays import UnknownCalendarYear
-from callbacks import briefing as briefing_callbacks
+from views import briefing as briefing_view
 from dashboard import context
 from tests import fixture_year_end
 from tests.apps import app_fixture, login, open_view
@@ -165,7 +165,7 @@ def test_a_count_into_the_unknown_year_fails_its_briefing_area_alone(app, monkey
     def needs_2027(*args, **kwargs):
         raise UnknownCalendarYear(2027)
 
-    monkeypatch.setattr(briefing_callbacks.dup_m, "classify", needs_2027)
+    monkeypatch.setattr(briefing_view.dup_m, "classify", needs_2027)
     client = login(app.server.test_client(), "leader")
     page = open_view(client, "/briefing", {"as_of": "2026-12-31", "year": "2026"})
     assert page.content_status == 200 and "aw-message" not in page.content

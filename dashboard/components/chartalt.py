@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.i18n import add_strings, t
+from aidwatch.i18n import add_strings, t
 
 add_strings({
     "chart_as_table": ("以表格查看图中数据", "The chart's numbers as a table"),

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.i18n import t
-from dashboard.viewstate import FIRST_YEAR, View
+from aidwatch.i18n import t
+from aidwatch.viewstate import FIRST_YEAR, View
 
 #: (path, string key) of the pages in navigation order.
 NAV = [("/briefing", "page_briefing"), ("/deadlines", "page_deadlines"), ("/rollout", "page_rollout"),
@@ -110,7 +110,7 @@ def view_bar(view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str
                   max=ctx.last_year, step=1, className="form-control form-control-sm aw-year"),
         dcc.Store(id="view-query", data=view.query()),
         # the picked view's URL: inserted with the pickers, so that their mounting does not call back
-        # (``callbacks.common.drill_location``)
+        # (``dashboard.callbacks.common.drill_location``)
         dcc.Location(id="view-url", refresh="callback-nav"),
     ], className="aw-viewbar")
 
@@ -139,7 +139,7 @@ OWN_H1 = ("/briefing",)
 def page_frame(path: str, view: View, as_of: dt.date, year: int, labels: dict, ctx: FrameContext, body) -> html.Div:
     """Header, skip link and ``main`` around ``body``.
 
-    ``aw-meta`` tells the clientside callback in ``callbacks.a11y`` the page's language and title: it sets
+    ``aw-meta`` tells the clientside callback in ``dashboard.callbacks.a11y`` the page's language and title: it sets
     them on ``<html>`` and the tab, and after a navigation moves focus to ``main`` and announces the page.
     Below Bootstrap's ``lg`` width the navigation folds behind a menu button.
     """

@@ -5,24 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.i18n import status_name, t
+from aidwatch.i18n import status_name, t
 
-#: Distinct in colour and in greyscale lightness (print).
-STATUS_COLORS = {
-    "done": "#1a7837",
-    "on_track": "#2c7fb8",
-    "at_risk": "#e6a817",
-    "overdue": "#b2182b",
-    "no_data": "#aab0b6",
-}
-#: The same tones dark enough for text on white (≥ 4.5:1): a figure in amber would be 2.1:1.
-TEXT_COLORS = {
-    "done": "#1a7837",
-    "on_track": "#1f5f8b",
-    "at_risk": "#8a5a00",
-    "overdue": "#b2182b",
-    "no_data": "#616e7c",
-}
 BADGE_COLORS = {"done": "success", "on_track": "primary", "at_risk": "warning", "overdue": "danger",
                 "no_data": "secondary"}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dashboard import context
 from dashboard.components.frame import message_page, page_frame
-from dashboard.errors import describe
-from dashboard.registry import ReplicaUnavailable
-from dashboard.viewstate import View, lang_of
+from views.errors import describe
+from queries.registry import ReplicaUnavailable
+from aidwatch.viewstate import View, lang_of
 
 
 def framed(path: str, query: dict, body) -> object:
@@ -17,7 +17,7 @@ def framed(path: str, query: dict, body) -> object:
     """
     lang = lang_of(query)
     try:
-        r = context.resolve(query)
+        r = context.resolve_current(query)
         ctx = context.frame_context(lang)
     except Exception as exc:  # noqa: BLE001 — mapped to a message in one place
         text, status = describe(exc, lang)

@@ -20,9 +20,9 @@ from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
-from dashboard.components.status import STATUS_COLORS
+from views.palette import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
-from dashboard.i18n import add_strings, t, value_name
+from aidwatch.i18n import add_strings, t, value_name
 from dashboard.pages import framed
 
 PATH = "/backlog"
@@ -257,7 +257,7 @@ def suspect_grid(suspects: pd.DataFrame, lang: str):
 
 
 def content(data, lang: str) -> list:
-    """Everything below the header for one view (``data``: callbacks.backlog.BacklogView)."""
+    """Everything below the header for one view (``data``: dashboard.callbacks.backlog.BacklogView)."""
     level = data.region.level
     is_nation, show_children = level == "nation", level != "school"
     parts = [summary_cards(data.total, lang)]

@@ -1,8 +1,8 @@
 """Leadership briefing (工作简报): one printable page saying, as of D, where the country (or a province)
 stands and who is behind, with every number a link to the page and drill level it comes from.
 
-``layout(**query)`` draws the frame and a store; ``callbacks.briefing`` fills ``content(...)``. The
-same figures make the PDF (``dashboard.briefing_pdf``) and the XLSX (``callbacks.briefing.export_frame``).
+``layout(**query)`` draws the frame and a store; ``dashboard.callbacks.briefing`` fills ``content(...)``. The
+same figures make the PDF (``exports.briefing_pdf``) and the XLSX (``dashboard.callbacks.briefing.export_frame``).
 Print: ``assets/briefing.css`` lays the page out on A4 without the navigation.
 """
 
@@ -18,9 +18,10 @@ from aidwatch.metrics.briefing import AREAS, WHEN
 from aidwatch.narrative import day_text, pct_text
 from dashboard.components.figure import graph, titled_graph
 from dashboard.components.status import judgement, status_badge
-from dashboard.i18n import add_strings, deadline_name, t
+from aidwatch.i18n import add_strings, deadline_name, t
 from dashboard.pages import deadlines as dl_page
 from dashboard.pages import framed
+from views.briefing import change_text, column_head, metric_label, value_text
 
 PATH = "/briefing"
 #: Figures are drawn at a fixed width that fits an A4 page, so that printing does not cut them.
@@ -89,29 +90,6 @@ def layout(**query):
     ])
 
 
-def metric_label(area: str, key: str, lang: str) -> str:
-    """A headline's name: the deadline's own name, or the area's figure."""
-    if (key, "deadline") in AREAS[area]:
-        return deadline_name(key, lang)
-    return t(f"br_{area}_{key}", lang)
-
-
-def value_text(head, when: str = "now") -> str:
-    value = head.values.get(when)
-    if value is None:
-        return "—"
-    return pct_text(value) if head.kind in ("deadline", "pct") else f"{int(value):,}"
-
-
-def change_text(head, when: str) -> str:
-    change = head.change(when)
-    if change is None:
-        return "—"
-    if head.kind == "count":
-        return f"{change:+,d}" if change else "0"
-    return f"{change:+.1f}" if change else "0.0"
-
-
 def _change_cell(b, head, when: str, lang: str):
     change = head.change(when)
     href = b.headline_href(head, when)
@@ -122,12 +100,6 @@ def _change_cell(b, head, when: str, lang: str):
     return html.Td([dcc.Link(change_text(head, when), href=href, className=cls, id=f"br-{head.area}-{head.key}-{when}"),
                     *([] if change == 0 else [" ", judgement(worse, lang)]),
                     html.Span(f" ({value_text(head, when)})", className="br-then")], className="br-num")
-
-
-def column_head(b, when: str, lang: str) -> str:
-    """'较一周前 06-03' / 'vs 06-03 (−7 d)': a comparison column and its date."""
-    day = b.dates[when]
-    return t(f"br_{when}", lang, day=f"{day:%m-%d}" if day else "—")
 
 
 def headline_table(b, lang: str):

@@ -1,7 +1,7 @@
 """Deadline progress page (时间节点进度): layout and the pieces its callback fills in.
 
 ``layout(**query)`` draws the frame for the URL's view and a store holding
-the view; ``callbacks.deadlines`` turns that store into ``content(...)``.
+the view; ``dashboard.callbacks.deadlines`` turns that store into ``content(...)``.
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from dashboard.components.figure import axis_label, titled_graph
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
-from dashboard.components.status import STATUS_COLORS, status_badge
+from dashboard.components.status import status_badge
+from views.palette import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.pages import framed
-from dashboard.i18n import deadline_name, status_name, t, value_name
-from dashboard.registry import DeadlineView
-from dashboard.viewstate import View
+from aidwatch.i18n import deadline_name, status_name, t, value_name
+from queries.registry import DeadlineView
+from aidwatch.viewstate import View
+from views.deadlines import case_columns
 
 PATH = "/deadlines"
 EMPTY_FIGURE = {"data": [], "layout": {}}
@@ -156,17 +158,6 @@ def region_columns(level: str, lang: str) -> list[dict]:
         {"field": "working_days_left", "headerName": t("working_days_left", lang), "type": "numericColumn"},
         {"field": "status_label", "headerName": t("status", lang)},
     ]
-
-
-CASE_COLUMNS = {
-    "registration": ["name", "id_number", "intake_term", "enrolled_on", "registered_on", "status"],
-    "aid": ["name", "id_number", "term", "kind", "grade", "amount", "submitted_on", "publicized_on",
-            "approved_on", "disbursed_on", "status"],
-}
-
-
-def case_columns(deadline: str) -> list[str]:
-    return CASE_COLUMNS["registration" if deadline.endswith("registration") else "aid"]
 
 
 def case_grid(cases: pd.DataFrame, deadline: str, lang: str):

@@ -21,16 +21,15 @@ from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
-from dashboard.components.status import STATUS_COLORS, TEXT_COLORS
+from views.palette import STATUS_COLORS, TEXT_COLORS
 from dashboard.components.tilegrid import tile_map
-from dashboard.i18n import add_strings, t, value_name
+from aidwatch.i18n import add_strings, t, value_name
 from dashboard.pages import framed
-from dashboard.viewstate import View
+from aidwatch.viewstate import View
+from views.duplicates import ALERTS_SHOWN
 
 PATH = "/duplicates"
 EMPTY_FIGURE = {"data": [], "layout": {}}
-#: The alert list shows this many; the rest are counted ("and N more").
-ALERTS_SHOWN = 20
 KIND_COLORS = {"grant": "#2c7fb8", "tuition": "#8c6bb1"}
 ALERT_BADGES = {"overdue": "danger", "repeat": "danger", "many_open": "warning", "untouched": "info"}
 CASE_COLUMNS = ["state", "name", "id_number", "term", "kind", "batch_month", "other_school_name", "other_province",

@@ -17,11 +17,12 @@ from dashboard.components.figure import titled_graph
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
-from dashboard.components.status import STATUS_COLORS
+from views.palette import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
-from dashboard.i18n import add_strings, t
+from aidwatch.i18n import add_strings, t
 from dashboard.pages import framed
-from dashboard.viewstate import View
+from aidwatch.viewstate import View
+from views.inspections import SIGNAL_PAGES, reason_text
 
 PATH = "/inspections"
 PROFILE_PATH = "/school"
@@ -73,29 +74,12 @@ add_strings({
     "reason_joint_enrollment": ("联合招生", "Joint enrolment"),
 })
 
-#: Where each signal's cases are: the page that owns them (None: the school profile).
-SIGNAL_PAGES = {
-    "duplicates_overdue": "/duplicates", "duplicates_repeat": "/duplicates",
-    "phantom_suspects": "/backlog", "changes_late": "/backlog",
-    "priority_without_grant": "/rollout", "approvals_late": "/deadlines",
-}
-
-
 def layout(**query):
     """The frame for the URL's view and a store the content callback renders from."""
     return framed(PATH, query, lambda view: [
         dcc.Store(id="insp-view", data=query),
         dcc.Loading(html.Div(id="insp-content", className="aw-content"), type="default", delay_show=300),
     ])
-
-
-def reason_text(name: str, row, lang: str) -> str:
-    """A reason in words, with its count (``row``: a ranked school)."""
-    if name == "serious_findings":
-        return t("reason_serious_open" if row["serious_open"] > 0 else "reason_serious_done", lang)
-    if name in SIGNAL_PAGES:
-        return t(f"reason_{name}", lang, n=int(row[name]))
-    return t(f"reason_{name}", lang)
 
 
 def school_query(view: View, row) -> str:
@@ -226,7 +210,7 @@ def ranking_table(data, lang: str):
 
 
 def content(data, lang: str) -> list:
-    """Everything below the header for one view (``data``: callbacks.inspections.InspectionView)."""
+    """Everything below the header for one view (``data``: dashboard.callbacks.inspections.InspectionView)."""
     level = data.region.level
     is_nation, show_children = level == "nation", level != "school"
     parts = [summary_cards(data, lang)]

@@ -17,8 +17,8 @@ from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
-from dashboard.components.status import STATUS_COLORS
-from dashboard.i18n import add_strings, t
+from views.palette import STATUS_COLORS
+from aidwatch.i18n import add_strings, t
 from dashboard.pages import framed
 
 PATH = "/quality"
@@ -168,7 +168,7 @@ def case_grid(cases: pd.DataFrame, lang: str):
 
 
 def content(data, lang: str) -> list:
-    """Everything below the header for one view (``data``: callbacks.quality.QualityView)."""
+    """Everything below the header for one view (``data``: dashboard.callbacks.quality.QualityView)."""
     total = data.total.iloc[0]
     show_children = data.region.level != "school"
     rate = "—" if pd.isna(total["per_10k"]) else f"{total['per_10k']:,.1f}"

@@ -20,10 +20,10 @@ from dashboard.components.exports import export_links
 from dashboard.components.figure import axis_label, titled_graph
 from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
-from dashboard.components.status import STATUS_COLORS
+from views.palette import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.context import drill_links, drill_template
-from dashboard.i18n import add_strings, t
+from aidwatch.i18n import add_strings, t
 from dashboard.pages import framed
 from dashboard.pages.backlog import _columns, _count_ticks, _display, age_figure
 
@@ -237,7 +237,7 @@ def _cases(data, lang: str) -> list:
 
 
 def content(data, lang: str) -> list:
-    """Everything below the header for one view (``data``: callbacks.records.RecordsView)."""
+    """Everything below the header for one view (``data``: dashboard.callbacks.records.RecordsView)."""
     n = data.policy.record_approval_workdays
     rec_total, grad_total = data.record_total.iloc[0], data.graduation_total.iloc[0]
     median = rec_total["median_approval_workdays"]

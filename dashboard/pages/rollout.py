@@ -5,7 +5,7 @@ students, funds by 31 May, report by 6 June), a tile map of steps done and
 the 6 June report tracker. Every level: grants per recipient against the
 2,300 target, the tier distribution against the declared tiers, and
 priority-group coverage; a school lists its priority students without a
-grant (masked). ``callbacks.rollout`` fills ``content(...)``.
+grant (masked). ``dashboard.callbacks.rollout`` fills ``content(...)``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.context import drill_links, drill_template
 from dashboard.components.tilegrid import tile_map
-from dashboard.i18n import add_strings, t
+from aidwatch.i18n import add_strings, t
 from dashboard.pages import framed
 
 PATH = "/rollout"

@@ -12,8 +12,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.components.status import TEXT_COLORS, judgement
-from dashboard.i18n import add_strings, deadline_name, t, value_name
+from dashboard.components.status import judgement
+from views.palette import TEXT_COLORS
+from aidwatch.i18n import add_strings, deadline_name, t, value_name
 from dashboard.pages import framed
 from dashboard.pages.inspections import PATH as INSPECTIONS_PATH, reason_href, reason_text, school_query
 
@@ -184,6 +185,6 @@ def history_table(p, lang: str):
 
 
 def content(p, lang: str) -> list:
-    """Everything below the header for one school (``p``: callbacks.school.Profile)."""
+    """Everything below the header for one school (``p``: dashboard.callbacks.school.Profile)."""
     return [dbc.Row([dbc.Col(attributes(p, lang), md=8), dbc.Col(score_card(p, lang), md=4)], className="g-2"),
             signal_table(p, lang), history_table(p, lang)]

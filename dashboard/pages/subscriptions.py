@@ -2,7 +2,7 @@
 also sees every failing subscription and can pause it.
 
 The content of every message is computed with the subscription owner's scope at send time
-(``dashboard.digests``), so this page manages only *where* and *when*, never *what*. Webhook tokens and
+(``notifications.digests``), so this page manages only *where* and *when*, never *what*. Webhook tokens and
 signing secrets go in once and are never shown again: the list names a robot by its host only.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.i18n import add_strings, t
-from dashboard.outbox import AREAS
+from aidwatch.i18n import add_strings, t
+from queries.outbox import AREAS
 from dashboard.pages import briefing as _briefing_strings  # noqa: F401  (the areas' names: br_area_*)
 from dashboard.pages import framed
 

@@ -1,0 +1,113 @@
+"""What every page's callbacks share: rendering a view's content for the reader, auditing its case lists,
+drilling down on a click."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import flask
+from dash import Input, Output, State, ctx, dcc, no_update
+from flask_login import current_user
+
+from aidwatch.viewstate import PARAMS, BadView, lang_of
+from dashboard import auth
+from queries import appdb
+from views.common import CASE_LISTS_SHOWN
+from views.context import child_query, view_from
+from views.errors import describe
+
+
+def message(exc: Exception, lang: str):
+    """A failure as an alert in the page (the reason is logged by ``describe``)."""
+    text, status = describe(exc, lang)
+    return dbc.Alert(text, color="danger" if status >= 403 else "warning", id="aw-message")
+
+
+def audit_case_lists(page: str, query: dict) -> None:
+    """One ``view_cases`` audit row (who, scope, view, rows per list) if this request showed case lists."""
+    shown = flask.g.pop(CASE_LISTS_SHOWN, None)
+    if not shown:
+        return
+    lists: dict[str, int] = {}
+    for name, rows in shown:
+        lists[name] = lists.get(name, 0) + rows
+    params = {k: str(v) for k, v in query.items() if k in PARAMS} | {"page": page, "lists": lists}
+    appdb.audit(auth.app_db(), current_user.username, "view_cases", auth.current_scope(), params,
+                sum(lists.values()))
+
+
+def drill_location(prefix: str) -> dcc.Location:
+    """Where a page's drill callback writes the URL it opens: inside the content it is drawn with.
+
+    Dash fires a callback whose inputs a callback inserts (the grid, the charts) despite
+    ``prevent_initial_call`` when its output was already on the page (the app's ``url``); an output
+    inserted together with its inputs is honoured, so the drill no longer runs on every render.
+    ``callback-nav`` navigates as the app's own location does, without reloading the page.
+    """
+    return dcc.Location(id=f"{prefix}-drill-url", refresh="callback-nav")
+
+
+def register_content(app, prefix: str, build, drills: tuple[str, ...] = ()) -> None:
+    """``{prefix}-view`` (the URL's view) → ``{prefix}-content``: ``build(query, scope, lang)`` makes the children
+    for the logged-in reader's scope,
+    followed by the ``drill_location`` of the page and of each of its other ``drills`` (a page with two
+    drilling sections registers a drill per section prefix).
+
+    Case lists shown are audited before they leave; if the audit row cannot be
+    written, the page shows a message instead of the cases.
+    """
+    @app.callback(Output(f"{prefix}-content", "children"), Input(f"{prefix}-view", "data"))
+    def render(query):
+        lang = lang_of(query)
+        query = query if isinstance(query, dict) else {}
+        try:
+            children = build(query, auth.current_scope(), lang)
+            audit_case_lists(prefix, query)
+            return [*(children if isinstance(children, list) else [children]),
+                    *(drill_location(p) for p in (prefix, *drills))]
+        except Exception as exc:  # noqa: BLE001 — every failure becomes a message (views.errors)
+            return message(exc, lang)
+
+
+def register_drill(app, prefix: str, path: str) -> None:
+    """A click on ``{prefix}-bars``, ``{prefix}-tiles`` (Plotly ``customdata``) or a ``{prefix}-grid`` row
+    (its row id) opens the clicked region one level down, keeping the rest of the view. A page need not
+    have all three."""
+    @app.callback(
+        Output(f"{prefix}-drill-url", "href"),
+        # optional: a page draws only the charts its level has (no empty placeholder graphs, which would
+        # load Plotly for nothing)
+        Input(f"{prefix}-bars", "clickData", allow_optional=True),
+        Input(f"{prefix}-tiles", "clickData", allow_optional=True),
+        Input(f"{prefix}-grid", "cellClicked", allow_optional=True),
+        State(f"{prefix}-view", "data"),
+        prevent_initial_call=True,
+    )
+    def drill(bar, tile, cell, query):
+        source = {f"{prefix}-bars": bar, f"{prefix}-tiles": tile, f"{prefix}-grid": cell}.get(ctx.triggered_id)
+        code = clicked_code(source, ctx.triggered_id == f"{prefix}-grid")
+        if code is None:
+            return no_update
+        try:
+            view = view_from(query if isinstance(query, dict) else {})
+        except BadView:
+            return no_update
+        return path + child_query(view, str(code), auth.current_scope())
+
+
+def clicked_code(source, from_grid: bool) -> str | None:
+    """The region key a click carries (a grid row's id, a Plotly point's ``customdata``), or None.
+
+    The payload comes from the browser, so anything else — a forged string, an
+    empty point list — means "no click", never an exception.
+    """
+    if not isinstance(source, dict):
+        return None
+    if from_grid:
+        code = source.get("rowId")
+    else:
+        points = source.get("points")
+        first = points[0] if isinstance(points, list) and points else None
+        code = first.get("customdata") if isinstance(first, dict) else None
+    if isinstance(code, bool) or not isinstance(code, (str, int)) or code == "":
+        return None
+    return str(code)

@@ -1,0 +1,65 @@
+"""``/export/<page>.csv`` and ``.xlsx``: each page's main table, with the page's own query parameters.
+
+Exports go through the same view models as the pages (same scope, same numbers, same masking), for the
+logged-in reader's scope, and are rendered by the ``exports`` package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, abort, current_app, jsonify, request
+from flask_login import current_user
+
+from aidwatch.viewstate import lang_of
+from dashboard.auth import app_db, current_scope
+from exports.briefing_pdf import briefing_pdf
+from exports.tables import MIMETYPES, table_file
+from queries import appdb
+from views import backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout
+from views.errors import describe
+
+EXPORTS = {"deadlines": deadlines.export_frame, "rollout": rollout.export_frame,
+           "duplicates": duplicates.export_frame, "backlog": backlog.export_frame,
+           "inspections": inspections.export_frame, "inspection-plan": inspections.plan_frame,
+           "quality": quality.export_frame, "records": records.export_records,
+           "graduation": records.export_graduation, "briefing": briefing.export_frame}
+
+
+def briefing_pdf_document(query: dict, scope) -> tuple[bytes, int]:
+    """``/export/briefing.pdf``: the briefing drawn on A4 (``exports.briefing_pdf``), and its figure count."""
+    b = briefing.briefing_data(query, scope)
+    body = briefing_pdf(b, b.view.lang, briefing.public_base(), current_app.config.get("AIDWATCH_PDF_FONT"))
+    return body, len(b.headlines)
+
+
+#: Documents drawn on the server rather than tables: (page, format) → fn(query, scope) → (bytes, figures in it).
+DOCUMENTS = {("briefing", "pdf"): briefing_pdf_document}
+
+
+def register(server) -> None:
+    @server.get("/export/<page>.<fmt>")
+    def export(page: str, fmt: str):
+        document = DOCUMENTS.get((page, fmt))
+        if document is None and (page not in EXPORTS or fmt not in ("csv", "xlsx")):
+            abort(404)
+        query = request.args.to_dict()
+        lang = lang_of(query)
+        scope = current_scope()
+        try:
+            if document is not None:
+                body, rows = document(query, scope)
+            else:
+                frame = EXPORTS[page](query, scope)
+                body, rows = None, len(frame)
+        except Exception as exc:  # noqa: BLE001 — mapped to a message and status in one place
+            text, status = describe(exc, lang)
+            return jsonify({"error": text}), status
+        appdb.audit(app_db(), current_user.username, f"export:{page}.{fmt}", scope, query, rows)
+        if body is None:
+            body = table_file(frame, fmt, page)
+        stamp = dt.date.today().isoformat()
+        return Response(body, mimetype=MIMETYPES[fmt], headers={
+            "Content-Disposition": f'attachment; filename="{page}-{stamp}.{fmt}"',
+            "X-Row-Count": str(rows),
+        })
