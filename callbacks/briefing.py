@@ -22,6 +22,7 @@ import flask
 from dash import Input, Output, State, ctx, no_update
 import pandas as pd
 
+from aidwatch.i18n import deadline_name, t
 from aidwatch.metrics import backlog as bl_m
 from aidwatch.metrics import briefing as m
 from aidwatch.metrics import duplicates as dup_m
@@ -38,7 +39,6 @@ from dashboard import context
 from dashboard.context import resolve
 from dashboard.errors import describe
 from dashboard.briefing_pdf import briefing_pdf
-from dashboard.i18n import DEADLINE_NAMES, deadline_name, t
 from dashboard.pages import briefing as page
 from dashboard.registry import Freshness, ReplicaUnavailable
 from dashboard.viewstate import FIRST_YEAR, BadView, View
@@ -142,7 +142,7 @@ class BriefingView:
         facts = m.Facts(self.as_of, self.region.level, self.region_name, heads, reports, live, behind)
         return replace(self, headlines=heads, live=live, reports=reports, behind=behind,
                        failed={area: text for area, text in self.failed.items() if area in areas},
-                       sentences=sentences(facts, self.view.lang, DEADLINE_NAMES))
+                       sentences=sentences(facts, self.view.lang))
 
     def headline_href(self, head: m.Headline, when: str = "now") -> str | None:
         day = self.dates.get(when)
@@ -235,7 +235,7 @@ def briefing_data(query: dict) -> BriefingView:
             failed["records"] = describe(exc, lang)[0]
     facts = m.Facts(r.as_of, r.region.level, name, heads, reports, live, behind)
     return BriefingView(r.view, r.region, r.labels, name, r.as_of, r.year, dates, heads, failed, focus, focus_rows,
-                        live, reports, sentences(facts, lang, DEADLINE_NAMES), r.scope, reg.freshness(), behind)
+                        live, reports, sentences(facts, lang), r.scope, reg.freshness(), behind)
 
 
 def _records_area(results: dict, year: int, dates: dict, names, own: str, name: str) -> tuple[dict, dict]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from aidwatch.i18n import t
 from aidwatch.metrics.deadlines import EXPORT_COLUMNS, default_deadline
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names
 from callbacks.common import case_list, register_content, register_drill
 from dashboard.context import resolve
-from dashboard.i18n import t
 from dashboard.pages import deadlines as page
 
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from aidwatch.i18n import t
 from aidwatch.metrics import duplicates as m
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
 from callbacks.common import case_list, register_content, register_drill
 from dashboard.context import resolve
-from dashboard.i18n import t
 from dashboard.pages import duplicates as page
 from dashboard.viewstate import BadView, View
 from queries import duplicates as q

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from aidwatch.i18n import t
 from aidwatch.metrics import duplicates as dup_m
 from aidwatch.metrics import inspections as m
 from aidwatch.policy import policy_for
@@ -19,7 +20,6 @@ from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
 from callbacks.common import own_code, register_content, register_drill
 from dashboard.context import resolve
-from dashboard.i18n import t
 from dashboard.pages import inspections as page
 from dashboard.viewstate import BadView, View
 from queries import backlog as bl_q

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from aidwatch.i18n import t
 from aidwatch.metrics import quality as m
 from aidwatch.reference import export_names
 from callbacks.common import case_list, own_code, register_content, register_drill, with_drill
 from dashboard.context import resolve
-from dashboard.i18n import t
 from dashboard.pages import quality as page
 from dashboard.viewstate import View
 from queries import quality as q

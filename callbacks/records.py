@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from aidwatch.i18n import t
 from aidwatch.metrics import records as m
 from aidwatch.metrics.backlog import overdue_until
 from aidwatch.policy import YearPolicy, policy_for
@@ -14,7 +15,6 @@ from aidwatch.reference import export_names
 from aidwatch.workdays import calendar
 from callbacks.common import case_list, own_code, register_content, register_drill, table_region, with_drill
 from dashboard.context import resolve
-from dashboard.i18n import t
 from dashboard.pages import records as page
 from dashboard.viewstate import View
 from queries import records as q

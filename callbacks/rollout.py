@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from aidwatch.i18n import t
 from aidwatch.metrics import rollout as m
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
 from callbacks.common import case_list, own_code, register_content, register_drill, with_drill
 from dashboard.context import resolve
-from dashboard.i18n import t
 from dashboard.pages import rollout as page
 from queries import rollout as q
 from dashboard.viewstate import View

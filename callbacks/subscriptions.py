@@ -14,10 +14,10 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, no_update
 from flask_login import current_user
 
+from aidwatch.i18n import t
 from callbacks.common import message
 from dashboard.viewstate import lang_of
 from dashboard import appdb, auth, digests, outbox
-from dashboard.i18n import t
 from dashboard.pages import subscriptions as page
 
 log = logging.getLogger(__name__)

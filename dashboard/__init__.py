@@ -22,11 +22,11 @@ from flask_caching import Cache
 
 import callbacks
 from aidwatch.config import PROJECT_ROOT, from_env, public_url
+from aidwatch.i18n import t
 from callbacks import a11y
 from dashboard import appdb, auth, compression, digests, exports, guards, headers
 from dashboard.context import EXTENSION
 from dashboard.components.frame import html_lang, page_title
-from dashboard.i18n import t
 from dashboard.pages import (backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, school,
                              subscriptions)
 from dashboard.registry import Registry

@@ -23,12 +23,12 @@ from functools import lru_cache
 from fpdf import FPDF
 from fpdf.enums import TextMode, XPos, YPos
 
+from aidwatch.i18n import deadline_name, status_name, t
 from aidwatch.metrics.briefing import AREAS, WHEN
 from aidwatch.narrative import day_text, pct_text
 from dashboard.components.status import STATUS_COLORS
 from dashboard.components.tilegrid import TILES, progress_color, rgb, short_names
 from dashboard.errors import FontMissing
-from dashboard.i18n import deadline_name, status_name, t
 from dashboard.pages.briefing import change_text, column_head, metric_label, value_text
 from dashboard.pdf_identity import IdentityFontsProducer
 

@@ -14,15 +14,21 @@ from flask import current_app
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from aidwatch.i18n import N_, t
 from aidwatch.reference import localize_labels, localize_rows, region_name
 from aidwatch.workdays import calendar
 from dashboard.auth import current_scope
 from dashboard.components.frame import FrameContext
-from dashboard.i18n import t
 from dashboard.registry import Registry
 from queries.regions import Region
 from queries.scope import Scope
 from dashboard.viewstate import View, parse_view
+
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("role_leadership"), N_("role_ministry"), N_("role_province"),
+)
 
 EXTENSION = "aidwatch_registry"
 

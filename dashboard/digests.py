@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from flask_login import login_user
 
+from aidwatch.i18n import deadline_name
 from aidwatch.schedule import due_period, local, parse_at
 from aidwatch.workdays import calendar
 from dashboard import appdb, outbox
@@ -38,7 +39,6 @@ from dashboard.channels import (DINGTALK_PER_MINUTE, Message, SendError, send_di
                                 send_wecom)
 from dashboard.context import EXTENSION
 from dashboard.errors import FontMissing
-from dashboard.i18n import deadline_name
 from aidwatch.metrics.briefing import laggards
 from aidwatch.narrative import behind_text
 from aidwatch.reference import localize_rows

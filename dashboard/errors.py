@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from aidwatch.i18n import t
 from aidwatch.workdays import UnknownCalendarYear
-from dashboard.i18n import t
 from dashboard.registry import NotCached, QueryTimeout, ReplicaUnavailable, db_failure
 from dashboard.viewstate import BadView
 from queries.regions import UnknownRegion

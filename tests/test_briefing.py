@@ -44,10 +44,10 @@ from flask_login import login_user
 from fpdf import FPDF
 from pypdf import PdfReader
 
+from aidwatch.i18n import t
 from dashboard import appdb, landing
 from dashboard.auth import User
 from dashboard.briefing_pdf import find_font
-from dashboard.i18n import t
 from dashboard.pdf_identity import IdentityFontsProducer
 from dashboard.registry import QueryTimeout
 from queries import inspections

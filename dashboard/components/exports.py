@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard.i18n import t
+from aidwatch.i18n import t
 
 
 def export_links(page: str, prefix: str, query: str, lang: str) -> html.Div:

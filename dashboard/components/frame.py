@@ -13,8 +13,14 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.i18n import t
+from aidwatch.i18n import N_, t
 from dashboard.viewstate import FIRST_YEAR, View
+
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("lag"), N_("page_deadlines"), N_("snapshot"),
+)
 
 #: (path, string key) of the pages in navigation order.
 NAV = [("/briefing", "page_briefing"), ("/deadlines", "page_deadlines"), ("/rollout", "page_rollout"),

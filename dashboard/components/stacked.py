@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from dashboard.i18n import t
+from aidwatch.i18n import t
 
 #: the label's colour: the axis text's dark grey, readable on the white plot (contrast above 9:1)
 LABEL_COLOR = "#444444"
