@@ -55,15 +55,19 @@ def t(key: str, lang: str = "zh", **fmt) -> str:
     return text.format(**fmt) if fmt else text
 
 
-# The registry's deadlines and the states a figure can be in, named for readers.
-DEADLINES = (N_("deadline_spring_registration"), N_("deadline_spring_aid_approval"), N_("deadline_rollout_funds"),
-             N_("deadline_rollout_report"), N_("deadline_autumn_registration"), N_("deadline_autumn_aid_approval"))
-STATUSES = (N_("status_done"), N_("status_on_track"), N_("status_at_risk"), N_("status_overdue"),
-            N_("status_no_data"))
-# Registry values shown on several pages (aid kinds, application and student states); page modules mark
-# their own.
-VALUES = (N_("value_tuition"), N_("value_grant"), N_("value_submitted"), N_("value_approved"), N_("value_rejected"),
-          N_("value_revoked"), N_("value_enrolled"), N_("value_suspended"))
+# The registry's deadlines and the states a figure can be in, named for readers (marked for `make i18n`).
+DEADLINE_KEYS = (
+    N_("deadline_spring_registration"), N_("deadline_spring_aid_approval"), N_("deadline_rollout_funds"),
+    N_("deadline_rollout_report"), N_("deadline_autumn_registration"), N_("deadline_autumn_aid_approval"),
+)
+STATUS_KEYS = (
+    N_("status_done"), N_("status_on_track"), N_("status_at_risk"), N_("status_overdue"), N_("status_no_data"),
+)
+# Registry values shown on several pages (aid kinds, application and student states); a page marks its own.
+VALUE_KEYS = (
+    N_("value_tuition"), N_("value_grant"), N_("value_submitted"), N_("value_approved"), N_("value_rejected"),
+    N_("value_revoked"), N_("value_enrolled"), N_("value_suspended"),
+)
 
 
 def deadline_name(name: str, lang: str = "zh") -> str:

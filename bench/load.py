@@ -64,9 +64,8 @@ def _server_failures() -> tuple[str, ...]:
     other in-page message is a refusal of the view (4xx)."""
     from aidwatch.i18n import t
 
-    keys = ("replica_down", "replica_down_uncached", "query_timeout", "calendar_unknown")
-    texts = [t(key, lang).split("{")[0] for key in keys for lang in ("zh", "en")]  # the text before any value
-    return tuple(texts + ["出现意外错误", "Something unexpected went wrong"])
+    keys = ("replica_down", "replica_down_uncached", "query_timeout", "calendar_unknown", "unexpected_error")
+    return tuple(t(key, lang).split("{")[0] for key in keys for lang in ("zh", "en"))  # the text before any value
 
 
 SERVER_FAILURES = _server_failures()

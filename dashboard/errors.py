@@ -55,4 +55,4 @@ def describe(exc: Exception, lang: str) -> tuple[str, int]:
             log.error("replica lost during a query: %s", failure)
         return describe(failure, lang)
     log.exception("unexpected failure", exc_info=exc)
-    return ("出现意外错误，已记录。" if lang == "zh" else "Something unexpected went wrong; it has been logged."), 500
+    return t("unexpected_error", lang), 500
