@@ -21,7 +21,7 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "messages"
 
 
-def N_(key: str) -> str:  # noqa: N802 (the gettext name for a no-op marker)
+def N_(key: str) -> str:
     """Mark a key that is looked up later (composed at run time or held in a table) for extraction."""
     return key
 

@@ -29,7 +29,7 @@ from dashboard.pages import framed
 # for `make i18n` (docs/i18n.md).
 COMPOSED_KEYS = (
     N_("approval"), N_("approval_due_on"), N_("approval_workdays"), N_("change_type"), N_("changes"),
-    N_("expected_end_on"), N_("name"), N_("occurred_on"), N_("page_backlog"), N_("phantom_suspects"),
+    N_("expected_end_on"), N_("name"), N_("occurred_on"), N_("phantom_suspects"),
     N_("program_years"), N_("record_due_on"), N_("recorded_on"), N_("recording"), N_("recording_workdays"),
     N_("rejected_on"), N_("rule"), N_("rule_1"), N_("rule_2"), N_("rule_3"), N_("value_awaiting"),
     N_("value_deceased"), N_("value_enlist"), N_("value_expel"), N_("value_late"), N_("value_long_suspension"),

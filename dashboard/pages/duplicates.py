@@ -36,7 +36,7 @@ COMPOSED_KEYS = (
     N_("dup_col_unverified"), N_("dup_col_verified_on"), N_("dup_col_workdays_elapsed"), N_("dup_rule_many_open"),
     N_("dup_rule_overdue"), N_("dup_rule_repeat"), N_("dup_rule_untouched"), N_("dup_state_closed"),
     N_("dup_state_closed_late"), N_("dup_state_open"), N_("dup_state_overdue"), N_("dup_table"),
-    N_("dup_trend_share"), N_("page_duplicates"), N_("value_confirmed"), N_("value_false_positive"),
+    N_("dup_trend_share"), N_("value_confirmed"), N_("value_false_positive"),
 )
 
 PATH = "/duplicates"

@@ -26,7 +26,7 @@ from dashboard.viewstate import View
 # Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
 # for `make i18n` (docs/i18n.md).
 COMPOSED_KEYS = (
-    N_("insp_last"), N_("insp_pace"), N_("insp_rank"), N_("page_inspections"), N_("reason_approvals_late"),
+    N_("insp_last"), N_("insp_pace"), N_("insp_rank"), N_("reason_approvals_late"),
     N_("reason_changes_late"), N_("reason_dual_plate"), N_("reason_duplicates_overdue"),
     N_("reason_duplicates_repeat"), N_("reason_joint_enrollment"), N_("reason_not_inspected"),
     N_("reason_phantom_suspects"), N_("reason_priority_without_grant"), N_("reasons"), N_("risk_score"),

@@ -30,7 +30,7 @@ from dashboard.pages.backlog import _columns, _count_ticks, _display, age_figure
 # Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
 # for `make i18n` (docs/i18n.md).
 COMPOSED_KEYS = (
-    N_("graduate_state"), N_("graduated_on"), N_("page_records"), N_("record_state"), N_("registered_on"),
+    N_("graduate_state"), N_("graduated_on"), N_("record_state"), N_("registered_on"),
     N_("rg_approved"), N_("rg_approved_late"), N_("rg_approved_no_certificate"), N_("rg_awaiting_approval"),
     N_("rg_bars_graduation"), N_("rg_bars_records"), N_("rg_certificates_online"), N_("rg_graduate_cases"),
     N_("rg_graduate_cases_none"), N_("rg_graduates"), N_("rg_pct_certified"), N_("rg_record_cases"),

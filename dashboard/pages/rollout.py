@@ -31,7 +31,7 @@ from dashboard.pages import framed
 # Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
 # for `make i18n` (docs/i18n.md).
 COMPOSED_KEYS = (
-    N_("page_rollout"), N_("ro_gap"), N_("ro_hs_dibao"), N_("ro_hs_disabled"), N_("ro_hs_disabled_parent"),
+    N_("ro_gap"), N_("ro_hs_dibao"), N_("ro_hs_disabled"), N_("ro_hs_disabled_parent"),
     N_("ro_hs_edge_poverty"), N_("ro_hs_martyr_child"), N_("ro_hs_orphan"), N_("ro_hs_registered_poor"),
     N_("ro_hs_sudden_hardship"), N_("ro_hs_tekun"), N_("ro_late_fmt"), N_("ro_late_short"), N_("ro_not_declared"),
     N_("ro_overdue_fmt"), N_("ro_overdue_short"), N_("ro_reason_awaiting_approval"), N_("ro_reason_not_applied"),

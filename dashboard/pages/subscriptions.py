@@ -19,7 +19,7 @@ from dashboard.pages import framed
 # Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
 # for `make i18n` (docs/i18n.md).
 COMPOSED_KEYS = (
-    N_("page_subscriptions"), N_("sb_cadence_daily"), N_("sb_cadence_events"), N_("sb_cadence_weekly"),
+    N_("sb_cadence_daily"), N_("sb_cadence_events"), N_("sb_cadence_weekly"),
     N_("sb_channel_dingtalk"), N_("sb_channel_email"), N_("sb_channel_wecom"), N_("sb_col_id"), N_("sb_col_owner"),
     N_("sb_col_result"), N_("sb_col_state"), N_("sb_col_to"), N_("sb_done_remove"), N_("sb_done_resume"),
     N_("sb_pause"), N_("sb_preview"), N_("sb_remove"), N_("sb_resume"), N_("sb_state_active"), N_("sb_state_failing"),
