@@ -7,16 +7,35 @@ DEMO_DB := data/registry.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: install system-deps run-deps run test test-sqlite bench demo clean
+# The UI's gettext catalogs (docs/i18n.md): the .po files are the source, the .mo files are built.
+LOCALE       := aidwatch/locale
+CATALOGS     := $(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po)
+I18N_SOURCES := aidwatch queries views exports notifications dashboard cli
 
-# Idempotent: creates .venv with the `aidwatch` command; reinstalls only when pyproject.toml changed.
-install: $(BIN)/.installed
+.PHONY: install system-deps run-deps run test test-sqlite bench demo clean i18n
+
+# Idempotent: creates .venv with the `aidwatch` command; reinstalls only when pyproject.toml changed,
+# recompiles a catalog only when its .po changed.
+install: $(BIN)/.installed $(CATALOGS:.po=.mo)
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
+
+$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po | $(BIN)/.installed
+	$(BIN)/pybabel compile --statistics -D messages -l $* -i $< -o $@
+
+# Extract the keys the code uses into messages.pot, then add new ones to each .po (empty, to be written)
+# and drop the ones no code uses; each entry shows the other language's text as a #. comment.
+i18n: $(BIN)/.installed
+	$(BIN)/pybabel extract -F pyproject.toml --no-location --sort-output --omit-header \
+	  -o $(LOCALE)/messages.pot $(I18N_SOURCES)
+	$(BIN)/pybabel update -D messages -i $(LOCALE)/messages.pot -d $(LOCALE) --no-fuzzy-matching \
+	  --ignore-obsolete --ignore-pot-creation-date
+	$(BIN)/python scripts/i18n_comments.py $(LOCALE)
+	$(MAKE) --no-print-directory install
 
 # Debian packages the test suite drives: Chromium + its driver, PostgreSQL, Redis, CJK fonts.
 system-deps:

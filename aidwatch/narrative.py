@@ -1,8 +1,8 @@
 """The briefing's story in words: a few sentences generated from its figures, in Chinese or English.
 
-Pure: ``sentences(facts, lang, deadline_names)`` turns ``aidwatch.metrics.briefing.Facts`` into
-text, so that the page, the PDF and the tests read the same sentences. Deadline names come from
-the caller (the dashboard's UI strings), so the sentences name a deadline exactly as the pages do.
+Pure: ``sentences(facts, lang)`` turns ``aidwatch.metrics.briefing.Facts`` into text, so that the
+page, the PDF and the tests read the same sentences. Deadline names come from the UI's catalogs
+(``aidwatch.i18n.deadline_name``), so the sentences name a deadline exactly as the pages do.
 The wording of every sentence is in this module, with its English next to its Chinese.
 """
 
@@ -12,6 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
+from aidwatch.i18n import deadline_name
 from aidwatch.metrics.briefing import Facts
 
 #: A list of names is cut after this many, with "等" / "and others".
@@ -126,10 +127,10 @@ def _trend(head, lang: str) -> str:
     return f"，较一周前{'提高' if change > 0 else '下降'}{abs(change):.1f}个百分点"
 
 
-def deadline_sentence(f: Facts, deadline: str, behind: pd.DataFrame, lang: str, deadline_names: dict) -> str:
+def deadline_sentence(f: Facts, deadline: str, behind: pd.DataFrame, lang: str) -> str:
     """One live deadline: how far, its state, its week's progress, and who is furthest behind."""
     head = f.headlines[(head_area(f, deadline), deadline)]
-    name = deadline_names[deadline][1 if lang == "en" else 0]
+    name = deadline_name(deadline, lang)
     # how many are still to go, so that 99.96 % shown as "100.0%" does not read as done
     left = max(head.total - head.done, 0)
     figures = f"{pct_text(head.values['now'])} ({_n(head.done)}/{_n(head.total)}, {_n(left)} to go)" \
@@ -234,13 +235,13 @@ def graduation_sentence(f: Facts, lang: str) -> str | None:
            f"{_behind_text(f, 'graduation', lang)}。"
 
 
-def sentences(f: Facts, lang: str, deadline_names: dict) -> list[str]:
+def sentences(f: Facts, lang: str) -> list[str]:
     """The briefing's sentences in order: reports, each live deadline, duplicates, backlog, inspections,
     record approval, graduation."""
     out = [report_sentence(f, lang)]
     # The written report has its own sentence (the first); the others are per live deadline. Without any
     # deadline figure (their source failed, or a digest covers other areas only) there is nothing to say.
-    out += [deadline_sentence(f, d, behind, lang, deadline_names) for d, behind in f.live.items()
+    out += [deadline_sentence(f, d, behind, lang) for d, behind in f.live.items()
             if d != "rollout_report"]
     if not f.live and any(h.kind == "deadline" for h in f.headlines.values()):
         out.append("No deadline is under way." if lang == "en" else "目前没有进行中的时间节点。")

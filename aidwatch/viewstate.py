@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode
 
 from aidwatch.contract import AID_KINDS
-from aidwatch.policy import DEADLINES
 from aidwatch.i18n import LANGS
+from aidwatch.policy import DEADLINES
 
 PARAMS = ("as_of", "year", "province", "city", "school", "deadline", "lang", "kind", "batch")
 FIRST_YEAR = 2025  # the first policy year: the 2025 notice

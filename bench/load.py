@@ -62,11 +62,10 @@ ERROR_MARK = b'"aw-message"'
 def _server_failures() -> tuple[str, ...]:
     """The in-page messages that mean the server failed (``views.errors.describe``'s 5xx answers): any
     other in-page message is a refusal of the view (4xx)."""
-    from aidwatch.i18n import STRINGS, t
+    from aidwatch.i18n import t
 
-    keys = [k for k in ("replica_down", "replica_down_uncached", "query_timeout", "calendar_unknown") if k in STRINGS]
-    texts = [t(key, lang).split("{")[0] for key in keys for lang in ("zh", "en")]  # the text before any value
-    return tuple(texts + ["出现意外错误", "Something unexpected went wrong"])
+    keys = ("replica_down", "replica_down_uncached", "query_timeout", "calendar_unknown", "unexpected_error")
+    return tuple(t(key, lang).split("{")[0] for key in keys for lang in ("zh", "en"))  # the text before any value
 
 
 SERVER_FAILURES = _server_failures()

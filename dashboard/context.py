@@ -12,13 +12,19 @@ from urllib.parse import quote
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from aidwatch.i18n import t
+from aidwatch.i18n import N_, t
 from aidwatch.reference import region_name
 from aidwatch.viewstate import View
 from aidwatch.workdays import calendar
 from dashboard.auth import current_scope
 from dashboard.components.frame import FrameContext
 from views.context import child_query, last_known_year, registry, resolve
+
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("role_leadership"), N_("role_ministry"), N_("role_province"),
+)
 
 
 def resolve_current(query):

@@ -24,6 +24,7 @@ import logging
 import flask
 from dash.exceptions import DependencyException
 
+from aidwatch.i18n import t
 from dashboard import context
 from views.errors import describe
 
@@ -53,8 +54,7 @@ def install(server, page_paths) -> None:
             return None
         lang = "en" if request.args.get("lang") == "en" else "zh"
         if path not in pages:
-            text = "页面不存在。" if lang == "zh" else "There is no such page."
-            return _message(text, 404)
+            return _message(t("no_such_page", lang), 404)
         if not request.args:
             return None
         try:

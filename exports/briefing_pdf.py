@@ -23,8 +23,8 @@ from functools import lru_cache
 from fpdf import FPDF
 from fpdf.enums import TextMode, XPos, YPos
 
-from aidwatch.metrics.briefing import AREAS, WHEN
 from aidwatch.i18n import deadline_name, status_name, t
+from aidwatch.metrics.briefing import AREAS, WHEN
 from aidwatch.narrative import day_text, pct_text
 from exports.pdf_identity import IdentityFontsProducer
 from views.briefing import change_text, column_head, metric_label, value_text

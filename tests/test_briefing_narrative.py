@@ -13,7 +13,6 @@ from aidwatch.metrics import briefing as m
 from aidwatch.narrative import day_text, sentences
 from aidwatch.policy import DEADLINES, policy_for
 from exports.briefing_pdf import wrap
-from aidwatch.i18n import DEADLINE_NAMES
 
 D = dt.date.fromisoformat
 DUE = policy_for(2025).due
@@ -137,7 +136,7 @@ LIVE = {"spring_aid_approval": behind(("62", "62", "甘肃省", 0.0, 0, 675, 675
 
 def test_nation_sentences_in_chinese():
     facts = nation_facts(MISSING, LIVE)
-    assert sentences(facts, "zh", DEADLINE_NAMES) == [
+    assert sentences(facts, "zh") == [
         "截至2025年6月10日，已有3个省份报送书面报告（其中1个逾期报送），2个省份逾期未报：北京市、河北省。",
         "春季资助审批完成93.7%（52,899/56,474，尚差3,575），有风险，剩3个工作日，较一周前提高5.2个百分点；"
         "进度最慢的省份：甘肃省（0.0%）、河南省（41.8%）、宁夏回族自治区（95.3%）。",
@@ -149,7 +148,7 @@ def test_nation_sentences_in_chinese():
 
 def test_nation_sentences_in_english():
     facts = nation_facts(MISSING, LIVE)
-    assert sentences(facts, "en", DEADLINE_NAMES) == [
+    assert sentences(facts, "en") == [
         "As of 10 June 2025, 3 provinces have submitted the written report (1 of them late); 2 provinces are "
         "overdue: 北京市, 河北省.",
         "Spring aid approval: 93.7% (52,899/56,474, 3,575 to go) done, at risk with 3 working days left, up 5.2 "
@@ -176,8 +175,8 @@ def test_nation_sentences_in_english():
 def test_report_sentence_before_on_and_after_the_due_day(reports, as_of, zh, en):
     facts = nation_facts(reports)
     facts = m.Facts(D(as_of), "nation", "全国", facts.headlines, facts.reports, {})
-    assert sentences(facts, "zh", DEADLINE_NAMES)[0] == zh
-    assert sentences(facts, "en", DEADLINE_NAMES)[0] == en
+    assert sentences(facts, "zh")[0] == zh
+    assert sentences(facts, "en")[0] == en
 
 
 @pytest.mark.parametrize("row, zh, en", [
@@ -194,8 +193,8 @@ def test_report_sentence_before_on_and_after_the_due_day(reports, as_of, zh, en)
 def test_a_province_reads_its_own_report(row, zh, en):
     nation = nation_facts([row])
     facts = m.Facts(nation.as_of, "province", row[1], nation.headlines, nation.reports, {})
-    assert sentences(facts, "zh", DEADLINE_NAMES)[0] == zh
-    assert sentences(facts, "en", DEADLINE_NAMES)[0] == en
+    assert sentences(facts, "zh")[0] == zh
+    assert sentences(facts, "en")[0] == en
 
 
 def test_province_deadline_names_cities_and_overdue_state():
@@ -205,7 +204,7 @@ def test_province_deadline_names_cities_and_overdue_state():
     nation = nation_facts([("44", "广东省", D("2025-06-06"), "on_time", None)])
     live = {"spring_aid_approval": behind(("440100", "440100", "广州市", 66.7, 2, 3, 1, "overdue"))}
     facts = m.Facts(nation.as_of, "province", "广东省", nation.headlines | heads, nation.reports, live)
-    zh, en = sentences(facts, "zh", DEADLINE_NAMES), sentences(facts, "en", DEADLINE_NAMES)
+    zh, en = sentences(facts, "zh"), sentences(facts, "en")
     assert zh[1] == "春季资助审批完成66.7%（2/3，尚差1），已逾期14个工作日，一周内无进展；进度最慢的地市：广州市（66.7%）。"
     assert en[1] == ("Spring aid approval: 66.7% (2/3, 1 to go) done, 14 working days overdue, no progress in the "
                      "past week; furthest behind: 广州市 (66.7%).")
@@ -214,13 +213,13 @@ def test_province_deadline_names_cities_and_overdue_state():
 
 def test_no_live_deadline_and_due_today():
     facts = nation_facts(MISSING)
-    assert sentences(facts, "zh", DEADLINE_NAMES)[1] == "目前没有进行中的时间节点。"
-    assert sentences(facts, "en", DEADLINE_NAMES)[1] == "No deadline is under way."
+    assert sentences(facts, "zh")[1] == "目前没有进行中的时间节点。"
+    assert sentences(facts, "en")[1] == "No deadline is under way."
     today = {("approvals", "spring_aid_approval"): head("approvals", "spring_aid_approval", "deadline", 50.0, 50.0,
                                                         None, 1, 2, "at_risk", 0)}
     facts = nation_facts(MISSING, {"spring_aid_approval": behind()}, today)
-    assert sentences(facts, "zh", DEADLINE_NAMES)[1] == "春季资助审批完成50.0%（1/2，尚差1），今日截止，有风险，一周内无进展。"
-    assert sentences(facts, "en", DEADLINE_NAMES)[1] == \
+    assert sentences(facts, "zh")[1] == "春季资助审批完成50.0%（1/2，尚差1），今日截止，有风险，一周内无进展。"
+    assert sentences(facts, "en")[1] == \
         "Spring aid approval: 50.0% (1/2, 1 to go) done, due today, at risk, no progress in the past week."
 
 

@@ -8,17 +8,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from aidwatch.i18n import t
 from aidwatch.metrics import backlog as m
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
 from views.common import case_list, own_code, table_region, with_drill
 from views.context import resolve
-from aidwatch.i18n import t
 from aidwatch.viewstate import View
 from queries.scope import Scope
 from queries import backlog as q
-from queries.regions import Region, children
+from queries.regions import children, Region
 
 
 @dataclass(frozen=True)

@@ -21,32 +21,20 @@ from dataclasses import dataclass, replace
 import flask
 import pandas as pd
 
-from aidwatch.metrics import backlog as bl_m
-from aidwatch.metrics import briefing as m
-from aidwatch.metrics import duplicates as dup_m
-from aidwatch.metrics import inspections as insp_m
-from aidwatch.metrics import records as rec_m
-from aidwatch.metrics import rollout as ro_m
-from aidwatch.metrics import deadlines as dl_m
-from aidwatch.narrative import sentences
+from aidwatch.i18n import deadline_name, t
+from aidwatch.metrics import backlog as bl_m, briefing as m, deadlines as dl_m, duplicates as dup_m, inspections as insp_m, records as rec_m, rollout as ro_m
+from aidwatch.narrative import pct_text, sentences
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names
-from aidwatch.workdays import UnknownCalendarYear, calendar
-from views.context import child_query
-from views.context import resolve
+from aidwatch.workdays import calendar, UnknownCalendarYear
+from views.context import child_query, resolve
 from views.errors import describe
-from aidwatch.i18n import DEADLINE_NAMES, deadline_name, t
 from queries.registry import Freshness, ReplicaUnavailable
 from aidwatch.viewstate import FIRST_YEAR, BadView, View
-from queries import backlog as bl_q
-from queries import deadlines as dl_q
-from queries import duplicates as dup_q
-from queries import inspections as insp_q
-from queries import records as rec_q
-from queries.regions import Region, children
+from queries import backlog as bl_q, deadlines as dl_q, duplicates as dup_q, inspections as insp_q, records as rec_q
+from queries.regions import children, Region
 from queries.scope import Scope
 from aidwatch.metrics.briefing import AREAS
-from aidwatch.narrative import pct_text
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +128,7 @@ class BriefingView:
         facts = m.Facts(self.as_of, self.region.level, self.region_name, heads, reports, live, behind)
         return replace(self, headlines=heads, live=live, reports=reports, behind=behind,
                        failed={area: text for area, text in self.failed.items() if area in areas},
-                       sentences=sentences(facts, self.view.lang, DEADLINE_NAMES))
+                       sentences=sentences(facts, self.view.lang))
 
     def headline_href(self, head: m.Headline, when: str = "now") -> str | None:
         day = self.dates.get(when)
@@ -233,7 +221,7 @@ def briefing_data(query: dict, scope: Scope) -> BriefingView:
             failed["records"] = describe(exc, lang)[0]
     facts = m.Facts(r.as_of, r.region.level, name, heads, reports, live, behind)
     return BriefingView(r.view, r.region, r.labels, name, r.as_of, r.year, dates, heads, failed, focus, focus_rows,
-                        live, reports, sentences(facts, lang, DEADLINE_NAMES), r.scope, reg.freshness(), behind)
+                        live, reports, sentences(facts, lang), r.scope, reg.freshness(), behind)
 
 
 def _records_area(results: dict, year: int, dates: dict, names, own: str, name: str) -> tuple[dict, dict]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from aidwatch.i18n import t
 from aidwatch.metrics.deadlines import EXPORT_COLUMNS, default_deadline
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names
 from views.common import case_list
 from views.context import resolve
-from aidwatch.i18n import t
 from queries.scope import Scope
 
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from aidwatch.i18n import t
 from aidwatch.metrics import duplicates as m
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
 from views.common import case_list
 from views.context import resolve
-from aidwatch.i18n import t
 from aidwatch.viewstate import BadView, View
 from queries.scope import Scope
 from queries import duplicates as q

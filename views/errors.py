@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from aidwatch.workdays import UnknownCalendarYear
 from aidwatch.i18n import t
-from queries.registry import NotCached, QueryTimeout, ReplicaUnavailable, db_failure
+from aidwatch.workdays import UnknownCalendarYear
+from queries.registry import db_failure, NotCached, QueryTimeout, ReplicaUnavailable
 from aidwatch.viewstate import BadView
 from queries.regions import UnknownRegion
 from queries.scope import OutOfScope
@@ -55,4 +55,4 @@ def describe(exc: Exception, lang: str) -> tuple[str, int]:
             log.error("replica lost during a query: %s", failure)
         return describe(failure, lang)
     log.exception("unexpected failure", exc_info=exc)
-    return ("出现意外错误，已记录。" if lang == "zh" else "Something unexpected went wrong; it has been logged."), 500
+    return t("unexpected_error", lang), 500

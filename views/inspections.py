@@ -12,19 +12,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from aidwatch.metrics import duplicates as dup_m
-from aidwatch.metrics import inspections as m
+from aidwatch.i18n import t
+from aidwatch.metrics import duplicates as dup_m, inspections as m
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
 from views.common import own_code
 from views.context import resolve
-from aidwatch.i18n import t
 from aidwatch.viewstate import BadView, View
 from queries.scope import Scope
-from queries import backlog as bl_q
-from queries import duplicates as dup_q
-from queries import inspections as q
+from queries import backlog as bl_q, duplicates as dup_q, inspections as q
 from queries.regions import Region
 
 
@@ -126,7 +123,7 @@ def plan_frame(query: dict, scope: Scope) -> pd.DataFrame:
 def reason_text(name: str, row, lang: str) -> str:
     """A reason in words, with its count (``row``: a ranked school)."""
     if name == "serious_findings":
-        return t("reason_serious_open" if row["serious_open"] > 0 else "reason_serious_done", lang)
+        return t("reason_serious_open", lang) if row["serious_open"] > 0 else t("reason_serious_done", lang)
     if name in SIGNAL_PAGES:
         return t(f"reason_{name}", lang, n=int(row[name]))
     return t(f"reason_{name}", lang)

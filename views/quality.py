@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from aidwatch.i18n import t
 from aidwatch.metrics import quality as m
 from aidwatch.reference import export_names
 from views.common import case_list, own_code, with_drill
 from views.context import resolve
-from aidwatch.i18n import t
 from aidwatch.viewstate import View
 from queries.scope import Scope
 from queries import quality as q
-from queries.regions import Region, children
+from queries.regions import children, Region
 
 
 @dataclass(frozen=True)

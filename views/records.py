@@ -8,17 +8,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from aidwatch.i18n import t
 from aidwatch.metrics import records as m
 from aidwatch.metrics.backlog import overdue_until
-from aidwatch.policy import YearPolicy, policy_for
+from aidwatch.policy import policy_for, YearPolicy
 from aidwatch.reference import export_names
 from aidwatch.workdays import calendar
 from views.common import case_list, own_code, table_region, with_drill
 from views.context import resolve
-from aidwatch.i18n import t
 from aidwatch.viewstate import View
 from queries import records as q
-from queries.regions import Region, children
+from queries.regions import children, Region
 from queries.scope import Scope
 
 

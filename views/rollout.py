@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from aidwatch.i18n import t
 from aidwatch.metrics import rollout as m
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
 from views.common import case_list, own_code, with_drill
 from views.context import resolve
-from aidwatch.i18n import t
 from queries.scope import Scope
 from queries import rollout as q
 from aidwatch.viewstate import View

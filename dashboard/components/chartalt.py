@@ -8,14 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from aidwatch.i18n import add_strings, t
-
-add_strings({
-    "chart_as_table": ("以表格查看图中数据", "The chart's numbers as a table"),
-    "chart_extremes": ("{title}：最低 {low}，最高 {high}。", "{title}: lowest {low}, highest {high}."),
-    "chart_no_data": ("{n} 个无数据。", "{n} without data."),
-    "chart_empty": ("{title}：没有数据。", "{title}: no data."),
-})
+from aidwatch.i18n import t
 
 
 def summary_sentence(title: str, frame: pd.DataFrame, value: str, text: str, lang: str) -> str:

@@ -13,13 +13,20 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from aidwatch.i18n import t
+from aidwatch.i18n import N_, t
 from aidwatch.viewstate import FIRST_YEAR, View
 
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("lag"), N_("snapshot"),
+)
+
 #: (path, string key) of the pages in navigation order.
-NAV = [("/briefing", "page_briefing"), ("/deadlines", "page_deadlines"), ("/rollout", "page_rollout"),
-       ("/duplicates", "page_duplicates"), ("/backlog", "page_backlog"), ("/records", "page_records"),
-       ("/inspections", "page_inspections"), ("/quality", "page_quality"), ("/subscriptions", "page_subscriptions")]
+NAV = [("/briefing", N_("page_briefing")), ("/deadlines", N_("page_deadlines")), ("/rollout", N_("page_rollout")),
+       ("/duplicates", N_("page_duplicates")), ("/backlog", N_("page_backlog")), ("/records", N_("page_records")),
+       ("/inspections", N_("page_inspections")), ("/quality", N_("page_quality")),
+       ("/subscriptions", N_("page_subscriptions"))]
 
 
 #: Pages that cover the nation or one province only: their link keeps the province, not a city or school.

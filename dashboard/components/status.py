@@ -18,7 +18,7 @@ def status_badge(status: str, lang: str) -> dbc.Badge:
 def judgement(worse: bool, lang: str) -> html.Span:
     """"Better" or "worse" told by a symbol and a word, not by the green or red around it alone (WCAG 1.4.1):
     the symbol for the eye, the word for screen readers and as a tooltip."""
-    word = t("worse" if worse else "better", lang)
+    word = t("worse", lang) if worse else t("better", lang)
     return html.Span([html.Span("✗" if worse else "✓", **{"aria-hidden": "true"}),
                       html.Span(word, className="visually-hidden")], title=word,
                      className="aw-judge " + ("aw-judge-worse" if worse else "aw-judge-better"))

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from aidwatch.i18n import N_, t, value_name
 from aidwatch.metrics.backlog import AGE_BUCKETS, CASE_COLUMNS, MIN_RANK_VOLUME, SUSPECT_COLUMNS
 from dashboard.components.exports import export_links
 from dashboard.components.figure import axis_label, titled_graph
@@ -22,76 +23,22 @@ from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
 from views.palette import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
-from aidwatch.i18n import add_strings, t, value_name
 from dashboard.pages import framed
 
-PATH = "/backlog"
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("approval"), N_("approval_due_on"), N_("approval_workdays"), N_("change_type"), N_("changes"),
+    N_("expected_end_on"), N_("name"), N_("occurred_on"), N_("phantom_suspects"),
+    N_("program_years"), N_("record_due_on"), N_("recorded_on"), N_("recording"), N_("recording_workdays"),
+    N_("rejected_on"), N_("rule"), N_("rule_1"), N_("rule_2"), N_("rule_3"), N_("value_awaiting"),
+    N_("value_deceased"), N_("value_enlist"), N_("value_expel"), N_("value_late"), N_("value_long_suspension"),
+    N_("value_major_change"), N_("value_on_time"), N_("value_overdue"), N_("value_overstay"), N_("value_pending"),
+    N_("value_resume"), N_("value_suspend"), N_("value_transfer_in"), N_("value_transfer_out"),
+    N_("value_unapproved_leaving"), N_("value_withdraw"),
+)
 
-add_strings({
-    "page_backlog": ("学籍异动积压", "Status-change backlog"),
-    "changes": ("异动数", "Changes"),
-    "late_recorded": ("逾期办理", "Recorded late"),
-    "unrecorded_overdue": ("逾期未办理", "Unrecorded, overdue"),
-    "awaiting_approval": ("待审批", "Awaiting approval"),
-    "overdue_approval": ("逾期未审批", "Approval overdue"),
-    "phantom_suspects": ("空挂学籍疑似", "Phantom suspects"),
-    "late_rate": ("逾期办理率 %", "Late-recording rate %"),
-    "decided_recording": ("已到期异动", "Settled recordings"),
-    "rule_1": ("规则一", "Rule 1"), "rule_2": ("规则二", "Rule 2"), "rule_3": ("规则三", "Rule 3"),
-    "bl_school_side": ("学校：异动办理（{n} 个工作日内）", "Schools: recording changes (within {n} working days)"),
-    "bl_province_side": ("省级：异动审批（{n} 个工作日内）", "Province: approving changes (within {n} working days)"),
-    "bl_open_by_age": ("未办结按已过工作日", "Open, by working days elapsed"),
-    "bl_open_count": ("未办结", "Open"),
-    "bl_within": ("未逾期", "Not overdue"),
-    "bl_overdue": ("已逾期", "Overdue"),
-    "bl_of_which_overdue": ("其中逾期", "of which overdue"),
-    "bl_by_type": ("按异动类型", "By change type"),
-    "bl_none_open": ("没有未办结的异动。", "Nothing open."),
-    "bl_tiles_title": ("各省份按时办理率（逾期或未办视为不按时）", "On-time recording by province (late or overdue = not on time)"),
-    "bl_bars_title": ("下级逾期：学校未办理 + 省级未审批", "Overdue below: unrecorded by schools + unapproved by the province"),
-    "bl_rank_title": ("学校逾期办理率排名", "Schools by late-recording rate"),
-    "bl_rank_note": ("仅含已到期异动不少于 {n} 条的学校；逾期办理率 = (逾期办理 + 逾期未办理) ÷ 已到期异动。",
-                     "Only schools with at least {n} settled recordings; rate = (recorded late + unrecorded overdue) ÷ "
-                     "settled recordings."),
-    "bl_rank_none": ("没有学校达到排名所需的异动数量。", "No school has enough changes to be ranked."),
-    "bl_cases_title": ("本校异动个案", "This school's status changes"),
-    "bl_cases_none": ("本年度截至该日没有异动。", "No status changes this year up to this date."),
-    "bl_suspects_title": ("空挂学籍疑似学生", "Phantom-enrolment suspects"),
-    "bl_suspects_none": ("没有疑似空挂学籍的学生。", "No phantom-enrolment suspects."),
-    "bl_suspects_note": ("规则一：退学、转出、开除或死亡异动截至该日未审批通过；规则二：休学两年以上且未复学；"
-                         "规则三：入学日期 + 学制 + 1 年早于该日。学生状态仍为在籍或休学。",
-                         "Rule 1: a withdrawal, transfer out, expulsion or death not approved by the date; rule 2: "
-                         "suspended more than two years ago with no resumption; rule 3: enrolment + programme + 1 year "
-                         "before the date. The student is still enrolled or suspended."),
-    "bl_wd": ("工作日", "working days"),
-    "change_type": ("异动类型", "Change type"),
-    "occurred_on": ("异动日期", "Occurred"),
-    "record_due_on": ("办理期限", "Recording due"),
-    "recorded_on": ("办理日期", "Recorded"),
-    "recording_workdays": ("办理用时（工作日）", "Working days to record"),
-    "recording": ("学校办理", "Recording"),
-    "approval_due_on": ("审批期限", "Approval due"),
-    "rejected_on": ("退回日期", "Rejected"),
-    "approval_workdays": ("审批用时（工作日）", "Working days to approve"),
-    "approval": ("省级审批", "Approval"),
-    "rule": ("触发规则", "Rule fired"),
-    "program_years": ("学制（年）", "Programme (years)"),
-    "expected_end_on": ("应结业日期", "Expected end"),
-    "student_status": ("学籍状态", "Status"),
-    "school_code": ("学校代码", "School code"),
-    "late": ("逾期", "Late"),
-}, {
-    "transfer_out": ("转出", "Transfer out"), "transfer_in": ("转入", "Transfer in"), "suspend": ("休学", "Suspend"),
-    "resume": ("复学", "Resume"), "withdraw": ("退学", "Withdraw"), "expel": ("开除", "Expel"),
-    "major_change": ("转专业", "Change of major"), "enlist": ("应征入伍保留学籍", "Enlistment"),
-    "deceased": ("死亡", "Deceased"),
-    "on_time": ("按时", "On time"), "late": ("逾期办理", "Late"), "overdue": ("逾期未办", "Overdue"),
-    "pending": ("办理期内", "Within limit"), "awaiting": ("待审批", "Awaiting"),
-    "approved": ("已审批", "Approved"), "rejected": ("已退回", "Rejected"),
-    "unapproved_leaving": ("规则一：离校异动未审批", "Rule 1: leaving change not approved"),
-    "long_suspension": ("规则二：休学两年以上未复学", "Rule 2: suspended over two years"),
-    "overstay": ("规则三：超出学制一年以上", "Rule 3: over a year past the programme"),
-})
+PATH = "/backlog"
 
 COUNT_CARDS = ("changes", "late_recorded", "unrecorded_overdue", "awaiting_approval", "overdue_approval",
                "phantom_suspects")

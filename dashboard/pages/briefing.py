@@ -14,69 +14,30 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from aidwatch.i18n import N_, deadline_name, t
 from aidwatch.metrics.briefing import AREAS, WHEN
 from aidwatch.narrative import day_text, pct_text
 from dashboard.components.figure import graph, titled_graph
 from dashboard.components.status import judgement, status_badge
-from aidwatch.i18n import add_strings, deadline_name, t
-from dashboard.pages import deadlines as dl_page
-from dashboard.pages import framed
+from dashboard.pages import deadlines as dl_page, framed
 from views.briefing import change_text, column_head, metric_label, value_text
+
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("br_area_approvals"), N_("br_area_backlog"), N_("br_area_duplicates"), N_("br_area_graduation"),
+    N_("br_area_inspections"), N_("br_area_records"), N_("br_area_registration"), N_("br_area_rollout"),
+    N_("br_backlog_overdue_approval"), N_("br_backlog_phantom_suspects"), N_("br_backlog_unrecorded_overdue"),
+    N_("br_duplicates_open"), N_("br_duplicates_overdue"), N_("br_graduation_approval_overdue"),
+    N_("br_graduation_approved_no_certificate"), N_("br_graduation_upload_overdue"),
+    N_("br_inspections_coverage_pct"), N_("br_inspections_serious_findings"), N_("br_laggards"), N_("br_level_city"),
+    N_("br_level_province"), N_("br_month"), N_("br_now"), N_("br_records_approval_overdue"),
+    N_("br_records_awaiting_approval"), N_("br_week"), N_("page_briefing"),
+)
 
 PATH = "/briefing"
 #: Figures are drawn at a fixed width that fits an A4 page, so that printing does not cut them.
 FIGURE_WIDTH = 460
-
-add_strings({
-    "page_briefing": ("工作简报", "Briefing"),
-    "br_title": ("{region}技工院校学生资助工作简报", "Student aid briefing: {region}"),
-    "br_subtitle": ("截至{day} · {year}年度", "As of {day} · year {year}"),
-    "br_summary": ("要点", "Summary"),
-    "br_headlines": ("主要指标", "Headline figures"),
-    "br_area": ("板块", "Area"),
-    "br_metric": ("指标", "Figure"),
-    "br_now": ("截至日", "As of D"),
-    "br_week": ("较一周前 {day}", "vs {day} (−7 d)"),
-    "br_month": ("较一个月前 {day}", "vs {day} (−30 d)"),
-    "br_pp_note": ("与一周前、一个月前相比；百分比的变化以百分点计，括号内为当时的数值。点击任一数字可打开其来源页面。",
-                   "Compared with a week and a month before; changes of percentages are in percentage points, "
-                   "the earlier value in brackets. Click any number to open the page it comes from."),
-    "br_area_registration": ("新生注册", "Registration"),
-    "br_area_approvals": ("资助审批", "Aid approval"),
-    "br_area_rollout": ("扩围提标", "Rollout"),
-    "br_area_duplicates": ("重复资助", "Duplicate aid"),
-    "br_area_backlog": ("学籍异动", "Status changes"),
-    "br_area_inspections": ("检查", "Inspections"),
-    "br_duplicates_open": ("比对结果未办结（条）", "Matches open"),
-    "br_duplicates_overdue": ("其中逾期（条）", "of which overdue"),
-    "br_backlog_unrecorded_overdue": ("逾期未办理（条）", "Unrecorded, overdue"),
-    "br_backlog_overdue_approval": ("逾期未审批（条）", "Approval overdue"),
-    "br_backlog_phantom_suspects": ("疑似空挂学籍（人）", "Phantom suspects"),
-    "br_inspections_coverage_pct": ("检查覆盖率", "Schools inspected"),
-    "br_inspections_serious_findings": ("严重问题（个）", "Serious findings"),
-    "br_area_records": ("学籍审批", "Record approval"),
-    "br_area_graduation": ("毕业手续", "Graduation"),
-    "br_records_awaiting_approval": ("待审批学籍（人）", "Records awaiting approval"),
-    "br_records_approval_overdue": ("其中逾期（人，监测口径）", "of which overdue (convention)"),
-    "br_graduation_upload_overdue": ("逾期未上传（人，监测口径）", "Upload overdue (convention)"),
-    "br_graduation_approval_overdue": ("逾期未审批（人，监测口径）", "Approval overdue (convention)"),
-    "br_graduation_approved_no_certificate": ("已审批无证书（人）", "Approved, no certificate"),
-    "br_laggards": ("进度最慢的{level}", "{level} furthest behind"),
-    "br_laggards_none": ("没有进度落后的{level}。", "No {level} behind."),
-    "br_level_province": ("省份", "provinces"),
-    "br_level_city": ("地市", "cities"),
-    "br_map_hint": ("点击图块或柱条，打开该地区此节点的进度。", "Click a tile or bar to open that region's progress on this deadline."),
-    "br_no_live": ("当前没有进行中的时间节点。", "No deadline is under way."),
-    "br_map_title": ("各地进度", "Progress by region"),
-    "br_unavailable": ("暂不可用：{reason}", "Not available: {reason}"),
-    "br_footer": ("截至日 {day} · 数据截至 {snapshot} · 生成于 {generated}",
-                  "As of {day} · data as of {snapshot} · generated {generated}"),
-    "br_print": ("打印", "Print"),
-    "br_pdf": ("下载 PDF", "Download PDF"),
-    "pdf_no_font": ("服务器缺少可嵌入的中文字体，暂时无法生成 PDF；请改用浏览器打印或下载 Excel。",
-                    "The server has no Chinese font to embed, so no PDF for now; print from the browser or "
-                    "download the Excel file instead."),
-})
 
 #: Only the colours of changes: a change the bad way is red, the good way green.
 CHANGE_CLASS = {True: "br-bad", False: "br-good"}

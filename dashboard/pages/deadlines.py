@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from aidwatch.i18n import N_, deadline_name, status_name, t, value_name
 from aidwatch.policy import DEADLINES
 from dashboard.components.exports import export_links
 from dashboard.components.figure import axis_label, titled_graph
@@ -22,10 +23,17 @@ from dashboard.components.status import status_badge
 from views.palette import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.pages import framed
-from aidwatch.i18n import deadline_name, status_name, t, value_name
 from queries.registry import DeadlineView
 from aidwatch.viewstate import View
 from views.deadlines import case_columns
+
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("amount"), N_("approved_on"), N_("cases_title"), N_("deadline"), N_("disbursed_on"), N_("due_on"), N_("grade"),
+    N_("kind"), N_("publicized_on"), N_("submitted_on"), N_("term"), N_("today_marker"), N_("wd_left_fmt"),
+    N_("wd_left_short"), N_("wd_over_fmt"), N_("wd_over_short"),
+)
 
 PATH = "/deadlines"
 EMPTY_FIGURE = {"data": [], "layout": {}}
@@ -49,7 +57,7 @@ def _left_label(days: int, status: str, lang: str, short: bool = False) -> str:
     if status == "done":
         return status_name("done", lang)
     suffix = "_short" if short else "_fmt"
-    return t("wd_left" + suffix, lang, n=days) if days >= 0 else t("wd_over" + suffix, lang, n=-days)
+    return t(f"wd_left{suffix}", lang, n=days) if days >= 0 else t(f"wd_over{suffix}", lang, n=-days)
 
 
 def timeline(summary: pd.DataFrame, as_of: dt.date, year: int, lang: str) -> dict:

@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from aidwatch.i18n import N_, t, value_name
 from aidwatch.metrics.duplicates import AGE_BUCKETS, EXPORT_COLUMNS, STATES, Overview
 from dashboard.components.exports import export_links
 from dashboard.components.figure import axis_label, titled_graph
@@ -23,10 +24,21 @@ from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
 from views.palette import STATUS_COLORS, TEXT_COLORS
 from dashboard.components.tilegrid import tile_map
-from aidwatch.i18n import add_strings, t, value_name
 from dashboard.pages import framed
 from aidwatch.viewstate import View
 from views.duplicates import ALERTS_SHOWN
+
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("case"), N_("dup_col_batch_month"), N_("dup_col_closed"), N_("dup_col_closed_late"), N_("dup_col_confirmed"),
+    N_("dup_col_due_on"), N_("dup_col_other_province"), N_("dup_col_other_school_name"), N_("dup_col_outcome"),
+    N_("dup_col_pushed_on"), N_("dup_col_rectified_on"), N_("dup_col_repeat_students"), N_("dup_col_state"),
+    N_("dup_col_unverified"), N_("dup_col_verified_on"), N_("dup_col_workdays_elapsed"), N_("dup_rule_many_open"),
+    N_("dup_rule_overdue"), N_("dup_rule_repeat"), N_("dup_rule_untouched"), N_("dup_state_closed"),
+    N_("dup_state_closed_late"), N_("dup_state_open"), N_("dup_state_overdue"), N_("dup_table"),
+    N_("dup_trend_share"), N_("value_confirmed"), N_("value_false_positive"),
+)
 
 PATH = "/duplicates"
 EMPTY_FIGURE = {"data": [], "layout": {}}
@@ -34,64 +46,6 @@ KIND_COLORS = {"grant": "#2c7fb8", "tuition": "#8c6bb1"}
 ALERT_BADGES = {"overdue": "danger", "repeat": "danger", "many_open": "warning", "untouched": "info"}
 CASE_COLUMNS = ["state", "name", "id_number", "term", "kind", "batch_month", "other_school_name", "other_province",
                 "pushed_on", "due_on", "verified_on", "outcome", "rectified_on", "workdays_elapsed"]
-
-add_strings({
-    "page_duplicates": ("重复资助预警", "Duplicate-aid alerts"),
-    "dup_alerts": ("需要处理的预警", "Alerts: what needs action"),
-    "dup_alerts_none": ("截至当日没有需要处理的预警。", "Nothing needs action as of this date."),
-    "dup_alerts_more": ("另有 {n} 所学校有预警，见下方明细表。", "{n} more schools have alerts; see the table below."),
-    "dup_alert_link": ("查看个案", "Open cases"),
-    "dup_rule_overdue": ("逾期未办结", "Overdue"),
-    "dup_rule_repeat": ("再次比中", "Matched again"),
-    "dup_rule_many_open": ("积压较多", "Many open"),
-    "dup_rule_untouched": ("新批次未处理", "New batch untouched"),
-    "dup_reason_overdue": ("{n} 条比对结果超过 {limit} 个工作日未办结，最久已 {days} 个工作日",
-                           "open past the {limit}-working-day limit: {n}; the oldest was pushed {days} working days ago"),
-    "dup_reason_repeat": ("{n} 名学生在本年度不同月份批次中再次被比中（整改未巩固）",
-                          "students matched again in a later monthly batch (a rectification that did not hold): {n}"),
-    "dup_reason_many_open": ("{n} 条比对结果尚未办结", "matches still open: {n}"),
-    "dup_reason_untouched": ("{batch} 批次 {n} 条比对结果尚未核实", "batch {batch}: not yet checked: {n}"),
-    "dup_filter_kind": ("资助类型", "Aid"),
-    "dup_filter_batch": ("比对批次", "Batch"),
-    "dup_all": ("全部", "All"),
-    "dup_all_year": ("全年", "Whole year"),
-    "dup_col_matches": ("比对结果", "Matches"),
-    "dup_col_unverified": ("未核实", "Unverified"),
-    "dup_col_confirmed": ("确认重复", "Confirmed"),
-    "dup_col_open": ("未办结", "Open"),
-    "dup_col_overdue": ("逾期", "Overdue"),
-    "dup_col_closed_late": ("逾期办结", "Closed late"),
-    "dup_col_repeat_students": ("再次比中学生", "Repeat students"),
-    "dup_col_closed": ("已办结", "Closed"),
-    "dup_tiles_title": ("各省份未逾期比对结果占比", "Share of matches not overdue, by province"),
-    "dup_bars_title": ("下级办理情况（逾期最多者在上）", "The level below (most overdue at the top)"),
-    "dup_ageing": ("未办结比对结果的账龄（自推送起工作日）", "Age of open matches (working days since the push)"),
-    "dup_trend": ("月度趋势：比对结果数与 {limit} 个工作日内办结比例", "By month: matches, and share closed within {limit} working days"),
-    "dup_trend_share": ("按期办结 %", "Closed in time %"),
-    "dup_trend_note": ("办结比例只计已到期的比对结果；本月批次尚未到期时不显示。",
-                       "The share counts matches whose due day has passed; a batch not yet due has no point."),
-    "dup_workdays": ("工作日", "working days"),
-    "dup_table": ("比对结果办理情况", "Duplicate matches"),
-    "dup_cases": ("比对个案", "Matches at this school"),
-    "dup_cases_none": ("该校在所选范围内没有比对结果。", "No matches at this school for this selection."),
-    "dup_col_batch_month": ("批次", "Batch"),
-    "dup_col_other_school_name": ("比中学校（教育系统）", "Other school (education system)"),
-    "dup_col_other_province": ("比中学校所在省", "Its province"),
-    "dup_col_pushed_on": ("推送日期", "Pushed"),
-    "dup_col_due_on": ("应办结日期", "Due"),
-    "dup_col_verified_on": ("核实日期", "Verified"),
-    "dup_col_outcome": ("核实结论", "Outcome"),
-    "dup_col_rectified_on": ("整改日期", "Rectified"),
-    "dup_col_workdays_elapsed": ("已用工作日", "Working days used"),
-    "dup_col_state": ("办理状态", "State"),
-    "dup_state_overdue": ("逾期未办结", "Overdue"),
-    "dup_state_open": ("办理中", "Open"),
-    "dup_state_closed_late": ("逾期办结", "Closed late"),
-    "dup_state_closed": ("按期办结", "Closed in time"),
-}, values={
-    "confirmed": ("确认重复", "Confirmed"),
-    "false_positive": ("误报", "False positive"),
-})
 
 
 def layout(**query):

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from aidwatch.i18n import N_, t
 from aidwatch.policy import policy_for
 from dashboard.components.figure import titled_graph
 from dashboard.components.grid import data_grid
@@ -19,10 +20,18 @@ from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
 from views.palette import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
-from aidwatch.i18n import add_strings, t
 from dashboard.pages import framed
 from aidwatch.viewstate import View
 from views.inspections import SIGNAL_PAGES, reason_text
+
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("insp_last"), N_("insp_pace"), N_("insp_rank"), N_("reason_approvals_late"),
+    N_("reason_changes_late"), N_("reason_dual_plate"), N_("reason_duplicates_overdue"),
+    N_("reason_duplicates_repeat"), N_("reason_joint_enrollment"), N_("reason_not_inspected"),
+    N_("reason_phantom_suspects"), N_("reason_priority_without_grant"), N_("reasons"), N_("risk_score"),
+)
 
 PATH = "/inspections"
 PROFILE_PATH = "/school"
@@ -30,49 +39,6 @@ EMPTY_FIGURE = {"data": [], "layout": {}}
 #: The ranking on screen shows this many schools; the plan export has them all.
 RANK_SHOWN = 50
 
-add_strings({
-    "page_inspections": ("检查重点", "Inspection priorities"),
-    "schools": ("学校数", "Schools"),
-    "inspected": ("已检查", "Inspected"),
-    "coverage_pct": ("覆盖率 %", "Coverage %"),
-    "serious_findings": ("严重问题", "Serious findings"),
-    "insp_left": ("尚未检查", "Not yet inspected"),
-    "insp_pace": ("所需进度", "Pace needed"),
-    "insp_pace_fmt": ("每个工作日 {n} 所", "{n} a working day"),
-    "insp_pace_note": ("距年底还有 {days} 个工作日，尚有 {left} 所学校未检查。",
-                       "{days} working days left this year; {left} schools not yet inspected."),
-    "insp_pace_over": ("本年度已无剩余工作日，仍有 {left} 所学校未检查。",
-                       "No working days left this year; {left} schools were not inspected."),
-    "insp_pace_done": ("本年度检查已全覆盖。", "Every school has been inspected this year."),
-    "insp_tiles_title": ("各省份检查覆盖率", "Inspection coverage by province"),
-    "insp_bars_title": ("下级检查覆盖率", "Inspection coverage of the level below"),
-    "insp_rank_title": ("检查优先顺序", "Where to inspect first"),
-    "insp_rank_note": ("风险分 = Σ 权重 × 信号（0–1），满分 100；理由为贡献最大的信号，点击可查看对应个案。",
-                       "Risk score = Σ weight × signal (0–1), out of 100; reasons are the largest contributions "
-                       "and open the cases behind them."),
-    "insp_rank_nation": ("选择一个省份查看学校风险排序。", "Choose a province to see its schools ranked by risk."),
-    "insp_rank_more": ("另有 {n} 所学校，见导出的检查计划。", "{n} more schools are in the exported plan."),
-    "insp_rank_none": ("没有需要检查的学校。", "No open schools to inspect."),
-    "insp_rank": ("序号", "Rank"),
-    "risk_score": ("风险分", "Risk score"),
-    "reasons": ("主要理由", "Main reasons"),
-    "insp_last": ("最近检查", "Last inspected"),
-    "insp_never": ("未检查", "never"),
-    "insp_plan_xlsx": ("导出检查计划 Excel", "Export inspection plan (XLSX)"),
-    "insp_plan_csv": ("导出检查计划 CSV", "Export inspection plan (CSV)"),
-    "insp_profile": ("学校档案", "School profile"),
-    "reason_not_inspected": ("本年度尚未检查", "Not inspected this year"),
-    "reason_serious_open": ("严重问题未整改", "Serious finding not rectified"),
-    "reason_serious_done": ("曾有严重问题（已整改）", "Earlier serious finding (rectified)"),
-    "reason_duplicates_overdue": ("重复资助逾期未办结 {n} 条", "{n} duplicate matches overdue"),
-    "reason_duplicates_repeat": ("重复比中学生 {n} 人", "{n} students matched again"),
-    "reason_phantom_suspects": ("疑似空挂学籍 {n} 人", "{n} phantom-enrolment suspects"),
-    "reason_changes_late": ("学籍异动逾期 {n} 条", "{n} status changes late"),
-    "reason_priority_without_grant": ("重点学生未获助学金 {n} 人", "{n} priority students without a grant"),
-    "reason_approvals_late": ("资助审批逾期 {n} 条", "{n} aid approvals late"),
-    "reason_dual_plate": ("一校两牌", "Dual plate (一校两牌)"),
-    "reason_joint_enrollment": ("联合招生", "Joint enrolment"),
-})
 
 def layout(**query):
     """The frame for the URL's view and a store the content callback renders from."""

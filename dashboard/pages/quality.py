@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from aidwatch.i18n import N_, t
 from aidwatch.metrics.quality import CASE_COLUMNS, CATEGORIES, CHECKS
 from dashboard.components.exports import export_links
 from dashboard.components.figure import axis_label, titled_graph
@@ -18,70 +19,26 @@ from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
 from views.palette import STATUS_COLORS
-from aidwatch.i18n import add_strings, t
 from dashboard.pages import framed
 
-PATH = "/quality"
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("dq_cat_calendar"), N_("dq_cat_dates"), N_("dq_cat_headcounts"), N_("dq_cat_orphans"), N_("dq_cat_values"),
+    N_("dq_check_approved_before_submitted"), N_("dq_check_calendar_unknown"), N_("dq_check_change_before_enrolment"),
+    N_("dq_check_closed_before_opened"), N_("dq_check_decided_before_recorded"),
+    N_("dq_check_disbursed_before_approved"), N_("dq_check_enrolled_before_born"), N_("dq_check_headcount_zero"),
+    N_("dq_check_intake_zero_with_students"), N_("dq_check_number_implausible"), N_("dq_check_orphan_student"),
+    N_("dq_check_province_mismatch"), N_("dq_check_recorded_before_occurred"),
+    N_("dq_check_rectified_before_inspected"), N_("dq_check_rectified_before_pushed"),
+    N_("dq_check_reg_approved_before_registered"), N_("dq_check_registered_before_enrolled"),
+    N_("dq_check_uploaded_before_graduated"), N_("dq_check_value_unknown"), N_("dq_check_verified_before_pushed"),
+    N_("dq_table_aid_record"), N_("dq_table_duplicate_match"), N_("dq_table_graduation"), N_("dq_table_inspection"),
+    N_("dq_table_school"), N_("dq_table_school_headcount"), N_("dq_table_status_change"), N_("dq_table_student"),
+    N_("page_quality"),
+)
 
-add_strings({
-    "page_quality": ("数据质量", "Data quality"),
-    "dq_odd_rows": ("异常记录", "Odd rows"),
-    "dq_records": ("检查记录数", "Rows checked"),
-    "dq_per_10k": ("每万行异常", "Odd per 10,000 rows"),
-    "dq_note": ("检查 {year} 年度的记录（按学期、异动日期、推送日期、毕业日期或检查年度归属）、日期超出工作日历的记录"
-                "和全部学校，以副本当前快照为准，与截至日期无关；同一行触发几项检查即计几次。共检查 {records} 行，"
-                "每万行 {rate} 条异常。",
-                "The checks read the records of {year} (by term, change date, push date, graduation date or "
-                "inspection year), records dated outside the working-day calendar and every school, as the replica "
-                "holds them now, whatever the as-of date; a row failing two checks counts twice. {records} rows "
-                "checked, {rate} odd rows per 10,000."),
-    "dq_by_check": ("各项检查", "Checks"),
-    "dq_check": ("检查项", "Check"),
-    "dq_table": ("数据表", "Table"),
-    "dq_count": ("异常数", "Odd rows"),
-    "dq_all_clean": ("各项检查均未发现异常。", "No check found anything."),
-    "dq_clean_checks": ("其余 {n} 项检查为 0。", "The other {n} checks found nothing."),
-    "dq_bars_title": ("下级异常记录（按类别）", "Odd rows below, by category"),
-    "dq_cases_title": ("本校异常记录", "This school's odd rows"),
-    "dq_cases_none": ("本校没有异常记录。", "No odd rows at this school."),
-    "dq_record": ("记录", "Record"),
-    "dq_evidence": ("依据", "Evidence"),
-    **{f"dq_cat_{k}": v for k, v in {
-        "dates": ("日期顺序异常", "Dates out of order"),
-        "orphans": ("学生不存在", "Unknown students"),
-        "headcounts": ("人数为零", "Zero headcounts"),
-        "values": ("取值异常", "Odd values"),
-        "calendar": ("日历未知年份", "Years the calendar lacks"),
-    }.items()},
-    **{f"dq_check_{k}": v for k, v in {
-        "registered_before_enrolled": ("注册早于入学", "Registered before enrolled"),
-        "reg_approved_before_registered": ("注册审核早于注册", "Registration approved before registered"),
-        "enrolled_before_born": ("入学早于出生", "Enrolled before born"),
-        "recorded_before_occurred": ("异动办理早于发生", "Change recorded before it occurred"),
-        "decided_before_recorded": ("异动审批早于办理", "Change decided before recorded"),
-        "change_before_enrolment": ("异动早于入学", "Status change before enrolment"),
-        "approved_before_submitted": ("资助审批早于申报", "Aid approved before submitted"),
-        "disbursed_before_approved": ("资助发放早于审批", "Aid paid before approved"),
-        "verified_before_pushed": ("重复核实早于推送", "Match verified before pushed"),
-        "rectified_before_pushed": ("重复整改早于推送", "Match rectified before pushed"),
-        "uploaded_before_graduated": ("毕业数据上传早于毕业", "Graduation uploaded before graduating"),
-        "rectified_before_inspected": ("检查整改早于检查", "Rectified before inspected"),
-        "closed_before_opened": ("停办早于开办", "School closed before opened"),
-        "orphan_student": ("学生不存在", "Unknown student"),
-        "headcount_zero": ("在校人数为零", "Zero headcount"),
-        "intake_zero_with_students": ("报告新生数为零但有新生", "Zero intake reported, new students registered"),
-        "value_unknown": ("取值不在规定范围", "Value outside its set"),
-        "number_implausible": ("数值不合理", "Implausible number"),
-        "province_mismatch": ("省份与学校不一致", "Province differs from the school's"),
-        "calendar_unknown": ("日期年份超出工作日历", "Year unknown to the working-day calendar"),
-    }.items()},
-    **{f"dq_table_{k}": v for k, v in {
-        "student": ("学生", "student"), "status_change": ("学籍异动", "status change"),
-        "aid_record": ("资助记录", "aid record"), "duplicate_match": ("重复资助比对", "duplicate match"),
-        "graduation": ("毕业", "graduation"), "inspection": ("检查", "inspection"),
-        "school_headcount": ("学校人数", "school headcount"), "school": ("学校", "school"),
-    }.items()},
-})
+PATH = "/quality"
 
 CATEGORY_COLORS = {"dates": STATUS_COLORS["overdue"], "orphans": "#6a3d9a", "headcounts": STATUS_COLORS["at_risk"],
                    "values": STATUS_COLORS["on_track"], "calendar": STATUS_COLORS["no_data"]}
@@ -97,7 +54,7 @@ def layout(**query):
 
 
 def _label(key: str, lang: str) -> str:
-    return t("dq_odd_rows" if key == "odd_rows" else f"dq_cat_{key}", lang)
+    return t("dq_odd_rows", lang) if key == "odd_rows" else t(f"dq_cat_{key}", lang)
 
 
 def summary_cards(total: pd.Series, lang: str) -> dbc.Row:

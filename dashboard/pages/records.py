@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from aidwatch.i18n import N_, t
 from aidwatch.metrics.records import GRADUATE_CASE_COLUMNS, RECORD_CASE_COLUMNS
 from dashboard.components.chartalt import chart_alternative
 from dashboard.components.exports import export_links
@@ -23,57 +24,23 @@ from dashboard.components.grid import data_grid
 from views.palette import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.context import drill_links, drill_template
-from aidwatch.i18n import add_strings, t
 from dashboard.pages import framed
 from dashboard.pages.backlog import _columns, _count_ticks, _display, age_figure
 
-PATH = "/records"
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("graduate_state"), N_("graduated_on"), N_("record_state"), N_("registered_on"),
+    N_("rg_approved"), N_("rg_approved_late"), N_("rg_approved_no_certificate"), N_("rg_awaiting_approval"),
+    N_("rg_bars_graduation"), N_("rg_bars_records"), N_("rg_certificates_online"), N_("rg_graduate_cases"),
+    N_("rg_graduate_cases_none"), N_("rg_graduates"), N_("rg_pct_certified"), N_("rg_record_cases"),
+    N_("rg_record_cases_none"), N_("rg_registered"), N_("rg_tiles_graduation"), N_("rg_tiles_records"),
+    N_("rg_upload_overdue"), N_("rg_uploaded"), N_("upload_due_on"), N_("uploaded_on"), N_("value_approval_overdue"),
+    N_("value_awaiting_approval"), N_("value_awaiting_upload"), N_("value_no_certificate"),
+    N_("value_upload_overdue"), N_("workdays_elapsed"),
+)
 
-add_strings({
-    "page_records": ("学籍与毕业", "Records & graduation"),
-    "rg_convention": ("监测口径：学籍审核审批、毕业数据上传和毕业数据审批各按 {n} 个工作日监测。这是本看板的监测口径，"
-                      "通知本身未规定天数。",
-                      "Monitoring convention: record approval, graduate-data upload and its approval are each "
-                      "watched against {n} working days. This is the dashboard's convention; the notice sets no "
-                      "number of days."),
-    "rg_records_title": ("新生学籍审核审批", "New-student record approval"),
-    "rg_graduation_title": ("毕业生数据上传与审批", "Graduate data: upload, approval, certificates"),
-    "rg_registered": ("已注册", "Registered"),
-    "rg_approved": ("已审批", "Approved"),
-    "rg_awaiting_approval": ("待审批", "Awaiting approval"),
-    "rg_approval_overdue": ("逾期未审批", "Approval overdue"),
-    "rg_approved_late": ("逾期审批", "Approved late"),
-    "rg_median_approval_workdays": ("审批用时中位数（工作日）", "Median working days to approve"),
-    "rg_graduates": ("毕业生", "Graduates"),
-    "rg_uploaded": ("已上传", "Uploaded"),
-    "rg_upload_overdue": ("逾期未上传", "Upload overdue"),
-    "rg_certificates_online": ("证书可在线查询", "Certificate online"),
-    "rg_pct_certified": ("证书在线率 %", "Certified %"),
-    "rg_approved_no_certificate": ("已审批无证书", "Approved, no certificate"),
-    "rg_tiles_records": ("各省份学籍审批率（已审批 ÷ 已注册）", "Records approved by province (approved ÷ registered)"),
-    "rg_tiles_graduation": ("各省份毕业证书在线率", "Certificates online by province"),
-    "rg_bars_records": ("下级待审批学籍", "Records awaiting approval below"),
-    "rg_bars_graduation": ("下级毕业手续进度", "Graduation pipeline below"),
-    "rg_within": ("未逾期", "Not overdue"),
-    "rg_funnel": ("毕业手续漏斗", "Graduation funnel"),
-    "rg_record_cases": ("本校待审批学籍", "This school's records awaiting approval"),
-    "rg_record_cases_none": ("没有待审批的学籍。", "No record awaiting approval."),
-    "rg_graduate_cases": ("本校未办结的毕业生", "This school's graduates not yet certified"),
-    "rg_graduate_cases_none": ("本年度截至该日的毕业生均已办结。", "Every graduate of the year up to this date is certified."),
-    "registered_on": ("注册日期", "Registered"),
-    "approval_due_on": ("审批期限", "Approval due"),
-    "workdays_elapsed": ("已过工作日", "Working days elapsed"),
-    "record_state": ("审批状态", "Approval"),
-    "graduated_on": ("毕业日期", "Graduated"),
-    "upload_due_on": ("上传期限", "Upload due"),
-    "uploaded_on": ("上传日期", "Uploaded"),
-    "graduate_state": ("办理环节", "Stage"),
-}, {
-    "awaiting": ("待审批", "Awaiting"), "overdue": ("逾期未办", "Overdue"),
-    "upload_overdue": ("逾期未上传", "Upload overdue"), "awaiting_upload": ("待上传", "Awaiting upload"),
-    "approval_overdue": ("逾期未审批", "Approval overdue"), "awaiting_approval": ("待审批", "Awaiting approval"),
-    "no_certificate": ("已审批无证书", "Approved, no certificate"),
-})
+PATH = "/records"
 
 RECORD_CARDS = (("registered", False), ("approved", False), ("awaiting_approval", False),
                 ("approval_overdue", True), ("approved_late", True))

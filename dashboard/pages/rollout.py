@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from aidwatch.contract import FULL_COVERAGE_GROUPS, HARDSHIP_GROUPS
+from aidwatch.i18n import N_, t
 from aidwatch.metrics.rollout import STEPS, TARGET_YUAN_PER_YEAR, tier_shares
 from dashboard.components.chartalt import chart_alternative
 from dashboard.components.figure import axis_label, graph, titled_graph
@@ -25,82 +26,19 @@ from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.context import drill_links, drill_template
 from dashboard.components.tilegrid import tile_map
-from aidwatch.i18n import add_strings, t
 from dashboard.pages import framed
 
-PATH = "/rollout"
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("ro_gap"), N_("ro_hs_dibao"), N_("ro_hs_disabled"), N_("ro_hs_disabled_parent"),
+    N_("ro_hs_edge_poverty"), N_("ro_hs_martyr_child"), N_("ro_hs_orphan"), N_("ro_hs_registered_poor"),
+    N_("ro_hs_sudden_hardship"), N_("ro_hs_tekun"), N_("ro_late_fmt"), N_("ro_late_short"), N_("ro_not_declared"),
+    N_("ro_overdue_fmt"), N_("ro_overdue_short"), N_("ro_reason_awaiting_approval"), N_("ro_reason_not_applied"),
+    N_("ro_reason_rejected"), N_("ro_rep_late"), N_("ro_rep_missing"), N_("ro_rep_on_time"), N_("ro_rep_pending"),
+)
 
-add_strings({
-    "page_rollout": ("扩围提标落实", "Expansion rollout"),
-    "ro_step_policy": ("修订政策", "Policy revised"),
-    "ro_step_tiers": ("分档设置", "Tiers set"),
-    "ro_step_average": ("年生均标准", "Average per year"),
-    "ro_step_third_year": ("三年级受助", "Third-year recipients"),
-    "ro_step_funds": ("5月31日前资金发放", "Funds paid by 31 May"),
-    "ro_step_report": ("6月6日前书面报告", "Report by 6 June"),
-    "ro_steps_done": ("已完成步骤", "Steps done"),
-    "ro_steps_unit": ("步", "steps"),
-    "ro_tiles_title": ("各省份完成步骤数（共 6 步）", "Steps done per province (of 6)"),
-    "ro_matrix_title": ("各省份扩围提标落实情况", "Rollout steps per province"),
-    "ro_matrix_hint": ("绿色：按时完成；黄色：逾期完成、部分完成或尚未到期；红色：到期未完成。点击行可下钻。",
-                       "Green: done on time; amber: done late, in part, or not yet due; red: not done and due. "
-                       "Click a row to drill down."),
-    "ro_children_title": ("下级落实情况：{level}", "Rollout by {level}"),
-    "ro_province_steps": ("{province}落实步骤", "{province}: rollout steps"),
-    "ro_tracker_title": ("6月6日书面报告", "Written reports due 6 June"),
-    "ro_rep_on_time": ("按时报送", "On time"),
-    "ro_rep_late": ("逾期报送", "Late"),
-    "ro_rep_missing": ("未报送", "Missing"),
-    "ro_rep_pending": ("待报送", "Pending"),
-    "ro_late_fmt": ("晚 {n} 个工作日", "{n} working days late"),
-    "ro_late_short": ("晚{n}个工作日", "{n} wd late"),
-    "ro_overdue_short": ("逾期{n}个工作日", "{n} wd overdue"),
-    "ro_overdue_fmt": ("已逾期 {n} 个工作日", "{n} working days overdue"),
-    "ro_none": ("无", "none"),
-    "ro_not_revised": ("未修订", "not revised"),
-    "ro_no_tiers": ("未分档", "no tiers"),
-    "ro_tiers_fmt": ("{n} 档：{amounts}", "tiers ({n}): {amounts}"),
-    "ro_not_declared": ("未发放", "not paid"),
-    "ro_avg": ("人均年助学金（元）", "Average grant (yuan/year)"),
-    "ro_target": ("目标 {target} 元", "target {target} yuan"),
-    "ro_recipients": ("受助人数", "Recipients"),
-    "ro_third_year": ("三年级受助", "Third-year recipients"),
-    "ro_disbursed": ("已发放 %", "% paid"),
-    "ro_priority": ("重点保障学生", "Priority students"),
-    "ro_without": ("未获助学金", "Without a grant"),
-    "ro_coverage": ("覆盖率 %", "% covered"),
-    "ro_gap": ("特困未覆盖", "Must-cover groups uncovered"),
-    "ro_provinces_all": ("六步全部完成的省份", "Provinces with all six steps done"),
-    "ro_avg_title": ("人均年助学金与 {target} 元目标", "Average grant per recipient against the {target} yuan target"),
-    "ro_tiers_title": ("分档分布（占受助人数 %）", "Tier distribution (% of recipients)"),
-    "ro_tier_n": ("第 {n} 档", "Tier {n}"),
-    "ro_tiers_alt": ("分档分布 · 实发金额与申报档次不符的受助人占比",
-                     "Tier distribution · share of recipients not paid their tier's declared amount"),
-    "ro_off_tier": ("与申报档次不符 %", "% off the declared amount"),
-    "ro_tier_none": ("未标档", "No tier"),
-    "ro_tier_hover": ("{name} · {tier}：{n} 人（{share}），申报 {declared} 元/年，实际 {actual} 元/年，不符 {off} 人",
-                      "{name} · {tier}: {n} ({share}), declared {declared} yuan/yr, actual {actual}, off tier {off}"),
-    "ro_priority_title": ("资助重点群体覆盖（在籍）", "Priority groups covered (enrolled students)"),
-    "ro_priority_hint": ("各群体列为未获助学金人数；前七类特困群体须全覆盖。",
-                         "Group columns count students without a grant; the first seven groups must be fully covered."),
-    "ro_cases_title": ("未获助学金的重点保障学生", "Priority students without a grant"),
-    "ro_cases_none": ("该校重点保障学生均已获助学金。", "Every priority student at this school has a grant."),
-    "ro_reason": ("原因", "Why"),
-    "ro_reason_not_applied": ("未申报", "not applied"),
-    "ro_reason_rejected": ("申报被退回", "application rejected"),
-    "ro_reason_awaiting_approval": ("待审批", "awaiting approval"),
-    "ro_grant_submitted_on": ("助学金申报日期", "Grant applied"),
-    "ro_hardship": ("困难类型", "Priority group"),
-    "ro_hs_registered_poor": ("原建档立卡", "Ex-registered poor"),
-    "ro_hs_dibao": ("低保", "Dibao"),
-    "ro_hs_tekun": ("特困供养", "Destitute support"),
-    "ro_hs_orphan": ("孤儿", "Orphan"),
-    "ro_hs_martyr_child": ("烈士子女", "Martyr's child"),
-    "ro_hs_disabled": ("困难残疾学生", "Disabled"),
-    "ro_hs_disabled_parent": ("残疾人子女", "Disabled parent"),
-    "ro_hs_edge_poverty": ("边缘易致贫户", "Edge of poverty"),
-    "ro_hs_sudden_hardship": ("突发严重困难", "Sudden hardship"),
-})
+PATH = "/rollout"
 
 #: Light cell backgrounds with dark text: readable, and the text itself carries the figure.
 STATE_STYLES = {"green": {"backgroundColor": "#d9f0d3", "color": "#0b3d1a"},

@@ -14,75 +14,29 @@ from dash import dcc, html
 
 from dashboard.components.status import judgement
 from views.palette import TEXT_COLORS
-from aidwatch.i18n import add_strings, deadline_name, t, value_name
+from aidwatch.i18n import N_, deadline_name, t, value_name
 from dashboard.pages import framed
-from dashboard.pages.inspections import PATH as INSPECTIONS_PATH, reason_href, reason_text, school_query
+from dashboard.pages.inspections import reason_href, reason_text, school_query, PATH as INSPECTIONS_PATH
+
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("finding_count"), N_("inspected_on"), N_("page_school"), N_("rectified_on"), N_("sch_month"), N_("sch_week"),
+    N_("section_backlog"), N_("section_deadlines"), N_("section_duplicates"), N_("section_inspections"),
+    N_("section_records"), N_("section_rollout"), N_("serious"), N_("sig_approvals_late"), N_("sig_changes"),
+    N_("sig_changes_late"), N_("sig_disbursed_pct"), N_("sig_duplicates_open"), N_("sig_duplicates_overdue"),
+    N_("sig_duplicates_repeat"), N_("sig_graduates_approval_overdue"), N_("sig_graduates_certified_pct"),
+    N_("sig_graduates_no_certificate"), N_("sig_graduates_upload_overdue"), N_("sig_grant_recipients"),
+    N_("sig_inspections"), N_("sig_overdue_approval"), N_("sig_phantom_suspects"), N_("sig_priority_students"),
+    N_("sig_priority_without_grant"), N_("sig_records_awaiting"), N_("sig_records_late"), N_("sig_records_overdue"),
+    N_("sig_risk_score"), N_("sig_serious_open"), N_("sig_third_year_recipients"), N_("value_private"),
+    N_("value_public"), N_("value_senior_technical"), N_("value_technical"), N_("value_technician_college"),
+)
 
 PATH = "/school"
 #: The page that lists a section's cases for one school.
 SECTION_PAGES = {"deadlines": "/deadlines", "duplicates": "/duplicates", "backlog": "/backlog",
                  "rollout": "/rollout", "inspections": None, "records": "/records"}
-
-add_strings({
-    "page_school": ("学校档案", "School profile"),
-    "sch_choose": ("请从检查重点排序或任一页面的学校行打开学校档案。",
-                   "Open a school profile from the inspection ranking or any school row."),
-    "sch_to_ranking": ("前往检查重点", "Go to inspection priorities"),
-    "sch_attributes": ("基本信息", "Attributes"),
-    "sch_level": ("办学层次", "Level"),
-    "sch_ownership": ("举办性质", "Ownership"),
-    "sch_opened": ("设立日期", "Opened"),
-    "sch_closed": ("撤销日期", "Closed"),
-    "sch_flags": ("关注标记", "Flags"),
-    "sch_no_flags": ("无", "none"),
-    "sch_score": ("风险分（满分 100）", "Risk score (out of 100)"),
-    "sch_signals": ("各页面信号及趋势", "Every page's signals and their trend"),
-    "sch_signal": ("信号", "Signal"),
-    "sch_month": ("一个月前", "A month before"),
-    "sch_week": ("一周前", "A week before"),
-    "sch_trend": ("趋势", "Trend"),
-    "sch_cases": ("个案", "Cases"),
-    "sch_open_cases": ("查看个案", "Open cases"),
-    "sch_history": ("检查记录", "Inspections"),
-    "sch_history_none": ("截至该日没有检查记录。", "No inspections up to this date."),
-    "inspected_on": ("检查日期", "Inspected"),
-    "finding_count": ("问题数", "Findings"),
-    "serious": ("严重问题", "Serious"),
-    "rectified_on": ("整改日期", "Rectified"),
-    "yes": ("是", "yes"), "no": ("否", "no"),
-    "section_deadlines": ("时间节点", "Deadlines"),
-    "section_duplicates": ("重复资助", "Duplicate aid"),
-    "section_backlog": ("学籍异动", "Status changes"),
-    "section_rollout": ("扩围提标", "Expansion rollout"),
-    "section_inspections": ("检查", "Inspections"),
-    "section_records": ("学籍与毕业（监测口径 10 个工作日）", "Records & graduation (10-working-day convention)"),
-    "sig_records_awaiting": ("学籍待审批（人）", "Records awaiting approval"),
-    "sig_records_overdue": ("学籍逾期未审批（人）", "Records: approval overdue"),
-    "sig_records_late": ("学籍逾期审批（人）", "Records approved late"),
-    "sig_graduates_upload_overdue": ("毕业生逾期未上传（人）", "Graduates: upload overdue"),
-    "sig_graduates_approval_overdue": ("毕业生逾期未审批（人）", "Graduates: approval overdue"),
-    "sig_graduates_no_certificate": ("已审批无证书（人）", "Approved, no certificate"),
-    "sig_graduates_certified_pct": ("毕业证书在线率", "Certificates online"),
-    "sig_approvals_late": ("资助审批逾期（条）", "Aid approvals late (records)"),
-    "sig_duplicates_open": ("重复资助未办结", "Duplicate matches open"),
-    "sig_duplicates_overdue": ("重复资助逾期未办结", "Duplicate matches overdue"),
-    "sig_duplicates_repeat": ("重复比中学生", "Students matched again"),
-    "sig_changes": ("学籍异动", "Status changes"),
-    "sig_changes_late": ("逾期办理或逾期未办理", "Recorded late or overdue"),
-    "sig_overdue_approval": ("逾期未审批", "Approval overdue"),
-    "sig_phantom_suspects": ("疑似空挂学籍", "Phantom suspects"),
-    "sig_grant_recipients": ("春季助学金获助人数", "Spring grant recipients"),
-    "sig_third_year_recipients": ("其中三年级", "of which third-year"),
-    "sig_disbursed_pct": ("已发放 %", "Disbursed %"),
-    "sig_priority_students": ("资助重点学生", "Priority students"),
-    "sig_priority_without_grant": ("重点学生未获助学金", "Priority students without a grant"),
-    "sig_inspections": ("本年度检查次数", "Inspections this year"),
-    "sig_serious_open": ("未整改严重问题", "Serious findings not rectified"),
-    "sig_risk_score": ("风险分", "Risk score"),
-}, {
-    "technician_college": ("技师学院", "Technician college"), "senior_technical": ("高级技工学校", "Senior technical school"),
-    "technical": ("技工学校", "Technical school"), "public": ("公办", "Public"), "private": ("民办", "Private"),
-})
 
 
 def layout(**query):
@@ -178,7 +132,8 @@ def history_table(p, lang: str):
         cols = ("year", "inspected_on", "finding_count", "serious", "rectified_on")
         head = html.Thead(html.Tr([html.Th(t(c, lang)) for c in cols]))
         rows = [html.Tr([html.Td(str(r.year)), html.Td(_day(r.inspected_on)), html.Td(str(r.finding_count)),
-                         html.Td(t("yes" if r.serious else "no", lang), className="text-danger" if r.serious else ""),
+                         html.Td(t("yes", lang) if r.serious else t("no", lang),
+                                 className="text-danger" if r.serious else ""),
                          html.Td(_day(r.rectified_on))]) for r in p.history.itertuples()]
         body.append(dbc.Table([head, html.Tbody(rows)], size="sm", responsive=True, className="aw-small-table", id="sch-history"))
     return dbc.Card(dbc.CardBody(body), className="aw-panel")

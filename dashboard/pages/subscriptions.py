@@ -11,65 +11,26 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from aidwatch.i18n import add_strings, t
+from aidwatch.i18n import N_, t
 from queries.outbox import AREAS
 from dashboard.pages import briefing as _briefing_strings  # noqa: F401  (the areas' names: br_area_*)
 from dashboard.pages import framed
 
-PATH = "/subscriptions"
+# Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
+# for `make i18n` (docs/i18n.md).
+COMPOSED_KEYS = (
+    N_("sb_cadence_daily"), N_("sb_cadence_events"), N_("sb_cadence_weekly"),
+    N_("sb_channel_dingtalk"), N_("sb_channel_email"), N_("sb_channel_wecom"), N_("sb_col_id"), N_("sb_col_owner"),
+    N_("sb_col_result"), N_("sb_col_state"), N_("sb_col_to"), N_("sb_done_remove"), N_("sb_done_resume"),
+    N_("sb_pause"), N_("sb_preview"), N_("sb_remove"), N_("sb_resume"), N_("sb_state_active"), N_("sb_state_failing"),
+    N_("sb_state_paused"), N_("sb_test"),
+    # i18n: a message's language, named in itself (as language pickers do)
+    N_("sb_lang_en"),
+    # i18n: a message's language, named in itself (as language pickers do)
+    N_("sb_lang_zh"),
+)
 
-add_strings({
-    "page_subscriptions": ("订阅", "Subscriptions"),
-    "sb_intro": ("订阅后，看板会按时把本人权限范围内的汇总数字和提醒推送到邮箱或群机器人，不含任何姓名和身份证号。",
-                 "The dashboard pushes the figures and reminders of your own scope to an e-mail address or a group "
-                 "robot on time: aggregates only, never a name or an ID number."),
-    "sb_new": ("新建订阅", "New subscription"),
-    "sb_channel": ("渠道", "Channel"),
-    "sb_target": ("邮箱地址或机器人 Webhook", "E-mail address or robot webhook"),
-    "sb_secret": ("钉钉加签密钥（可选，保存后不再显示）", "DingTalk signing secret (optional; never shown again)"),
-    "sb_cadence": ("频率", "Cadence"),
-    # a message's language, named in itself (as language pickers do)
-    "sb_lang_zh": ("中文", "中文 (Chinese)"),
-    "sb_lang_en": ("English（英文）", "English"),
-    "sb_at": ("时间（北京时间）", "Time (Beijing)"),
-    "sb_lang": ("语言", "Language"),
-    "sb_areas": ("内容范围", "Areas covered"),
-    "sb_areas_all": ("全部", "all"),
-    "sb_pick_area": ("请至少选择一项内容范围。", "Choose at least one area."),
-    "sb_add": ("添加", "Add"),
-    "sb_mine": ("我的订阅", "My subscriptions"),
-    "sb_none": ("还没有订阅。", "No subscriptions yet."),
-    "sb_pick": ("选择订阅", "Subscription"),
-    "sb_preview": ("预览", "Preview"),
-    "sb_test": ("立即发送测试", "Send a test now"),
-    "sb_pause": ("暂停", "Pause"),
-    "sb_resume": ("恢复", "Resume"),
-    "sb_remove": ("删除", "Remove"),
-    "sb_failing": ("发送失败的订阅（全部用户）", "Failing subscriptions (all users)"),
-    "sb_no_failing": ("没有发送失败的订阅。", "No subscription is failing."),
-    "sb_admin_pause": ("暂停所选", "Pause the selected one"),
-    "sb_added": ("已添加订阅 {id}。", "Subscription {id} added."),
-    "sb_done_pause": ("已暂停订阅 {id}。", "Subscription {id} paused."),
-    "sb_done_resume": ("已恢复订阅 {id}。", "Subscription {id} resumed."),
-    "sb_done_remove": ("已删除订阅 {id}。", "Subscription {id} removed."),
-    "sb_done_test": ("测试消息：{result}", "Test message: {result}"),
-    "sb_not_yours": ("只能管理本人的订阅。", "You can only manage your own subscriptions."),
-    "sb_pick_first": ("请先选择一个订阅。", "Choose a subscription first."),
-    "sb_col_id": ("编号", "ID"),
-    "sb_col_owner": ("用户", "User"),
-    "sb_col_to": ("发送到", "To"),
-    "sb_col_state": ("状态", "State"),
-    "sb_col_result": ("最近结果", "Last result"),
-    "sb_state_active": ("正常", "active"),
-    "sb_state_paused": ("已暂停", "paused"),
-    "sb_state_failing": ("发送失败", "failing"),
-    "sb_cadence_daily": ("每个工作日", "every working day"),
-    "sb_cadence_weekly": ("每周第一个工作日", "first working day of the week"),
-    "sb_cadence_events": ("有事件时", "on events"),
-    "sb_channel_email": ("邮件", "E-mail"),
-    "sb_channel_dingtalk": ("钉钉群机器人", "DingTalk robot"),
-    "sb_channel_wecom": ("企业微信群机器人", "WeCom robot"),
-})
+PATH = "/subscriptions"
 
 
 def _field(label: str, control, field_id: str):
