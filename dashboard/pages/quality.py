@@ -49,7 +49,7 @@ add_strings({
     **{f"dq_cat_{k}": v for k, v in {
         "dates": ("日期顺序异常", "Dates out of order"),
         "orphans": ("学生不存在", "Unknown students"),
-        "headcounts": ("人数为零", "Zero headcounts"),
+        "headcounts": ("在校人数存疑", "Doubtful headcounts"),
         "values": ("取值异常", "Odd values"),
         "calendar": ("日历未知年份", "Years the calendar lacks"),
     }.items()},
@@ -70,6 +70,7 @@ add_strings({
         "orphan_student": ("学生不存在", "Unknown student"),
         "headcount_zero": ("在校人数为零", "Zero headcount"),
         "intake_zero_with_students": ("报告新生数为零但有新生", "Zero intake reported, new students registered"),
+        "headcount_above_registry": ("在校人数远超学籍人数", "Headcount far above the registry's students"),
         "value_unknown": ("取值不在规定范围", "Value outside its set"),
         "number_implausible": ("数值不合理", "Implausible number"),
         "province_mismatch": ("省份与学校不一致", "Province differs from the school's"),
