@@ -102,9 +102,9 @@ def _with_student(table: sa.Table, student: sa.Table):
 
 def _registry_students(year: int, far_above: bool) -> sa.ColumnElement:
     """Per headcount row of year Y: the students the registry holds at its school whose programme runs through
-    its term (any status: the most the registry can account for), or with ``far_above`` 1 when the reported
-    headcount is far above them (``HEADCOUNT_RATIO``, ``HEADCOUNT_MARGIN``), else 0. NULL (0) for a term of another
-    year or a malformed one, which the check leaves alone."""
+    its term (any status: the most the registry can account for); with ``far_above``, 1 when the reported
+    headcount is far above them (``HEADCOUNT_RATIO``, ``HEADCOUNT_MARGIN``), else 0. A term of another year or a
+    malformed one has no programme window: NULL (with ``far_above``, 0), so the check leaves it alone."""
     hc, st = c.school_headcount, c.student
     high, low = HEADCOUNT_RATIO
 
