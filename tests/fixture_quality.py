@@ -1,5 +1,7 @@
 """A registry with every kind of odd row the contract allows, answers worked out by hand (snapshot 20 Oct 2025).
 
+(But a headcount far above the registry, which needs hundreds of students: tests/fixture_quality_headcount.py.)
+
 The regions are those of tests/fixture_deadlines.py (schools 1–5) plus school 6
 in 深圳. Each odd row says which checks it fires; clean rows are there so that
 the counts are not simply "every row". The working-day calendar knows
