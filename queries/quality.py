@@ -26,7 +26,8 @@ import sqlalchemy as sa
 
 from aidwatch import contract as c
 from aidwatch.masking import WITHHELD
-from aidwatch.metrics.quality import TABLE_CHECKS
+from aidwatch.metrics.quality import (HEADCOUNT_MARGIN, HEADCOUNT_RATIO, PROGRAM_YEARS, TABLE_CHECKS,
+                                      programme_intakes)
 from aidwatch.workdays import calendar
 from queries.frames import counts_frame, to_frame
 from queries.regions import Region, child_grouping
@@ -36,7 +37,6 @@ EVIDENCE_SLOTS = 5
 TERM_HALVES = ("S", "A")
 OWNERSHIPS = ("public", "private")
 GENDERS = ("M", "F")
-PROGRAM_YEARS = (2, 6)  # the contract's range of programme lengths
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,30 @@ def _with_student(table: sa.Table, student: sa.Table):
     return lambda source: source.outerjoin(student, student.c.id == table.c.student_id)
 
 
-def _specs() -> dict[str, TableSpec]:
-    """Every table's checks as SQL conditions (built per call: the calendar's range may change)."""
+def _registry_students(year: int, far_above: bool) -> sa.ColumnElement:
+    """Per headcount row of year Y: the students the registry holds at its school whose programme runs through
+    its term (any status: the most the registry can account for); with ``far_above``, 1 when the reported
+    headcount is far above them (``HEADCOUNT_RATIO``, ``HEADCOUNT_MARGIN``), else 0. A term of another year or a
+    malformed one has no programme window: NULL (with ``far_above``, 0), so the check leaves it alone."""
+    hc, st = c.school_headcount, c.student
+    high, low = HEADCOUNT_RATIO
+
+    def per_term(term: str) -> sa.ColumnElement:
+        n = sa.func.count()
+        value = (sa.case((sa.and_(n * high < hc.c.reported_students * low,
+                                  n <= hc.c.reported_students - HEADCOUNT_MARGIN), 1), else_=0) if far_above else n)
+        spans = sa.or_(*(sa.and_(st.c.program_years == years, st.c.intake_term.in_(intakes))
+                         for years, intakes in programme_intakes(term).items()))
+        return (sa.select(value).select_from(st)
+                .where(st.c.school_id == hc.c.school_id, st.c.province_code == hc.c.province_code, spans)
+                .scalar_subquery())
+
+    terms = (f"{year}S", f"{year}A")
+    return sa.case(*((hc.c.term == term, per_term(term)) for term in terms), else_=0 if far_above else sa.null())
+
+
+def _specs(year: int) -> dict[str, TableSpec]:
+    """Every table's checks of year Y as SQL conditions (built per call: the calendar's range may change)."""
     st, sc, ad, dm, gr, ins, hc, sch = (c.student, c.status_change, c.aid_record, c.duplicate_match, c.graduation,
                                         c.inspection, c.school_headcount, c.school)
     who = c.student.alias("who")  # the student a row refers to (outer-joined: it may not exist)
@@ -193,6 +215,11 @@ def _specs() -> dict[str, TableSpec]:
             Rule("intake_zero_with_students", sa.and_(hc.c.reported_new == 0, sa.exists().where(
                 st.c.intake_term == hc.c.term, st.c.province_code == hc.c.province_code,
                 st.c.school_id == hc.c.school_id)), _cols(hc, "term", "reported_new")),
+            # a headcount far above the students the registry holds at the school that term: the funding gap
+            # (headcount − declared students) of that school is then mostly the headcount's doing
+            Rule("headcount_above_registry", _registry_students(year, far_above=True) == 1,
+                 (*_cols(hc, "term", "reported_students"),
+                  ("registry_students", _registry_students(year, far_above=False)))),
             Rule("value_unknown", _bad_term(hc.c.term), _cols(hc, "term")),
             Rule("number_implausible", sa.or_(hc.c.reported_students < 0, hc.c.reported_new < 0,
                                               hc.c.reported_new > hc.c.reported_students),
@@ -217,9 +244,10 @@ def _specs() -> dict[str, TableSpec]:
     return specs
 
 
-def evidence_names() -> dict[tuple[str, str], tuple[str, ...]]:
+def evidence_names(year: int) -> dict[tuple[str, str], tuple[str, ...]]:
     """``(check, table)`` → the names of its evidence columns, in the order of ``e1, e2, …``."""
-    return {(r.key, name): tuple(n for n, _ in r.evidence) for name, spec in _specs().items() for r in spec.rules}
+    return {(r.key, name): tuple(n for n, _ in r.evidence) for name, spec in _specs(year).items()
+            for r in spec.rules}
 
 
 def _school_grouping(region: Region, scope: Scope) -> tuple[sa.ColumnElement, tuple]:
@@ -250,7 +278,7 @@ def _grouped(spec: TableSpec, region: Region, scope: Scope, year: int) -> tuple[
 def quality_counts(conn: sa.Connection, scope: Scope, region: Region, table: str, year: int) -> pd.DataFrame:
     """Per child region (one row at school level): ``code, records`` and one count per check of ``table``,
     over the table's rows of year Y and those outside the calendar."""
-    spec = _specs()[table]
+    spec = _specs(year)[table]
     key, source, where = _grouped(spec, region, scope, year)
     q = (sa.select(key, sa.func.count().label("records"),
                    *(sa.func.sum(sa.case((r.cond, 1), else_=0)).label(r.key) for r in spec.rules))
@@ -270,7 +298,7 @@ def quality_cases(conn: sa.Connection, scope: Scope, region: Region, year: int) 
     e1..e5`` (evidence as text, named by ``evidence_names``). A row failing two checks is listed twice."""
     scope.require_cases(region)
     parts = []
-    for name, spec in _specs().items():
+    for name, spec in _specs(year).items():
         _, source, where = _grouped(spec, region, scope, year)
         person = [_text(spec.name if spec.name is not None else sa.null()).label("name"),
                   _text(spec.id_number if spec.id_number is not None else sa.null()).label("id_number")]

@@ -25,7 +25,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "aidwatch" / "locale"
 LANGS = ("zh", "en")
-SOURCES = ("aidwatch", "dashboard", "callbacks", "queries")  # I18N_SOURCES in the Makefile
+SOURCES = ("aidwatch", "queries", "views", "exports", "notifications", "dashboard", "cli")  # I18N_SOURCES in the Makefile
 
 
 def _tables(source: str, name: str) -> tuple[dict, list[ast.stmt]]:

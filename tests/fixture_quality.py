@@ -1,5 +1,7 @@
 """A registry with every kind of odd row the contract allows, answers worked out by hand (snapshot 20 Oct 2025).
 
+(But a headcount far above the registry, which needs hundreds of students: tests/fixture_quality_headcount.py.)
+
 The regions are those of tests/fixture_deadlines.py (schools 1–5) plus school 6
 in 深圳. Each odd row says which checks it fires; clean rows are there so that
 the counts are not simply "every row". The working-day calendar knows
@@ -134,12 +136,14 @@ def _headcount(school, prov, term, students, new):
             "reported_new": new}
 
 
+# Headcounts stay within 50 of the registry's students (headcount_above_registry has its own fixture,
+# tests/fixture_quality_headcount.py)
 HEADCOUNTS = [
-    _headcount(1, "44", "2025S", 100, 0),   # no new students reported, yet 301 is a 2025S intake
-    _headcount(1, "44", "2025A", 100, 10),  # clean
+    _headcount(1, "44", "2025S", 40, 0),    # no new students reported, yet 301 is a 2025S intake
+    _headcount(1, "44", "2025A", 40, 10),   # clean
     _headcount(2, "44", "2025A", 0, 0),     # zero headcount; and 312 is a 2025A intake
     _headcount(3, "44", "2025A", 50, 60),   # numbers: more new students than students
-    _headcount(4, "45", "2025S", 80, 5),    # clean
+    _headcount(4, "45", "2025S", 40, 5),    # clean
     _headcount(5, "11", "2025X", 10, 1),    # value (term)
     _headcount(6, "44", "2025A", 0, 0),     # zero headcount (no students: no intake check)
 ]

@@ -20,10 +20,16 @@ from click.testing import CliRunner
 from aidwatch import contract
 from cli.commands.demo import demo_data
 from aidwatch.demo import generate_registry, indexes
+from aidwatch.demo.gaps import gap_province
+from aidwatch.demo.generate import plan
 from aidwatch.demo.idcard import check_digit
+from aidwatch.demo.provinces import plan_provinces
 from aidwatch.demo.write import RegistryNotEmpty
 from aidwatch.replica import writable_engine
 from aidwatch.workdays import calendar
+from queries.quality import quality_counts
+from queries.regions import resolve_region
+from queries.scope import Scope
 
 UNTIL = dt.date(2026, 11, 26)
 SCALE = 0.003
@@ -265,3 +271,115 @@ def test_postgresql_same_generation(new_database, tmp_path):
     assert {ix.name for ix in indexes.INDEXES} <= names
     with pytest.raises(RegistryNotEmpty):
         generate_registry(pg, scale=SCALE, seed=2025, until=UNTIL, progress=False)
+
+
+# --- the funding gap (aidwatch/demo/gaps.py), at the scale of `make run` ---------------------------------------
+
+#: Per school and term T as of D, the spec's "Central-subsidy gap risk" counts, in plain SQL: counted records
+#: are submitted by D and not rejected; declared = students with a counted tuition record, approved = those with
+#: one approved by D; avg_aid = the province's approved amounts ÷ its students with an approved record.
+GAP_SQL = sa.text("""
+WITH counted AS (
+  SELECT school_id, student_id, province_code, kind, amount, approved_on FROM aid_record
+  WHERE term = :term AND submitted_on <= :d AND status <> 'rejected'
+), declared AS (
+  SELECT school_id, COUNT(DISTINCT student_id) AS declared,
+         COUNT(DISTINCT CASE WHEN approved_on <= :d THEN student_id END) AS approved
+  FROM counted WHERE kind = 'tuition' GROUP BY school_id
+), avg_aid AS (
+  SELECT province_code, ROUND(SUM(amount) * 1.0 / COUNT(DISTINCT student_id), 2) AS avg_aid
+  FROM counted WHERE approved_on <= :d GROUP BY province_code
+)
+SELECT s.id AS school_id, s.province_code, COALESCE(h.reported_students, 0) AS headcount,
+       COALESCE(d.declared, 0) AS declared, COALESCE(d.approved, 0) AS approved,
+       CASE WHEN COALESCE(h.reported_students, 0) > COALESCE(d.declared, 0)
+            THEN COALESCE(h.reported_students, 0) - COALESCE(d.declared, 0) ELSE 0 END AS undeclared,
+       COALESCE(d.declared, 0) - COALESCE(d.approved, 0) AS unapproved, a.avg_aid
+FROM school s
+LEFT JOIN school_headcount h ON h.school_id = s.id AND h.term = :term
+LEFT JOIN declared d ON d.school_id = s.id
+LEFT JOIN avg_aid a ON a.province_code = s.province_code
+""")
+GAP_UNTIL = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def gap_registry(tmp_path_factory) -> tuple[sa.Engine, pd.DataFrame]:
+    """The `make run` demo (scale 0.01, seed 2025) and the generator's plan of its schools."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('gap') / 'registry.sqlite'}"
+    generate_registry(url, scale=0.01, seed=2025, until=GAP_UNTIL, progress=False)
+    engine = writable_engine(url)
+    yield engine, plan(2025, 0.01, GAP_UNTIL).schools.set_index("id")
+    engine.dispose()
+
+
+def school_gaps(engine: sa.Engine, term: str, d: str) -> pd.DataFrame:
+    with engine.connect() as conn:
+        out = pd.DataFrame(conn.execute(GAP_SQL, {"term": term, "d": d}).mappings().all()).set_index("school_id")
+    out["gap"] = out["undeclared"] + out["unapproved"]
+    out["gap_yuan"] = out["gap"] * out["avg_aid"].astype(float)
+    return out
+
+
+def test_one_province_has_the_largest_gap(gap_registry):
+    engine, schools = gap_registry
+    home = gap_province(plan_provinces(2025))
+    assert home == "41"  # 河南: the largest of the four sluggish provinces of seed 2025
+    # settled terms (approvals done), right after a deadline, and the term under way: 河南 leads, twice the next
+    for term, d in (("2025S", "2025-12-01"), ("2026S", "2026-05-21"), ("2026S", "2026-11-26"), ("2025A", "2025-12-01")):
+        per_province = school_gaps(engine, term, d).groupby("province_code")[["gap", "gap_yuan"]].sum()
+        for column in ("gap", "gap_yuan"):
+            first, second = per_province[column].sort_values(ascending=False).iloc[:2]
+            assert per_province[column].idxmax() == home and first >= 2 * second, (term, d, column)
+
+
+def test_gap_schools_leave_students_undeclared_and_the_rest_declare_nearly_everyone(gap_registry):
+    engine, schools = gap_registry
+    gaps = school_gaps(engine, "2026S", "2026-11-26")
+    share = gaps["undeclared"] / gaps["headcount"]
+    planned = schools["undeclared_share"]
+    heavy = planned[planned >= 0.25].index
+    assert list(heavy) == [19, 21] and set(schools.loc[heavy, "province_code"]) == {"41"}
+    # about the planned share of their students never declared (students not entitled, rejections and the
+    # headcount's rounding add a point or two)
+    assert ((share[heavy] - planned[heavy]).abs() < 0.04).all() and (gaps.loc[heavy, "undeclared"] >= 200).all()
+    light = planned[(planned > 0) & (planned < 0.25)].index
+    assert len(light) == 1 and (share[light] > 0.03).all() and (share[light] < 0.1).all()
+    # everyone else: close to no gap (the school that over-reports its headcount aside)
+    inflated = schools.index[schools["headcount_factor"] > 1]
+    rest = gaps.drop([*heavy, *light, *inflated])
+    assert len(rest) == 35 and (rest["gap"] <= 0.03 * rest["headcount"]).mean() >= 0.9
+    assert rest["gap"].sum() < 0.02 * rest["headcount"].sum()
+
+
+def test_late_batches_are_approved_after_the_deadline(gap_registry):
+    engine, schools = gap_registry
+    late = schools.index[schools["late_share"] > 0]
+    assert len(late) == 2 and "41" in set(schools.loc[late, "province_code"])
+    # the day after the autumn deadline, part of their students are declared but not approved ...
+    gaps = school_gaps(engine, "2025A", "2025-12-01")
+    assert (gaps.loc[late, "unapproved"] >= 0.1 * gaps.loc[late, "declared"]).all()
+    # ... because a batch was submitted in the days before it, and approved after it (or not yet)
+    with engine.connect() as conn:
+        batches = pd.DataFrame(conn.execute(sa.text(
+            "SELECT school_id, COUNT(*) AS n, SUM(CASE WHEN approved_on IS NULL OR approved_on > '2025-11-30' "
+            "THEN 1 ELSE 0 END) AS late FROM aid_record WHERE term = '2025A' AND kind = 'tuition' "
+            "AND submitted_on BETWEEN '2025-11-14' AND '2025-11-30' GROUP BY school_id")).mappings().all())
+    batches = batches.set_index("school_id")
+    assert set(late) <= set(batches.index) and (batches.loc[late, "late"] >= 0.9 * batches.loc[late, "n"]).all()
+    assert (batches.loc[late, "n"] >= 0.1 * gaps.loc[late, "declared"]).all()
+    # and a month later the province has approved most of them
+    later = school_gaps(engine, "2025A", "2026-01-15")
+    assert (later.loc[late, "unapproved"] < gaps.loc[late, "unapproved"]).all()
+
+
+def test_one_headcount_far_above_the_registry(gap_registry):
+    """The data-quality page's ``headcount_above_registry`` finds the one over-reporting school, both terms."""
+    engine, schools = gap_registry
+    inflated = schools.index[schools["headcount_factor"] > 1]
+    assert len(inflated) == 1 and schools.loc[inflated[0], "province_code"] != "41"
+    scope = Scope("ministry")
+    with engine.connect() as conn:
+        found = quality_counts(conn, scope, resolve_region(conn, scope), "school_headcount", 2026)
+    assert found.set_index("code")["headcount_above_registry"].to_dict() == \
+        {**{code: 0 for code in found["code"]}, schools.loc[inflated[0], "province_code"]: 2}

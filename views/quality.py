@@ -47,7 +47,7 @@ def quality_data(query: dict, scope: Scope) -> QualityView:
         else:
             # Not cached: unmasked personal data stays out of the shared cache.
             raw = r.registry.uncached(q.quality_cases, r.scope, r.region, r.year)
-            cases = case_list("odd_rows", m.case_rows(raw, q.evidence_names()))
+            cases = case_list("odd_rows", m.case_rows(raw, q.evidence_names(r.year)))
     return QualityView(r.view, r.region, r.year, total, m.by_check(counts), rows, cases, note)
 
 

@@ -10,7 +10,8 @@ nothing dated after ``until``.
 Modules: ``days`` (day numbers, working days, date strings), ``terms``
 (semester arithmetic), ``names`` (people, schools, majors), ``idcard``
 (GB 11643 ID numbers), ``provinces`` (size, diligence and rollout policy per
-province), ``schools``, ``students``, ``aid`` (aid records, duplicate matches,
+province), ``schools``, ``gaps`` (which schools leave students undeclared or
+declare late: the funding gap), ``students``, ``aid`` (aid records, duplicate matches,
 headcounts, inspections), ``generate`` (the chunked plan), ``write`` (SQLite
 and PostgreSQL bulk loading) and ``indexes`` (what the dashboard needs of the
 replica's administrators).

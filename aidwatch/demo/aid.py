@@ -22,6 +22,7 @@ LEVEL_TUITION = {"technician_college": 1.2, "senior_technical": 1.1, "technical"
 HARDSHIP_SHARE = 0.18  # of grant recipients; they fill the top tier first
 FIRST_MATCH_P = np.array([0.45, 0.25, 0.15, 0.10, 0.05])
 TERM_BASE = terms.FIRST_AID_TERM
+MAX_BATCH_DELAY = 75  # days after the usual first batch day (12 March / 22 September)
 
 
 def batch_months(term: int) -> list[tuple[int, int]]:
@@ -64,6 +65,11 @@ def make_aid(ctx, prov: Province, sch: pd.DataFrame, st: Students, rng: np.rando
     sloppy = sch["dup_sloppy"].to_numpy()
     reg_factor = sch["reg_factor"].to_numpy()
     has_hard = st.hardship != None  # noqa: E711 - elementwise on an object array
+    # the funding gap (gaps.py): students their school never declares, and students declared in a late batch
+    # just before the approval deadline, some of them held by the province for weeks; a stream of its own
+    gap = np.random.default_rng(np.random.SeedSequence([ctx.seed, 4, int(prov.code), int(sch["id"].iloc[0])]))
+    never_declared = gap.random(st.n) < sch["undeclared_share"].to_numpy()[st.school]
+    late_declared = gap.random(st.n) < sch["late_share"].to_numpy()[st.school]
     out = {k: [] for k in ("id", "student", "term", "grade", "grant", "tier", "amount", "submitted", "publicized",
                            "approved", "disbursed", "status")}
     actives = {}
@@ -73,14 +79,19 @@ def make_aid(ctx, prov: Province, sch: pd.DataFrame, st: Students, rng: np.rando
         active = ((st.enrolled <= census) & (st.end > census) & (st.terminal_approved > census)
                   & (closed[st.school] > census) & (grade <= st.program_years))
         actives[t] = active
-        idx = np.flatnonzero(active & (st.registered < NEVER))
+        idx = np.flatnonzero(active & (st.registered < NEVER) & ~never_declared)
         s = st.school[idx]
         base = terms.start(t) + (11 if t % 2 == 0 else 21)
-        batch = base + rng.exponential(4 + 25 * lag * reg_factor, ns).astype(np.int64)
+        # the slowest schools submit some 11 weeks into the term, past the approval deadline, never months later
+        batch = base + np.minimum(rng.exponential(4 + 25 * lag * reg_factor, ns), MAX_BATCH_DELAY).astype(np.int64)
         late_batch = batch + 15 + rng.integers(0, 20, ns)
         reg = st.registered[idx]
         sub_raw = np.where(reg + 2 <= batch[s], batch[s], np.maximum(late_batch[s], reg + 2))
         submitted = wd.next(sub_raw + rng.integers(0, 3, idx.size))
+        late_batch_day = wd.next(terms.approval_due(t) - gap.integers(3, 12, ns))
+        late = late_declared[idx]
+        submitted = np.where(late, np.maximum(submitted, late_batch_day[s]), submitted)
+        held = np.where(late & (gap.random(idx.size) < 0.3), gap.integers(20, 60, idx.size), 0)
         approve_lag = 5 + rng.gamma(2.0, 1.5 + 10 * lag, ns).astype(np.int64)
         pay_lag = 2 + rng.gamma(2.0, 1.5 + 6 * lag, ns).astype(np.int64)
         year = t // 2
@@ -94,7 +105,7 @@ def make_aid(ctx, prov: Province, sch: pd.DataFrame, st: Students, rng: np.rando
             kn = k.size
             sub = submitted[k]
             pub = wd.add(sub, 1 + rng.integers(0, 3, kn))
-            appr_raw = wd.add(pub, approve_lag[s[k]] + rng.integers(0, 3, kn))
+            appr_raw = wd.add(pub, approve_lag[s[k]] + rng.integers(0, 3, kn) + held[k])
             rejected = rng.random(kn) < 0.006
             appr = cut(np.where(rejected, NEVER, appr_raw), until)
             disb = cut(wd.add(appr, pay_lag[s[k]] + rng.integers(0, 3, kn)), until)

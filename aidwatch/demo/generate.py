@@ -22,6 +22,7 @@ from aidwatch import reference
 from aidwatch.demo import terms
 from aidwatch.demo.aid import make_aid
 from aidwatch.demo.days import WorkdayIndex, day
+from aidwatch.demo.gaps import plan_gaps
 from aidwatch.demo.provinces import Province, plan_provinces, rollout_rows
 from aidwatch.demo.school_reports import make_headcounts, make_inspections
 from aidwatch.demo.schools import plan_schools
@@ -68,7 +69,7 @@ def plan(seed: int, scale: float, until: dt.date) -> Context:
     until_term = terms.holding(until)
     aid_terms = list(range(terms.FIRST_AID_TERM, until_term + 1))
     provinces = plan_provinces(seed)
-    schools = plan_schools(provinces, seed, scale, u)
+    schools = plan_gaps(plan_schools(provinces, seed, scale, u), provinces, seed)
     return Context(seed, scale, until, u, until_term, aid_terms, wd, provinces, schools)
 
 

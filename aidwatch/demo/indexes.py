@@ -34,6 +34,8 @@ INDEXES: tuple[Index, ...] = (
           "registration deadlines at nation level: counted per province and day in index order, no sort"),
     Index("ix_student_school_status", "student", ("school_id", "status"),
           "phantom-enrolment suspects and students on the roll per school"),
+    Index("ix_student_school_intake_years", "student", ("school_id", "intake_term", "program_years", "province_code"),
+          "data quality: the students whose programme runs through a headcount's term, per school, covering"),
     Index("ix_student_status_program_enrolled", "student",
           ("status", "program_years", "enrolled_on", "province_code", "id"),
           "phantom-enrolment suspects: students on the roll past their programme + 1 year, covering"),

@@ -34,6 +34,9 @@ HARDSHIP_P = HARDSHIP_P / HARDSHIP_P.sum()
 TERMINAL_TYPES = np.array(["withdraw", "transfer_out", "expel", "deceased"], dtype=object)
 TERMINAL_P = np.array([0.66, 0.29, 0.045, 0.005])
 TERMINAL_STATUS = np.array(["withdrawn", "transferred", "expelled", "deceased"], dtype=object)
+# Free tuition (免学费) covers nearly every full-time student (not, for example, performance-art majors), so
+# that a school that declared everyone has no funding gap (gaps.py makes the gaps)
+TUITION_SHARE = 0.995
 # slot of each change kind within a student (the change id is student_id * 8 + slot)
 SLOT_TRANSFER_IN, SLOT_MAJOR, SLOT_SUSPEND, SLOT_RESUME, SLOT_TERMINAL = range(5)
 
@@ -201,7 +204,7 @@ def make_students(ctx, prov: Province, sch: pd.DataFrame, rng: np.random.Generat
     students = Students(
         n=n, school=s, id=sid, cohort=cohort, program_years=py, enrolled=enrolled, registered=registered,
         end=end, terminal_approved=np.where(term_eff, term_app, NEVER), hardship=hardship, needy=needy,
-        agri=names.MAJOR_AGRI[major], tuition_ok=rng.random(n) < 0.89, grant_missed=grant_missed,
+        agri=names.MAJOR_AGRI[major], tuition_ok=rng.random(n) < TUITION_SHARE, grant_missed=grant_missed,
         need_u=rng.random(n), status=status,
     )
     term_codes = np.array([terms.code(t) for t in range(FIRST_COHORT, ctx.until_term + 1)], dtype=object)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from aidwatch.demo.days import day
+from aidwatch.policy import policy_for
 
 FIRST_AID_TERM = 2 * 2025  # '2025S': the expansion's first semester
 
@@ -30,6 +31,12 @@ def start(index: int) -> int:
 def census(index: int) -> int:
     """The day a school's roll for the semester is taken (aid and headcount)."""
     return start(index) + 30
+
+
+def approval_due(index: int) -> int:
+    """The semester's aid approval deadline (20 May / 30 November in the 2025 notice)."""
+    year, autumn = divmod(index, 2)
+    return day(policy_for(year).due["autumn_aid_approval" if autumn else "spring_aid_approval"])
 
 
 def holding(date: dt.date) -> int:

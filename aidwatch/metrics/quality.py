@@ -42,6 +42,7 @@ CHECKS = (
     Check("orphan_student", "orphans", ("status_change", "aid_record", "duplicate_match", "graduation")),
     Check("headcount_zero", "headcounts", ("school_headcount",)),
     Check("intake_zero_with_students", "headcounts", ("school_headcount",)),
+    Check("headcount_above_registry", "headcounts", ("school_headcount",)),
     Check("value_unknown", "values",
           ("student", "status_change", "aid_record", "duplicate_match", "school_headcount", "school")),
     Check("number_implausible", "values", ("aid_record", "inspection", "school_headcount")),
@@ -55,10 +56,32 @@ CATEGORY_OF = {c.key: c.category for c in CHECKS}
 TABLE_CHECKS = {t: tuple(c.key for c in CHECKS if t in c.tables) for c in CHECKS for t in c.tables}
 TABLES = tuple(TABLE_CHECKS)
 
+#: ``headcount_above_registry``: a term's reported headcount is "far above" the registry's students at the school
+#: when it is more than HEADCOUNT_RATIO times them and at least HEADCOUNT_MARGIN more (docs/data-quality.md).
+HEADCOUNT_RATIO = (3, 2)  # 1.5 as a fraction, so that the SQL compares integers: 2 × headcount > 3 × students
+HEADCOUNT_MARGIN = 50
+#: The contract's range of programme lengths (years).
+PROGRAM_YEARS = (2, 6)
+
 #: The spec-style export: one row per child region.
 EXPORT_COLUMNS = ["code", "name", "records", "odd_rows", "per_10k", *CHECK_KEYS]
 #: The school's case list (masked by the caller) and its export.
 CASE_COLUMNS = ["check", "table", "record", "name", "id_number", "evidence"]
+
+
+def programme_intakes(term: str) -> dict[int, tuple[str, ...]]:
+    """Per programme length (years), the intake terms of the students whose programme runs through ``term``.
+
+    A ``years``-year programme that starts in intake term I runs through the ``2 × years`` semesters from I on,
+    so the intakes are the ``2 × years`` terms ending with ``term`` ('YYYYS' spring, 'YYYYA' autumn). Literal
+    terms let the SQL compare text, the same on both databases, without casting a term that may be malformed.
+    """
+    def code(i: int) -> str:
+        return f"{i // 2}{'A' if i % 2 else 'S'}"
+
+    index = 2 * int(term[:4]) + (1 if term[4] == "A" else 0)
+    return {years: tuple(code(i) for i in range(index - 2 * years + 1, index + 1))
+            for years in range(PROGRAM_YEARS[0], PROGRAM_YEARS[1] + 1)}
 
 
 def region_rows(children: pd.DataFrame, counts: dict[str, pd.DataFrame]) -> pd.DataFrame:

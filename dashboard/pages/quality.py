@@ -26,7 +26,7 @@ from dashboard.pages import framed
 COMPOSED_KEYS = (
     N_("dq_cat_calendar"), N_("dq_cat_dates"), N_("dq_cat_headcounts"), N_("dq_cat_orphans"), N_("dq_cat_values"),
     N_("dq_check_approved_before_submitted"), N_("dq_check_calendar_unknown"), N_("dq_check_change_before_enrolment"),
-    N_("dq_check_closed_before_opened"), N_("dq_check_decided_before_recorded"),
+    N_("dq_check_closed_before_opened"), N_("dq_check_decided_before_recorded"), N_("dq_check_headcount_above_registry"),
     N_("dq_check_disbursed_before_approved"), N_("dq_check_enrolled_before_born"), N_("dq_check_headcount_zero"),
     N_("dq_check_intake_zero_with_students"), N_("dq_check_number_implausible"), N_("dq_check_orphan_student"),
     N_("dq_check_province_mismatch"), N_("dq_check_recorded_before_occurred"),
@@ -37,6 +37,7 @@ COMPOSED_KEYS = (
     N_("dq_table_school"), N_("dq_table_school_headcount"), N_("dq_table_status_change"), N_("dq_table_student"),
     N_("page_quality"),
 )
+
 
 PATH = "/quality"
 
