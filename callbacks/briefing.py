@@ -37,7 +37,9 @@ from callbacks.common import child_query, clicked_code, register_content
 from dashboard import context
 from dashboard.context import resolve
 from dashboard.errors import describe
+from dashboard.briefing_document import briefing_document
 from dashboard.briefing_pdf import briefing_pdf
+from dashboard.docx_writer import write_docx
 from dashboard.i18n import DEADLINE_NAMES, deadline_name, t
 from dashboard.pages import briefing as page
 from dashboard.registry import Freshness, ReplicaUnavailable
@@ -314,6 +316,12 @@ def pdf_document(query: dict) -> tuple[bytes, int]:
     b = briefing_data(query)
     body = briefing_pdf(b, b.view.lang, _base(), flask.current_app.config.get("AIDWATCH_PDF_FONT"))
     return body, len(b.headlines)
+
+
+def docx_document(query: dict) -> tuple[bytes, int]:
+    """``/export/briefing.docx``: the same document as the PDF (``dashboard.briefing_document``), as Word."""
+    b = briefing_data(query)
+    return write_docx(briefing_document(b, b.view.lang, _base())), len(b.headlines)
 
 
 def build(query: dict, lang: str):

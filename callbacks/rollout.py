@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,11 +14,15 @@ from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
 from aidwatch.workdays import calendar
 from callbacks.common import case_list, own_code, register_content, register_drill, with_drill
+from dashboard import rollout_report
+from dashboard.auth import current_scope
 from dashboard.context import resolve
+from dashboard.docx_writer import write_docx
+from dashboard.errors import OtherProvince
 from dashboard.i18n import t
 from dashboard.pages import rollout as page
 from queries import rollout as q
-from dashboard.viewstate import View
+from dashboard.viewstate import BadView, View
 from queries.regions import Region
 
 
@@ -116,3 +122,47 @@ def export_frame(query: dict) -> pd.DataFrame:
 def register(app) -> None:
     register_content(app, "ro", build)
     register_drill(app, "ro", page.PATH)
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """What the province's 6 June report says: the rollout page's figures for province ``P`` at D (and, from
+    the same cached series, at 31 May), its cities, and its row of ``/export/rollout.csv``."""
+
+    data: RolloutView          # the province's rollout view at D
+    at_funds_due: RolloutView | None  # the same at 31 May (None when D is before it)
+    export: dict               # its row of the nation-level export: column → text exactly as the CSV has it
+
+
+def report_query(query: dict) -> dict:
+    """The report's view: province P (required) at the URL's date, year and language; a city or school in
+    the URL is not the report's business."""
+    if not query.get("province"):
+        raise BadView("province is required: the report is one province's")
+    return {k: v for k, v in query.items() if k in ("as_of", "year", "province", "lang")}
+
+
+def export_text(frame: pd.DataFrame) -> list[dict]:
+    """Each row of ``frame`` as ``/export/*.csv`` writes it (dashboard.exports.to_csv): column → text."""
+    return list(csv.DictReader(io.StringIO(frame.to_csv(index=False))))
+
+
+def report_data(query: dict) -> ReportView:
+    """The province's figures for its report, scoped like the page: another province's is refused."""
+    query = report_query(query)
+    scope = current_scope()
+    if scope.province is not None and scope.province != query["province"]:
+        raise OtherProvince(f"province user {scope.province} asked for province {query['province']}'s report")
+    data = rollout_data(query)
+    earlier = (rollout_data(query | {"as_of": data.funds_due.isoformat(), "year": str(data.year)})
+               if data.as_of > data.funds_due else None)
+    summary = data.summary.drop(columns=[c for c in data.steps.columns if c in data.summary and c != "code"])
+    row = data.steps.merge(summary, on="code")  # the province's own row, as the nation's export has it
+    frame = export_names(m.export_rows(row, "nation"), "province", data.view.lang)
+    return ReportView(data, earlier, export_text(frame)[0])
+
+
+def report_document(query: dict) -> tuple[bytes, int]:
+    """``/export/rollout-report.docx``: the province's draft 6 June report (``dashboard.rollout_report``)."""
+    report = report_data(query)
+    return write_docx(rollout_report.document(report)), len(report.export)

@@ -58,7 +58,7 @@ def region_map(b, lang: str, url) -> RegionMap | None:
     items = tuple(MapItem(code=str(r.drill), label=short.get(r.drill, str(r.drill)) if nation else str(r.name),
                           name=str(r.name), value=None if r.pct_done != r.pct_done else float(r.pct_done),
                           text=pct_text(r.pct_done), done=int(r.done), total=int(r.total), status=r.status,
-                          href=url(b.child_href("/deadlines", r.drill, deadline=b.focus)))
+                          status_text=status_name(r.status, lang), href=url(b.child_href("/deadlines", r.drill, deadline=b.focus)))
                   for r in data.itertuples())
     title = t("tiles_title" if nation else "bars_title", lang, deadline=deadline_name(b.focus, lang))
     return RegionMap(title, "tiles" if nation else "bars", items)

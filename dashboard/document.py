@@ -76,6 +76,7 @@ class MapItem:
     done: int
     total: int
     status: str
+    status_text: str
     href: str | None
 
 

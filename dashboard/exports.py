@@ -27,11 +27,13 @@ EXPORTS = {"deadlines": deadlines.export_frame, "rollout": rollout.export_frame,
            "quality": quality.export_frame, "records": records.export_records,
            "graduation": records.export_graduation, "briefing": briefing.export_frame}
 #: Documents drawn on the server rather than tables: (page, format) → fn(query) → (bytes, figures in it).
-DOCUMENTS = {("briefing", "pdf"): briefing.pdf_document}
+DOCUMENTS = {("briefing", "pdf"): briefing.pdf_document, ("briefing", "docx"): briefing.docx_document,
+             ("rollout-report", "docx"): rollout.report_document}
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
