@@ -14,12 +14,23 @@ dagfuncs.aidwatchTabOut = function (params) {
 };
 
 // Enter on any cell of a region's row opens that region (the row's drill-down link).
+// A RowLink cell (a row's own document) opens its link instead.
 dagfuncs.aidwatchDrillOnEnter = function (params) {
   const event = params.event;
-  if (event && event.key === "Enter" && params.data && params.data.href) {
+  const own = params.colDef && params.colDef.cellRendererParams && params.colDef.cellRendererParams.href;
+  const href = params.data && (own ? params.data[own] : params.data.href);
+  if (event && event.key === "Enter" && href) {
     event.preventDefault();
-    aidwatchOpen(params.data.href);
+    if (own) { window.location.assign(href); } else { aidwatchOpen(href); }  // a document downloads
   }
+};
+
+// A link of the row's own (cellRendererParams.href names its field), e.g. a province's draft report: a click
+// follows the link; the grid's drill callback ignores clicks on this column (callbacks.common.clicked_code).
+dagcomponentfuncs.RowLink = function (props) {
+  const href = props.data && props.data[props.colDef.cellRendererParams.href];
+  if (!href) { return props.value; }
+  return React.createElement("a", {href: href, tabIndex: -1, className: "aw-row-link"}, props.value);
 };
 
 // The region's name as a real link to its drill-down. A plain click is left to the grid's cellClicked

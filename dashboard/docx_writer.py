@@ -48,7 +48,7 @@ LINES, CHARS = 22, 28
 #: 225 mm / 22 lines = 28.98 pt; Word counts in twips (1/20 pt): 579 twips = 28.95 pt, so 22 lines fit
 LINE_TWIPS = 579
 LINE = Pt(LINE_TWIPS / 20)
-BODY_PT, TITLE_PT, PAGE_PT, TABLE_PT, NOTE_PT = 16, 22, 14, 12, 12
+BODY_PT, TITLE_PT, PAGE_PT, TABLE_PT, NOTE_PT = 16, 22, 14, 10.5, 12  # 三号, 二号, 四号, 五号, 小四
 #: 28 characters of 16 pt are 158 mm, the type area 156: the body's characters are set 0.25 pt closer
 #: (28 × 15.75 pt = 155.6 mm). A character grid would do the same in Word, but LibreOffice (and so WPS's
 #: and a browser's previews) puts a character wider than the grid's pitch on two cells: 14 to a line.
@@ -165,7 +165,9 @@ class Writer:
         styles["GB Subtitle"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         styles["GB Subtitle"].paragraph_format.space_after = LINE
         for name in ("GB Note", "GB Table", "GB Table Head"):
-            styles[name].paragraph_format.line_spacing = Pt(NOTE_PT + 6)
+            styles[name].paragraph_format.line_spacing = Pt(styles[name].font.size.pt + 6)
+        for name in ("GB Heading 1", "GB Heading 2", "GB Label"):  # a heading is never last on a page
+            styles[name].paragraph_format.keep_with_next = True
         styles["GB Table Head"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         styles["GB Page Number"].paragraph_format.line_spacing = FOOTER_LINE
         for name in OFF_GRID:  # larger or smaller than the body: their own line spacing, not the grid's
@@ -281,7 +283,7 @@ class Writer:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         texts = ([list(head)] if head else []) + [[c.full for c in r] for r in rows]
-        need = [max([text_width(row[i]) for row in texts if i < len(row)] + [2]) for i in range(ncols)]
+        need = [max([text_width(row[i]) for row in texts if i < len(row)] + [2]) + 1 for i in range(ncols)]
         widths = [Mm(156 * n / sum(need)) for n in need]
         for r, row in enumerate(table.rows):
             for i, cell in enumerate(row.cells):

@@ -72,9 +72,10 @@ add_strings({
     "rr_p_no_average": ("尚无学生获得国家助学金。", "No student has been granted the national grant."),
     "rr_p_third_year": ("三年级学生尚未纳入资助范围。", "Third-year students are not yet among the recipients."),
     "rr_p_funds": ("截至{day}，资金发放{pct}，尚未全部发放到位。", "By {day}, {pct} of the funds had been paid, not all."),
-    "rr_p_priority": ("{without}名重点群体学生尚未获得国家助学金，其中须全覆盖的特困群体{gap}名。",
-                      "{without} priority students have no national grant, {gap} of them in the groups that must "
-                      "all be covered."),
+    "rr_p_priority": ("{without}名重点群体学生尚未获得国家助学金。", "{without} priority students have no national grant."),
+    "rr_p_priority_gap": ("{without}名重点群体学生尚未获得国家助学金，其中须全覆盖的特困群体{gap}名。",
+                          "{without} priority students have no national grant, {gap} of them in the groups that "
+                          "must all be covered."),
     "rr_p_none": ("对照通知要求，上述各项工作均已按期完成。", "Every step the notice asks for is done on time."),
     "rr_blank": ("【请在此填写下一步工作安排。】", "[The province's next steps go here.]"),
     "rr_closing": ("特此报告。", "We hereby report."),
@@ -128,9 +129,11 @@ def sender(name: str, lang: str) -> str:
                                                          lang))
 
 
-def yuan(value) -> str:
-    """2300.0 → '2,300'; 2066.67 → '2,066.67' (to the fen, as the export rounds)."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+def yuan(value, lang: str) -> str:
+    """2300.0 → '2300' ('2,300' in English); 2066.67 → '2066.67' (to the fen, as the export rounds). Chinese
+    documents write amounts of yuan without a thousands separator."""
+    sep = "," if lang == "en" else ""
+    return f"{value:{sep}.0f}" if float(value).is_integer() else f"{value:{sep}.2f}"
 
 
 def _date(value, lang: str) -> str:
@@ -142,14 +145,14 @@ def policy_section(s, d, lang: str, day: str, name: str) -> tuple:
         revised = t("rr_not_revised", lang, day=day, we=we(name, lang))
     else:
         tiers = [a for a in str(s.tier_amounts or "").split(",") if a] if not pd.isna(s.tier_amounts) else []
-        amounts = ("、" if lang == "zh" else ", ").join(f"{int(a):,}" for a in tiers)
+        amounts = ("、" if lang == "zh" else ", ").join(yuan(int(a), lang) for a in tiers)
         tail = (t("rr_tiers", lang, n=len(tiers), amounts=amounts) if len(tiers) > 1 else
                 t("rr_one_tier", lang, amounts=amounts) if tiers else t("rr_no_tiers", lang))
         revised = t("rr_revised", lang, we=we(name, lang), day=_date(s.policy_revised_on, lang)) + tail
     if d.grant_recipients:
         ok = d.avg_grant_yuan_per_year >= TARGET_YUAN_PER_YEAR
-        average = t("rr_average", lang, day=day, whole=we(name, lang, True), avg=yuan(d.avg_grant_yuan_per_year),
-                    verdict=t("rr_reaches" if ok else "rr_below", lang), target=f"{TARGET_YUAN_PER_YEAR:,}")
+        average = t("rr_average", lang, day=day, whole=we(name, lang, True), avg=yuan(d.avg_grant_yuan_per_year, lang),
+                    verdict=t("rr_reaches" if ok else "rr_below", lang), target=yuan(TARGET_YUAN_PER_YEAR, lang))
     else:
         average = t("rr_no_average", lang, day=day, whole=we(name, lang, True))
     return Paragraph(revised), Paragraph(average)
@@ -201,14 +204,14 @@ def problems(s, d, report, lang: str, day: str) -> list[str]:
     if s.tiers_state != "green":
         out.append(t("rr_p_tiers", lang))
     if s.average_state != "green":
-        out.append(t("rr_p_average", lang, avg=yuan(d.avg_grant_yuan_per_year), target=f"{TARGET_YUAN_PER_YEAR:,}")
+        out.append(t("rr_p_average", lang, avg=yuan(d.avg_grant_yuan_per_year, lang), target=yuan(TARGET_YUAN_PER_YEAR, lang))
                    if d.grant_recipients else t("rr_p_no_average", lang))
     if s.third_year_state != "green" and d.grant_recipients:
         out.append(t("rr_p_third_year", lang))
     if s.funds_state != "green" and d.grant_recipients:
         out.append(t("rr_p_funds", lang, day=day, pct=pct_text(d.disbursed_pct)))
     if d.priority_without_grant:
-        out.append(t("rr_p_priority", lang, without=f"{int(d.priority_without_grant):,}",
+        out.append(t("rr_p_priority_gap" if d.full_coverage_gap else "rr_p_priority", lang, without=f"{int(d.priority_without_grant):,}",
                      gap=f"{int(d.full_coverage_gap):,}"))
     return out
 

@@ -139,15 +139,16 @@ def test_report_says_what_the_notice_asks(app):
     text = all_text(doc)
     # 广西: revised 15 April, tiers 3000/2300/1600; 3 recipients at (1500 + 800 + 800) × 2 / 3 = 2,066.67;
     # record 11 grade 3; by 31 May none paid (11 and 12 paid 3 June), by 10 June 2 of 3; city 南宁 alone
-    assert "我区于2025年4月15日修订本地国家助学金政策，分3档设置资助标准，每生每年分别为3,000、2,300、1,600元。" in text
-    assert "截至2025年6月10日，全区受助学生年生均助学金2,066.67元，低于国家2,300元的平均标准。" in text
+    assert "我区于2025年4月15日修订本地国家助学金政策，分3档设置资助标准，每生每年分别为3000、2300、1600元。" in text
+    assert "截至2025年6月10日，全区受助学生年生均助学金2066.67元，低于国家2300元的平均标准。" in text
     assert ("截至2025年6月10日，全区共有3名学生获得春季学期国家助学金，其中三年级学生1名。截至2025年5月31日，已发放0.0%（0/3）。"
             "截至2025年6月10日，已发放66.7%（2/3）。发放进度最慢的地市：南宁市（66.7%）。") in text
     # priority: 301 (registered poor, granted) and 304 (sudden hardship, nothing) → 2, 1 without, 50.0 %
     assert "全区在籍资助重点群体学生2名，其中1名尚未获得国家助学金，覆盖率50.0%。尚未获得的学生中，突发严重困难1名。" in text
     # the shortfalls as sentences, then the province's own text in a marked (highlighted) place
-    assert "1．年生均助学金2,066.67元，低于国家2,300元的平均标准。" in text
+    assert "1．年生均助学金2066.67元，低于国家2300元的平均标准。" in text
     assert "2．截至2025年6月10日，资金发放66.7%，尚未全部发放到位。" in text
+    assert "3．1名重点群体学生尚未获得国家助学金。" in text  # 突发严重困难 need not all be covered
     blank = next(p for p in doc.paragraphs if p.text == "【请在此填写下一步工作安排。】")
     assert blank.runs[0].font.highlight_color is not None
     # the sender centred over the date in the standard's form; the attachment on its own page

@@ -72,6 +72,7 @@ add_strings({
                   "As of {day} · data as of {snapshot} · generated {generated}"),
     "br_print": ("打印", "Print"),
     "br_pdf": ("下载 PDF", "Download PDF"),
+    "br_docx": ("下载 Word", "Download Word"),
     "pdf_no_font": ("服务器缺少可嵌入的中文字体，暂时无法生成 PDF；请改用浏览器打印或下载 Excel。",
                     "The server has no Chinese font to embed, so no PDF for now; print from the browser or "
                     "download the Excel file instead."),
@@ -235,6 +236,8 @@ def actions(b, lang: str):
                     **{"data-print": "1"}),
         html.A(t("br_pdf", lang), href="/export/briefing.pdf" + query, className="btn btn-outline-secondary btn-sm",
                id="br-export-pdf"),
+        html.A(t("br_docx", lang), href="/export/briefing.docx" + query, className="btn btn-outline-secondary btn-sm",
+               id="br-export-docx"),
         html.A(t("export_xlsx", lang), href="/export/briefing.xlsx" + query,
                className="btn btn-outline-secondary btn-sm", id="br-export-xlsx"),
     ], className="aw-exports br-actions")
