@@ -8,6 +8,11 @@ function aidwatchOpen(href) {
   window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
 }
 
+// A document: the browser downloads it and the page stays (a window property, so a test can watch it).
+function aidwatchDownload(href) {
+  window.location.assign(href);
+}
+
 // Tab and Shift+Tab leave the grid instead of walking every cell; arrows move within it.
 dagfuncs.aidwatchTabOut = function (params) {
   return false;
@@ -21,7 +26,7 @@ dagfuncs.aidwatchDrillOnEnter = function (params) {
   const href = params.data && (own ? params.data[own] : params.data.href);
   if (event && event.key === "Enter" && href) {
     event.preventDefault();
-    if (own) { window.location.assign(href); } else { aidwatchOpen(href); }  // a document downloads
+    if (own) { window.aidwatchDownload(href); } else { aidwatchOpen(href); }
   }
 };
 
@@ -30,7 +35,9 @@ dagfuncs.aidwatchDrillOnEnter = function (params) {
 dagcomponentfuncs.RowLink = function (props) {
   const href = props.data && props.data[props.colDef.cellRendererParams.href];
   if (!href) { return props.value; }
-  return React.createElement("a", {href: href, tabIndex: -1, className: "aw-row-link"}, props.value);
+  const label = props.data.name ? props.value + " · " + props.data.name : props.value;  // which row's, for a reader
+  return React.createElement("a", {href: href, tabIndex: -1, className: "aw-row-link", "aria-label": label},
+                             props.value);
 };
 
 // The region's name as a real link to its drill-down. A plain click is left to the grid's cellClicked

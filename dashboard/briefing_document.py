@@ -61,7 +61,8 @@ def region_map(b, lang: str, url) -> RegionMap | None:
                           status_text=status_name(r.status, lang), href=url(b.child_href("/deadlines", r.drill, deadline=b.focus)))
                   for r in data.itertuples())
     title = t("tiles_title" if nation else "bars_title", lang, deadline=deadline_name(b.focus, lang))
-    return RegionMap(title, "tiles" if nation else "bars", items)
+    head = (t(b.child_level, lang), t("pct_done", lang), f"{t('done', lang)}/{t('total', lang)}", t("status", lang))
+    return RegionMap(title, "tiles" if nation else "bars", items, head)
 
 
 def laggards(b, lang: str, url) -> tuple:
@@ -79,7 +80,9 @@ def laggards(b, lang: str, url) -> tuple:
             rows.append((Cell(str(i)), Cell(str(r.name), href=href), Cell(pct_text(r.pct_done), href=href, bold=True),
                          Cell(f"{r.done:,}/{r.total:,}"), _status(r.status, lang)))
         lists.append(Ranked(f"{deadline_name(deadline, lang)} · {t('br_laggards', lang, level=level)}", tuple(rows),
-                            t("br_laggards_none", lang, level=level)))
+                            t("br_laggards_none", lang, level=level),
+                            ("", t(b.child_level, lang), t("pct_done", lang), f"{t('done', lang)}/{t('total', lang)}",
+                             t("status", lang))))
     return tuple(lists)
 
 

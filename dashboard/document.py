@@ -11,7 +11,7 @@ document. Neither writer decides what a document says; the view models do
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Table:
 class Paragraph:
     """Running text. ``kind``: ``body`` (indented two characters), ``lead`` (not indented: the addressee,
     the list of attachments), ``note`` (small), ``blank`` (the province fills it in: marked), ``label``
-    (an attachment's "附件" mark)."""
+    (an attachment's "附件" mark), ``title`` (an attachment's title, set like the document's)."""
 
     text: str
     kind: str = "body"
@@ -87,6 +87,7 @@ class RegionMap:
     title: str
     kind: str
     items: tuple[MapItem, ...]
+    head: tuple[str, ...] = ()  # a table's head, where it is drawn as a table (Word)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Ranked:
     title: str
     rows: tuple[tuple[Cell, ...], ...]
     empty: str
+    head: tuple[str, ...] = ()  # a table's head, where it is drawn as a table (Word)
 
 
 @dataclass(frozen=True)
@@ -115,14 +117,15 @@ class Signature:
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    """What follows starts a new page (an attachment)."""
 
 
 @dataclass(frozen=True)
 class Section:
+    """A part of the document: under a first-level heading ("一、"), or none (an opening, a closing)."""
+
     heading: str | None
     blocks: tuple = ()
-    need: float = 20  # mm the PDF keeps free below the heading for what follows (else a new page)
 
 
 @dataclass(frozen=True)
@@ -132,4 +135,3 @@ class Document:
     sections: tuple[Section, ...]
     subtitle: str = ""
     footer: str = ""
-    meta: dict = field(default_factory=dict)  # file properties: subject, keywords

@@ -33,7 +33,7 @@ from docx import Document as new_document
 from lxml import etree
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
@@ -105,6 +105,19 @@ def signature_indents(sender: str, date: str) -> tuple[float, float]:
     return 2.0, max(2 + s - 2 - d, 0.0)
 
 
+def column_widths(rows: list[list[str]], ncols: int, size_pt: float, width_mm: float = 156) -> list[float]:
+    """Each column as wide as its longest text (a head may wrap) plus the cell's margins, in mm; too wide
+    altogether, the widest column gives way (its text wraps); narrower, every column grows alike."""
+    char_mm, margins = size_pt * 25.4 / 72, 4.0
+    need = [max([text_width(r[i]) for r in rows if i < len(r) and len(r) == ncols] + [2]) * char_mm + margins
+            for i in range(ncols)]
+    excess = sum(need) - width_mm
+    if excess > 0:
+        widest = need.index(max(need))
+        need[widest] = max(need[widest] - excess, 6 * char_mm + margins)
+    return [w * width_mm / sum(need) for w in need]
+
+
 def set_fonts(rpr_owner, east_asia: str, latin: str) -> None:
     """Name the fonts of a style or run: ``w:eastAsia`` for Chinese, ``w:ascii``/``w:hAnsi``/``w:cs`` for the
     rest, and no theme attribute that Word would obey first."""
@@ -127,6 +140,7 @@ def strip_theme_fonts(root) -> None:
 class Writer:
     def __init__(self, doc: Document):
         self.doc, self.lang = doc, doc.lang
+        self.new_page = False
         self.word = new_document()
         self._setup()
 
@@ -252,7 +266,10 @@ class Writer:
 
     # -- blocks --------------------------------------------------------------
     def para(self, text: str = "", style: str = "Normal"):
-        return self.word.add_paragraph(text, style=self.word.styles[style])
+        p = self.word.add_paragraph(text, style=self.word.styles[style])
+        if self.new_page:  # a page break of its own would leave an empty page where the page was full already
+            p.paragraph_format.page_break_before, self.new_page = True, False
+        return p
 
     def link(self, paragraph, text: str, url: str):
         """A run of ``text`` that opens ``url`` (python-docx has no hyperlink API); it prints as text."""
@@ -282,22 +299,26 @@ class Writer:
         table.style = self.word.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        texts = ([list(head)] if head else []) + [[c.full for c in r] for r in rows]
-        need = [max([text_width(row[i]) for row in texts if i < len(row)] + [2]) + 1 for i in range(ncols)]
-        widths = [Mm(156 * n / sum(need)) for n in need]
-        for r, row in enumerate(table.rows):
-            for i, cell in enumerate(row.cells):
-                cell.width = widths[i]
+        widths = [Mm(w) for w in column_widths([[c.full for c in r] for r in rows], ncols, TABLE_PT)]
+        for column, width in zip(table.columns, widths):
+            column.width = width  # the table's grid, which LibreOffice and WPS lay out by
+        for row in table.rows:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row is never cut by a page
+            for cell, width in zip(row.cells, widths):
+                cell.width = width
         if head:
             for cell, text in zip(table.rows[0].cells, head):
                 cell.paragraphs[0].style = self.word.styles["GB Table Head"]
                 cell.paragraphs[0].add_run(text)
             repeat = OxmlElement("w:tblHeader")
             table.rows[0]._tr.get_or_add_trPr().append(repeat)
-        for r, row in enumerate(rows, start=1 if head else 0):
+        first = 1 if head else 0
+        for r, row in enumerate(rows, start=first):
             cells = table.rows[r].cells
             if len(row) < ncols:
                 cells[len(row) - 1].merge(cells[-1])
+            if r > first and row[0].text == "":
+                table.cell(r - 1, 0).merge(cells[0])  # a group's later rows under its first row's name
             for i, cell in enumerate(row):
                 p = cells[i].paragraphs[0]
                 p.style = self.word.styles["GB Table"]
@@ -345,16 +366,16 @@ class Writer:
             elif isinstance(block, Table):
                 self.table(block.head, block.rows, block.align)
             elif isinstance(block, RegionMap):
-                self.table((), tuple(map_row(item) for item in block.items), "LRRL")
+                self.table(block.head, tuple(map_row(item) for item in block.items), "LRRL")
             elif isinstance(block, Ranked):
                 if block.rows:
-                    self.table((), block.rows, "RLRRL")
+                    self.table(block.head, block.rows, "RLRRL")
                 else:
                     self.para(block.empty)
             elif isinstance(block, Signature):
                 self.signature(block)
             elif isinstance(block, PageBreak):
-                self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+                self.new_page = True
 
     def paragraph(self, block: Paragraph):
         style = {"body": "Normal", "lead": "GB Lead", "note": "GB Note", "label": "GB Label", "title": "GB Title",
@@ -365,10 +386,11 @@ class Writer:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW  # the province's own text goes here
 
     def signature(self, block: Signature):
-        """Two empty lines for the seal, then the sender centred over the date (``signature_indents``)."""
+        """Two empty lines for the seal, then the sender centred over the date (``signature_indents``); in
+        English both flush right."""
         self.para()
         self.para()
-        sender, date = signature_indents(block.sender, block.date)
+        sender, date = signature_indents(block.sender, block.date) if self.lang == "zh" else (0, 0)
         for text, indent in ((block.sender, sender), (block.date, date)):
             p = self.para(text, "GB Lead")
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT

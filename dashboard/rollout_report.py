@@ -136,6 +136,11 @@ def yuan(value, lang: str) -> str:
     return f"{value:{sep}.0f}" if float(value).is_integer() else f"{value:{sep}.2f}"
 
 
+def joined(lang: str, *sentences: str) -> str:
+    """Sentences one after another: in English with a space between them."""
+    return ("" if lang == "zh" else " ").join(sentences)
+
+
 def _date(value, lang: str) -> str:
     return day_text(pd.Timestamp(value).date(), lang)
 
@@ -145,7 +150,7 @@ def policy_section(s, d, lang: str, day: str, name: str) -> tuple:
         revised = t("rr_not_revised", lang, day=day, we=we(name, lang))
     else:
         tiers = [a for a in str(s.tier_amounts or "").split(",") if a] if not pd.isna(s.tier_amounts) else []
-        amounts = ("、" if lang == "zh" else ", ").join(yuan(int(a), lang) for a in tiers)
+        amounts = ("、" if lang == "zh" else " / ").join(yuan(int(a), lang) for a in tiers)
         tail = (t("rr_tiers", lang, n=len(tiers), amounts=amounts) if len(tiers) > 1 else
                 t("rr_one_tier", lang, amounts=amounts) if tiers else t("rr_no_tiers", lang))
         revised = t("rr_revised", lang, we=we(name, lang), day=_date(s.policy_revised_on, lang)) + tail
@@ -162,23 +167,22 @@ def funds_section(report, lang: str, day: str, name: str) -> tuple:
     data, d = report.data, report.data.summary.iloc[0]
     if not d.grant_recipients:
         return (Paragraph(t("rr_no_average", lang, day=day, whole=we(name, lang, True))),)
-    text = t("rr_recipients", lang, day=day, whole=we(name, lang, True), n=f"{int(d.grant_recipients):,}",
-             third=f"{int(d.third_year_recipients):,}")
-    views = ([report.at_funds_due] if report.at_funds_due is not None else []) + [data]
-    for view in views:
+    said = [t("rr_recipients", lang, day=day, whole=we(name, lang, True), n=f"{int(d.grant_recipients):,}",
+              third=f"{int(d.third_year_recipients):,}")]
+    for view in ([report.at_funds_due] if report.at_funds_due is not None else []) + [data]:
         e = view.summary.iloc[0]
-        text += t("rr_paid_by", lang, day=day_text(view.as_of, lang), pct=pct_text(e.disbursed_pct),
-                  paid=f"{int(e.paid):,}", n=f"{int(e.grant_recipients):,}")
+        said.append(t("rr_paid_by", lang, day=day_text(view.as_of, lang), pct=pct_text(e.disbursed_pct),
+                      paid=f"{int(e.paid):,}", n=f"{int(e.grant_recipients):,}"))
     rows = data.rows[(data.rows["grant_recipients"] > 0) & (data.rows["disbursed_pct"] < 100)]
     behind = rows.sort_values(["disbursed_pct", "name"]).head(BEHIND)
     if len(behind):
-        sep = "、" if lang == "zh" else ", "
-        text += t("rr_behind", lang, names=sep.join(f"{r.name}（{pct_text(r.disbursed_pct)}）" if lang == "zh" else
-                                                    f"{r.name} ({pct_text(r.disbursed_pct)})"
-                                                    for r in behind.itertuples()))
+        form = "{}（{}）" if lang == "zh" else "{} ({})"
+        names = ("、" if lang == "zh" else ", ").join(form.format(r.name, pct_text(r.disbursed_pct))
+                                                     for r in behind.itertuples())
+        said.append(t("rr_behind", lang, names=names))
     else:
-        text += t("rr_all_paid", lang)
-    return (Paragraph(text),)
+        said.append(t("rr_all_paid", lang))
+    return (Paragraph(joined(lang, *said)),)
 
 
 def priority_section(d, lang: str, day: str, name: str) -> tuple:
@@ -189,7 +193,7 @@ def priority_section(d, lang: str, day: str, name: str) -> tuple:
     groups = [t("rr_group", lang, group=t(f"ro_hs_{g}", lang), n=int(d[f"without_{g}"])) for g in HARDSHIP_GROUPS
               if d[f"without_{g}"]]
     if groups:
-        text += t("rr_groups", lang, groups=("、" if lang == "zh" else ", ").join(groups))
+        text = joined(lang, text, t("rr_groups", lang, groups=("、" if lang == "zh" else ", ").join(groups)))
     return (Paragraph(text),)
 
 
@@ -246,4 +250,6 @@ def document(report) -> Document:
                        Paragraph(t("rr_annex_title", lang), "title"),
                        Paragraph(t("rr_annex_source", lang, day=day), "note"), figures_table(report, lang))),
     )
-    return Document(lang, (t("rr_title_1", lang, province=name), t("rr_title_2", lang)), sections)
+    # Chinese: two lines broken between words (GB/T 9704 7.3.3); English wraps by itself
+    title = (t("rr_title_1", lang, province=name), t("rr_title_2", lang))
+    return Document(lang, title if lang == "zh" else (" ".join(title),), sections)

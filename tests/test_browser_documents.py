@@ -10,7 +10,10 @@ import pytest
 
 from tests import fixture_briefing, fixture_rollout
 from tests.apps import make_app
-from tests.browser import download, open_page, tab_to, wait_url
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser import arrow_to_row, download, focused, keys, open_page, tab_to, wait_url
 
 pytestmark = pytest.mark.browser
 VIEW = "as_of=2025-06-10&year=2025"
@@ -26,6 +29,19 @@ def test_report_buttons_by_keyboard(dash_duo, new_database, tmp_path):
     assert href.endswith(f"/export/rollout-report.docx?{VIEW}&province=45")
     doc = docx.Document(io.BytesIO(download(dash_duo, href)))
     assert doc.paragraphs[0].text.startswith("广西壮族自治区关于")
+    # by keyboard: into the grid, down to 广西's row, right to its link, Enter downloads (and does not drill)
+    dash_duo.driver.execute_script("window.aidwatchDownload = function (h) { window.downloaded = h; };")
+    tab_to(dash_duo, "#ro-grid .ag-cell")
+    arrow_to_row(dash_duo, "ro-grid", "45")
+    report_cell = '#ro-grid .ag-cell[col-id="report_link"]'
+    for _ in range(20):
+        if focused(dash_duo, report_cell):
+            break
+        keys(dash_duo, Keys.ARROW_RIGHT)
+    assert focused(dash_duo, report_cell)
+    keys(dash_duo, Keys.ENTER)
+    WebDriverWait(dash_duo.driver, 5).until(lambda d: d.execute_script("return window.downloaded") == href)
+    assert "province=45" not in dash_duo.driver.current_url
     # a province's view: the button beside its exports, reached with Tab
     base = dash_duo.driver.current_url.split("/rollout")[0]
     dash_duo.driver.get(base + f"/rollout?{VIEW}&province=44")
