@@ -185,7 +185,8 @@ def matrix_columns(lang: str) -> list[dict]:
         {"field": "priority_without_grant", "headerName": t("ro_without", lang), **num,
          "cellStyle": state_style("priority_state")},
         {"field": "report_link", "headerName": t("ro_report_short", lang), "cellRenderer": "RowLink",
-         "cellRendererParams": {"href": "report_href"}, "sortable": False, "filter": False, "minWidth": 135},
+         "cellRendererParams": {"href": "report_href"}, "sortable": False, "filter": False, "minWidth": 135,
+         "pinned": "right"},
     ]
 
 
