@@ -12,6 +12,7 @@ import pandas as pd
 from aidwatch.metrics import rollout as m
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
+from aidwatch.spreadsheet import defuse_frame
 from aidwatch.workdays import calendar
 from callbacks.common import case_list, own_code, register_content, register_drill, with_drill
 from dashboard import rollout_report
@@ -143,8 +144,9 @@ def report_query(query: dict) -> dict:
 
 
 def export_text(frame: pd.DataFrame) -> list[dict]:
-    """Each row of ``frame`` as ``/export/*.csv`` writes it (dashboard.exports.to_csv): column → text."""
-    return list(csv.DictReader(io.StringIO(frame.to_csv(index=False))))
+    """Each row of ``frame`` as ``/export/*.csv`` writes it (defused, then ``dashboard.exports.to_csv``):
+    column → text."""
+    return list(csv.DictReader(io.StringIO(defuse_frame(frame).to_csv(index=False))))
 
 
 def report_data(query: dict) -> ReportView:
