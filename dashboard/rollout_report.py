@@ -51,6 +51,7 @@ add_strings({
     "rr_below": ("低于", "below"),
     "rr_no_average": ("截至{day}，{whole}尚无学生获得春季学期国家助学金。",
                       "As of {day}, no student has been granted the spring term's national grant."),
+    "rr_no_funds": ("截至{day}，{whole}尚未发放春季学期国家助学金。", "As of {day}, no spring term grant has been paid."),
     "rr_recipients": ("截至{day}，{whole}共有{n}名学生获得春季学期国家助学金，其中三年级学生{third}名。",
                       "As of {day}, {n} students have been granted the spring term's national grant, {third} of "
                       "them in their third year."),
@@ -58,7 +59,7 @@ add_strings({
     "rr_behind": ("发放进度最慢的地市：{names}。", "Cities furthest behind: {names}."),
     "rr_all_paid": ("各地市均已全部发放。", "Every city has paid in full."),
     "rr_priority": ("截至{day}，{whole}在籍资助重点群体学生{n}名，其中{without}名尚未获得国家助学金，覆盖率{pct}。",
-                    "As of {day}, {n} enrolled students belong to a priority group; {without} of them have no "
+                    "As of {day}, {n} enrolled students belong to a priority group, {without} of them without a "
                     "national grant (coverage {pct})."),
     "rr_groups": ("尚未获得的学生中，{groups}。", "Of those without: {groups}."),
     "rr_group": ("{group}{n}名", "{group} {n}"),
@@ -166,7 +167,7 @@ def policy_section(s, d, lang: str, day: str, name: str) -> tuple:
 def funds_section(report, lang: str, day: str, name: str) -> tuple:
     data, d = report.data, report.data.summary.iloc[0]
     if not d.grant_recipients:
-        return (Paragraph(t("rr_no_average", lang, day=day, whole=we(name, lang, True))),)
+        return (Paragraph(t("rr_no_funds", lang, day=day, whole=we(name, lang, True))),)
     said = [t("rr_recipients", lang, day=day, whole=we(name, lang, True), n=f"{int(d.grant_recipients):,}",
               third=f"{int(d.third_year_recipients):,}")]
     for view in ([report.at_funds_due] if report.at_funds_due is not None else []) + [data]:
