@@ -1,4 +1,5 @@
-"""``/export/<page>.csv`` and ``.xlsx``: each page's main table, with the page's own query parameters.
+"""``/export/<page>.csv`` and ``.xlsx``: each page's main table, with the page's own query parameters; and
+the documents drawn on the server (the briefing as PDF and Word, a province's draft 6 June report).
 
 Exports go through the same view models as the pages (same scope, same numbers, same masking), for the
 logged-in reader's scope, and are rendered by the ``exports`` package.
@@ -14,9 +15,11 @@ from flask_login import current_user
 from aidwatch.viewstate import lang_of
 from dashboard.auth import app_db, current_scope
 from exports.briefing_pdf import briefing_pdf
+from exports.docx_writer import write_docx
 from exports.tables import MIMETYPES, table_file
 from queries import appdb
-from views import backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout
+from views import backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, rollout_report
+from views.briefing_document import briefing_document
 from views.errors import describe
 
 EXPORTS = {"deadlines": deadlines.export_frame, "rollout": rollout.export_frame,
@@ -33,8 +36,21 @@ def briefing_pdf_document(query: dict, scope) -> tuple[bytes, int]:
     return body, len(b.headlines)
 
 
+def briefing_docx_document(query: dict, scope) -> tuple[bytes, int]:
+    """``/export/briefing.docx``: the same document as the PDF (``views.briefing_document``), as Word."""
+    b = briefing.briefing_data(query, scope)
+    return write_docx(briefing_document(b, b.view.lang, briefing.public_base())), len(b.headlines)
+
+
+def rollout_report_document(query: dict, scope) -> tuple[bytes, int]:
+    """``/export/rollout-report.docx``: the province's draft 6 June report (``views.rollout_report``)."""
+    report = rollout.report_data(query, scope)
+    return write_docx(rollout_report.document(report)), len(report.export)
+
+
 #: Documents drawn on the server rather than tables: (page, format) → fn(query, scope) → (bytes, figures in it).
-DOCUMENTS = {("briefing", "pdf"): briefing_pdf_document}
+DOCUMENTS = {("briefing", "pdf"): briefing_pdf_document, ("briefing", "docx"): briefing_docx_document,
+             ("rollout-report", "docx"): rollout_report_document}
 
 
 def register(server) -> None:

@@ -7,13 +7,14 @@ text stays extractable. ``AIDWATCH_PDF_FONT`` names another font file (a
 ``.ttf``/``.otf``/``.ttc`` with Chinese glyphs) where that one is missing.
 Its CID font is written with the ``Identity-H`` encoding (``exports.pdf_identity``), so that every
 reader — poppler's pdftotext, pypdf, a viewer's copy and paste — extracts the text exactly.
-The tile map, bars and tables are drawn here with fpdf2's own shapes, in the
-page's colours, each number a link to the page it comes from.
+What it says, in which order, is the briefing's document model
+(``views.briefing_document``), which the Word file draws too; the tile
+map, bars and tables are drawn here with fpdf2's own shapes, in the page's
+colours, each number a link to the page it comes from.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import re
@@ -23,13 +24,12 @@ from functools import lru_cache
 from fpdf import FPDF
 from fpdf.enums import TextMode, XPos, YPos
 
-from aidwatch.i18n import deadline_name, status_name, t
-from aidwatch.metrics.briefing import AREAS, WHEN
-from aidwatch.narrative import day_text, pct_text
-from exports.pdf_identity import IdentityFontsProducer
-from views.briefing import change_text, column_head, metric_label, value_text
+from views.briefing_document import briefing_document
+from views.palette import STATUS_COLORS
+from views.palette import TILES, progress_color, rgb, short_names
+from views.document import Cell, Document, Message, Paragraph, Ranked, RegionMap, Section, Sentences, Table
 from views.errors import FontMissing
-from views.palette import STATUS_COLORS, TILES, progress_color, rgb, short_names
+from exports.pdf_identity import IdentityFontsProducer
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,9 @@ LINK = (11, 79, 138)
 MARGIN, WIDTH = 12.0, 186.0  # mm: A4 is 210 wide
 ROW = 5.0  # mm: a table row
 LAG = 4.5  # mm: a row of a laggard list
+HEADLINE_COLUMNS = [25, 40, 39, 32, 32, 18]  # mm: area, figure, D, a week before, a month before, status
+#: a change the bad way red, the good way green, none in ink (``Cell.tone``)
+TONES = {"worse": (178, 24, 43), "better": (26, 120, 55), "plain": INK}
 
 
 @dataclass(frozen=True)
@@ -130,22 +133,15 @@ class BriefingPDF(FPDF):
 
 
 class Writer:
-    """Draws one briefing ``b`` (``dashboard.callbacks.briefing.BriefingView``) in ``lang``; links are absolute
-    (``base`` = the dashboard's URL), so that they work from a file."""
+    """Draws one briefing document (``views.briefing_document``) on A4: the sections in their order,
+    the region map beside the lists of who is behind."""
 
-    def __init__(self, b, lang: str, base: str, font: Font):
-        self.b, self.lang, self.base = b, lang, base.rstrip("/")
-        snap = b.fresh.snapshot_at
-        footer = t("br_footer", lang, day=b.as_of.isoformat(),
-                   snapshot=f"{snap:%Y-%m-%d %H:%M}" if snap else t("no_snapshot", lang),
-                   generated=f"{dt.datetime.now():%Y-%m-%d %H:%M}")
-        self.pdf = BriefingPDF(footer, "{n} / {total}", font)
-        self.pdf.set_title(t("br_title", lang, region=b.region_name))
+    def __init__(self, doc: Document, font: Font):
+        self.doc, self.lang = doc, doc.lang
+        self.pdf = BriefingPDF(doc.footer, "{n} / {total}", font)
+        self.pdf.set_title(" ".join(doc.title))
         self.pdf.set_creator("aidwatch")
-        self.pdf.set_lang("en" if lang == "en" else "zh-CN")
-
-    def url(self, href: str | None) -> str:
-        return self.base + href if href else ""
+        self.pdf.set_lang("en" if doc.lang == "en" else "zh-CN")
 
     def font(self, size: float, bold: bool = False, color=INK):
         """Size, colour and weight of what is written next; bold strokes the outline in the text's colour."""
@@ -172,131 +168,126 @@ class Writer:
         self.font(11, bold=True, color=(11, 79, 138))
         self.pdf.cell(WIDTH, 6.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    # -- sections ------------------------------------------------------------
+    # -- blocks --------------------------------------------------------------
     def title(self):
-        b, pdf = self.b, self.pdf
+        doc, pdf = self.doc, self.pdf
         self.font(16, bold=True)
-        pdf.cell(WIDTH, 9, t("br_title", self.lang, region=b.region_name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(WIDTH, 9, "".join(doc.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.font(9.5, color=MUTED)
-        pdf.cell(WIDTH, 5.5, t("br_subtitle", self.lang, day=day_text(b.as_of, self.lang), year=b.year),
-                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(WIDTH, 5.5, doc.subtitle, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_draw_color(11, 79, 138)
         pdf.set_line_width(0.6)
         pdf.line(MARGIN, pdf.get_y() + 1, MARGIN + WIDTH, pdf.get_y() + 1)
         pdf.set_line_width(0.2)
         pdf.ln(2)
 
-    def summary(self):
-        self.heading(t("br_summary", self.lang))
-        for sentence in self.b.sentences:
+    def sentences(self, block: Sentences):
+        for sentence in block.items:
             self.font(9.5)
             self.pdf.cell(4, 4.8, "•")
             self.paragraph(sentence, WIDTH - 4, 4.8, x=MARGIN + 4)
             self.pdf.ln(0.5)
 
-    def headlines(self):
-        b, pdf, lang = self.b, self.pdf, self.lang
-        self.heading(t("br_headlines", lang), need=60)
-        cols = [25, 40, 39, 32, 32, 18]
-        head = [t("br_area", lang), t("br_metric", lang), f"{t('br_now', lang)} {b.as_of:%m-%d}",
-                *[column_head(b, w, lang) for w in WHEN[1:]],
-                t("status", lang)]
+    def note(self, block: Paragraph):
+        self.font(7.5, color=MUTED)
+        self.pdf.ln(1)
+        self.paragraph(block.text, WIDTH, 4, x=MARGIN)
+
+    def table(self, block: Table):
+        """The headline figures: a rule above each area, numbers right-aligned with their remarks, a
+        status as a mark; a short row (an area that could not be read) says why across the figures."""
+        pdf = self.pdf
+        cols = HEADLINE_COLUMNS if len(block.head) == len(HEADLINE_COLUMNS) else [WIDTH / len(block.head)] * len(
+            block.head)
         self.font(8, bold=True, color=MUTED)
         pdf.set_fill_color(*HEAD_FILL)
-        for w, text, align in zip(cols, head, "LLRRRL"):
+        for w, text, align in zip(cols, block.head, block.align):
             pdf.cell(w, ROW, text, fill=True, align=align)
         pdf.ln(ROW)
-        for area, keys in AREAS.items():
-            pdf.set_draw_color(*LINE)
-            pdf.set_line_width(0.2)
-            pdf.line(MARGIN, pdf.get_y(), MARGIN + WIDTH, pdf.get_y())
-            if area in b.failed:
-                self.font(8.5, bold=True)
-                pdf.cell(cols[0], ROW, t(f"br_area_{area}", lang))
+        for row in block.rows:
+            if row[0].text:
+                pdf.set_draw_color(*LINE)
+                pdf.set_line_width(0.2)
+                pdf.line(MARGIN, pdf.get_y(), MARGIN + WIDTH, pdf.get_y())
+            self.font(8.5, bold=True)
+            pdf.cell(cols[0], ROW, row[0].text)
+            if len(row) < len(cols):
                 self.font(8.5, color=MUTED)
-                pdf.cell(sum(cols[1:]), ROW, t("br_unavailable", lang, reason=b.failed[area]), new_x=XPos.LMARGIN,
-                         new_y=YPos.NEXT)
+                pdf.cell(sum(cols[1:]), ROW, row[-1].text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
                 continue
-            for i, (key, _) in enumerate(keys):
-                head = b.headlines[(area, key)]
-                self.font(8.5, bold=True)
-                pdf.cell(cols[0], ROW, t(f"br_area_{area}", lang) if i == 0 else "")
-                self.font(8.5)
-                pdf.cell(cols[1], ROW, metric_label(area, key, lang))
-                self._number(cols[2], value_text(head), b.headline_href(head), bold=True,
-                             sub=f" ({head.done:,}/{head.total:,})" if head.done is not None else "")
-                for w, when in zip(cols[3:5], WHEN[1:]):
-                    change = head.change(when)
-                    color = INK if not change else ((178, 24, 43) if (change > 0) == head.worse_up else (26, 120, 55))
-                    self._number(w, change_text(head, when), b.headline_href(head, when), color=color,
-                                 sub=f" ({value_text(head, when)})" if change is not None else "")
-                if head.status:
-                    self._status(cols[5], head.status)
-                pdf.ln(ROW)
-        self.font(7.5, color=MUTED)
-        pdf.ln(1)
-        self.paragraph(t("br_pp_note", lang), WIDTH, 4, x=MARGIN)
+            for w, cell, align in zip(cols[1:], row[1:], block.align[1:]):
+                if cell.status:
+                    self._status(w, cell)
+                elif align == "R":
+                    self._number(w, cell)
+                else:
+                    self.font(8.5)
+                    pdf.cell(w, ROW, cell.text)
+            pdf.ln(ROW)
 
-    def _number(self, width: float, text: str, href: str | None, bold=False, color=None, sub: str = ""):
+    def _number(self, width: float, cell: Cell):
         """A right-aligned number (a link) with a muted remark after it, in one cell of ``width``."""
         pdf = self.pdf
         self.font(7.5, color=MUTED)
-        sub_w = pdf.get_string_width(sub) if sub else 0
-        self.font(8.5 if not bold else 9, bold=bold, color=color or (LINK if href else INK))
-        pdf.cell(width - sub_w, ROW, text, align="R", link=self.url(href) if href and text != "—" else "")
-        if sub:
+        sub_w = pdf.get_string_width(cell.sub) if cell.sub else 0
+        color = TONES.get(cell.tone) or (LINK if cell.href else INK)
+        self.font(8.5 if not cell.bold else 9, bold=cell.bold, color=color)
+        pdf.cell(width - sub_w, ROW, cell.text, align="R", link=cell.href or "")
+        if cell.sub:
             self.font(7.5, color=MUTED)
-            pdf.cell(sub_w, ROW, sub)
+            pdf.cell(sub_w, ROW, cell.sub)
 
-    def _status(self, width: float, status: str, h: float = ROW):
+    def _status(self, width: float, cell: Cell, h: float = ROW):
         """A status as a coloured mark and its name: readable in greyscale by the name."""
         pdf = self.pdf
         x, y = pdf.get_x(), pdf.get_y()
-        pdf.set_fill_color(*rgb(STATUS_COLORS[status]))
+        pdf.set_fill_color(*rgb(STATUS_COLORS[cell.status]))
         pdf.rect(x + 2, y + h / 2 - 1.3, 2.6, 2.6, style="F")
         pdf.set_x(x + 5.5)
         self.font(7.5)
-        pdf.cell(width - 5.5, h, status_name(status, self.lang))
+        pdf.cell(width - 5.5, h, cell.text)
 
-    def progress(self):
-        """The map's deadline: a tile per province (nation) or a bar per city, next to the laggard lists."""
-        b, pdf, lang = self.b, self.pdf, self.lang
-        rows = 0 if b.focus_rows.empty else len(b.focus_rows)
-        map_h = 86 if b.region.level == "nation" else 14 + 5 * rows
-        lag_h = sum(6.4 + LAG * max(len(v), 1) for v in b.live.values()) + 2
-        self.heading(t("br_map_title", lang), need=min(max(map_h, lag_h), 110))
+    def progress(self, section: Section):
+        """The map (a tile per province, or a bar per city) on the left, the lists of who is behind on the
+        right."""
+        pdf = self.pdf
+        figure = next((b for b in section.blocks if isinstance(b, RegionMap)), None)
+        lists = [b for b in section.blocks if not isinstance(b, RegionMap)]
+        map_h = 0 if figure is None else 86 if figure.kind == "tiles" else 14 + 5 * len(figure.items)
+        lag_h = sum(6.4 + LAG * max(len(b.rows), 1) for b in lists if isinstance(b, Ranked)) + 2
+        self.heading(section.heading, need=min(max(map_h, lag_h), 110))
         top = pdf.get_y()
-        if b.focus and rows:
-            (self._tiles if b.region.level == "nation" else self._bars)(top)
+        if figure is not None:
+            (self._tiles if figure.kind == "tiles" else self._bars)(figure)
         left_end = pdf.get_y()
         pdf.set_xy(MARGIN + 86, top)
-        self._laggards(MARGIN + 86, WIDTH - 86)
+        self._laggards(lists, MARGIN + 86, WIDTH - 86)
         pdf.set_y(max(left_end, pdf.get_y()) + 2)
 
-    def _tiles(self, top: float):
-        b, pdf = self.b, self.pdf
+    def _tiles(self, figure: RegionMap):
+        pdf = self.pdf
         size, gap = 8.8, 0.5
         self.font(8.5, bold=True)
-        pdf.cell(84, 5, t("tiles_title", self.lang, deadline=deadline_name(b.focus, self.lang)),
-                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(84, 5, figure.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         y0 = pdf.get_y() + 1
         short = short_names(self.lang)
-        values = {r.drill: (None if r.pct_done != r.pct_done else float(r.pct_done)) for r in b.focus_rows.itertuples()}
+        items = {item.code: item for item in figure.items}
         for code, (row, col) in TILES.items():
             x, y = MARGIN + col * (size + gap), y0 + row * (size + gap)
-            value = values.get(code)
+            item = items.get(code)
+            value = item.value if item else None
             fill = progress_color(value)
             pdf.set_fill_color(*fill)
             pdf.rect(x, y, size, size, style="F")
             dark = sum(fill) / 3 < 140
             color = (255, 255, 255) if dark else INK
-            href = b.child_href("/deadlines", code, deadline=b.focus) if code in values else None
+            href = item.href if item else ""
             pdf.set_xy(x, y + 1.2)
             self.font(6.5, bold=True, color=color)
-            pdf.cell(size, 3.3, short.get(code, code), align="C", link=self.url(href) if href else "")
+            pdf.cell(size, 3.3, item.label if item else short.get(code, code), align="C", link=href or "")
             pdf.set_xy(x, y + 4.9)
             self.font(6, color=color)
-            pdf.cell(size, 3, "—" if value is None else f"{value:.0f}%", align="C", link=self.url(href) if href else "")
+            pdf.cell(size, 3, "—" if value is None else f"{value:.0f}%", align="C", link=href or "")
         # the scale: 0 → 100 %, the same colours
         y = y0 + 8 * (size + gap) + 1
         for i in range(50):
@@ -309,73 +300,68 @@ class Writer:
         pdf.cell(10, 3, "100%", align="R")
         pdf.set_y(y + 7)
 
-    def _bars(self, top: float):
-        b, pdf, lang = self.b, self.pdf, self.lang
+    def _bars(self, figure: RegionMap):
+        pdf = self.pdf
         self.font(8.5, bold=True)
-        pdf.cell(84, 5, t("bars_title", lang, deadline=deadline_name(b.focus, lang)), new_x=XPos.LMARGIN,
-                 new_y=YPos.NEXT)
-        data = b.focus_rows.assign(sort=b.focus_rows["pct_done"].fillna(-1)).sort_values(["sort", "name"])
-        for r in data.itertuples():
+        pdf.cell(84, 5, figure.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for item in figure.items:
             y = pdf.get_y() + 0.5
-            href = b.child_href("/deadlines", r.drill, deadline=b.focus)
             self.font(7.5)
-            pdf.cell(26, 5, str(r.name)[:12], link=self.url(href))
-            pct = 0.0 if r.pct_done != r.pct_done else min(float(r.pct_done), 100.0)
+            pdf.cell(26, 5, item.label[:12], link=item.href or "")
+            pct = 0.0 if item.value is None else min(item.value, 100.0)
             pdf.set_fill_color(*HEAD_FILL)
             pdf.rect(MARGIN + 26, y + 0.6, 40, 3.4, style="F")
-            pdf.set_fill_color(*rgb(STATUS_COLORS[r.status]))
+            pdf.set_fill_color(*rgb(STATUS_COLORS[item.status]))
             pdf.rect(MARGIN + 26, y + 0.6, 40 * pct / 100, 3.4, style="F")
             pdf.set_x(MARGIN + 67)
             self.font(7.5, color=LINK)
-            pdf.cell(16, 5, pct_text(r.pct_done), align="R", link=self.url(href), new_x=XPos.LMARGIN,
-                     new_y=YPos.NEXT)
+            pdf.cell(16, 5, item.text, align="R", link=item.href or "", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def _laggards(self, x: float, width: float):
-        b, pdf, lang = self.b, self.pdf, self.lang
-        level = t(f"br_level_{b.child_level}", lang)
-        if "registration" in b.failed:
-            self.font(8.5, color=MUTED)
-            self.paragraph(t("br_unavailable", lang, reason=b.failed["registration"]), width, 5, x=x)
-            return
-        if not b.live:
-            self.font(8.5, color=MUTED)
-            pdf.set_x(x)
-            pdf.cell(width, 5, t("br_no_live", lang))
-            return
-        for deadline, behind in b.live.items():
+    def _laggards(self, lists: list, x: float, width: float):
+        pdf = self.pdf
+        for block in lists:
+            if isinstance(block, Message):
+                self.font(8.5, color=MUTED)
+                self.paragraph(block.text, width, 5, x=x)
+                continue
             pdf.set_x(x)
             self.font(8.5, bold=True)
-            pdf.cell(width, 5.2, f"{deadline_name(deadline, lang)} · {t('br_laggards', lang, level=level)}",
-                     new_x=XPos.LEFT, new_y=YPos.NEXT)
-            if behind.empty:
+            pdf.cell(width, 5.2, block.title, new_x=XPos.LEFT, new_y=YPos.NEXT)
+            if not block.rows:
                 self.font(8, color=MUTED)
-                pdf.cell(width, 5, t("br_laggards_none", lang, level=level), new_x=XPos.LEFT, new_y=YPos.NEXT)
-            for i, r in enumerate(behind.itertuples(), start=1):
-                href = self.url(b.child_href("/deadlines", r.drill, deadline=deadline))
+                pdf.cell(width, 5, block.empty, new_x=XPos.LEFT, new_y=YPos.NEXT)
+            for rank, name, pct, parts, status in block.rows:
                 pdf.set_x(x)
                 self.font(7.5, color=MUTED)
-                pdf.cell(5, LAG, str(i))
+                pdf.cell(5, LAG, rank.text)
                 self.font(8)
-                pdf.cell(width - 5 - 18 - 24 - 22, LAG, str(r.name), link=href)
+                pdf.cell(width - 5 - 18 - 24 - 22, LAG, name.text, link=name.href or "")
                 self.font(8, bold=True, color=LINK)
-                pdf.cell(18, LAG, pct_text(r.pct_done), align="R", link=href)
+                pdf.cell(18, LAG, pct.text, align="R", link=pct.href or "")
                 self.font(7.5, color=MUTED)
-                pdf.cell(24, LAG, f"{r.done:,}/{r.total:,}", align="R")
+                pdf.cell(24, LAG, parts.text, align="R")
                 pdf.set_x(pdf.get_x() + 1)
-                self._status(21, r.status, h=LAG)
+                if status.status:
+                    self._status(21, status, h=LAG)
                 pdf.ln(LAG)
             pdf.ln(1.2)
+
+    def section(self, section: Section):
+        if any(isinstance(b, (RegionMap, Ranked, Message)) for b in section.blocks):
+            self.progress(section)
+            return
+        self.heading(section.heading, need=60 if any(isinstance(b, Table) for b in section.blocks) else 20)
+        for block in section.blocks:
+            {Sentences: self.sentences, Table: self.table, Paragraph: self.note}[type(block)](block)
 
     def render(self) -> bytes:
         self.pdf.add_page()
         self.title()
-        self.summary()
-        self.headlines()
-        self.progress()
+        for section in self.doc.sections:
+            self.section(section)
         return bytes(self.pdf.output(output_producer_class=IdentityFontsProducer))
 
 
 def briefing_pdf(b, lang: str, base: str, font_setting: str | None = None) -> bytes:
     """The briefing ``b`` as PDF bytes; raises ``FontMissing`` without a Chinese font."""
-    return Writer(b, lang, base, find_font(font_setting)).render()
-
+    return Writer(briefing_document(b, lang, base), find_font(font_setting)).render()

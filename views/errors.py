@@ -23,6 +23,10 @@ class FontMissing(RuntimeError):
     """The server has no font with Chinese glyphs to embed in a PDF (``exports.briefing_pdf``)."""
 
 
+class OtherProvince(PermissionError):
+    """A province user asked for another province's document (``callbacks.rollout.report_data``)."""
+
+
 def describe(exc: Exception, lang: str) -> tuple[str, int]:
     """(message, HTTP status) for ``exc``."""
     if isinstance(exc, OutOfScope):
@@ -30,6 +34,9 @@ def describe(exc: Exception, lang: str) -> tuple[str, int]:
         # both, naming nothing, so that the answer cannot tell a province user what exists elsewhere
         log.warning("refused: no such region in the scope: %s", exc)
         return t("out_of_scope", lang), 404
+    if isinstance(exc, OtherProvince):
+        log.warning("refused: %s", exc)
+        return t("out_of_scope", lang), 403
     if isinstance(exc, PermissionError):
         log.warning("refused: %s", exc)
         return t("cases_forbidden", lang), 403

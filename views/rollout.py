@@ -3,7 +3,9 @@ priority groups per region, for the page and its export alike."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,12 +14,14 @@ from aidwatch.i18n import t
 from aidwatch.metrics import rollout as m
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names, localize_rows
+from aidwatch.spreadsheet import defuse_frame
 from aidwatch.workdays import calendar
 from views.common import case_list, own_code, with_drill
 from views.context import resolve
+from views.errors import OtherProvince
 from queries.scope import Scope
 from queries import rollout as q
-from aidwatch.viewstate import View
+from aidwatch.viewstate import BadView, View
 from queries.regions import Region
 
 
@@ -110,3 +114,41 @@ def export_frame(query: dict, scope: Scope) -> pd.DataFrame:
     return data.cases.reindex(columns=m.CASE_COLUMNS)
 
 
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """What the province's 6 June report says: the rollout page's figures for province ``P`` at D (and, from
+    the same cached series, at 31 May), its cities, and its row of ``/export/rollout.csv``."""
+
+    data: RolloutView          # the province's rollout view at D
+    at_funds_due: RolloutView | None  # the same at 31 May (None when D is before it)
+    export: dict               # its row of the nation-level export: column → text exactly as the CSV has it
+
+
+def report_query(query: dict) -> dict:
+    """The report's view: province P (required) at the URL's date, year and language; a city or school in
+    the URL is not the report's business."""
+    if not query.get("province"):
+        raise BadView("province is required: the report is one province's")
+    return {k: v for k, v in query.items() if k in ("as_of", "year", "province", "lang")}
+
+
+def export_text(frame: pd.DataFrame) -> list[dict]:
+    """Each row of ``frame`` as ``/export/*.csv`` writes it (defused, then ``dashboard.exports.to_csv``):
+    column → text."""
+    return list(csv.DictReader(io.StringIO(defuse_frame(frame).to_csv(index=False))))
+
+
+def report_data(query: dict, scope: Scope) -> ReportView:
+    """The province's figures for its report, scoped like the page: another province's is refused."""
+    query = report_query(query)
+    if scope.province is not None and scope.province != query["province"]:
+        raise OtherProvince(f"province user {scope.province} asked for province {query['province']}'s report")
+    data = rollout_data(query, scope)
+    earlier = (rollout_data(query | {"as_of": data.funds_due.isoformat(), "year": str(data.year)}, scope)
+               if data.as_of > data.funds_due else None)
+    summary = data.summary.drop(columns=[c for c in data.steps.columns if c in data.summary and c != "code"])
+    row = data.steps.merge(summary, on="code")  # the province's own row, as the nation's export has it
+    frame = export_names(m.export_rows(row, "nation"), "province", data.view.lang)
+    return ReportView(data, earlier, export_text(frame)[0])

@@ -94,6 +94,10 @@ def register_drill(app, prefix: str, path: str) -> None:
         return path + child_query(view, str(code), auth.current_scope())
 
 
+#: grid columns whose cells are links of their own (dashboard/pages/rollout.py: the draft report), not a drill
+LINK_COLUMNS = frozenset({"report_link"})
+
+
 def clicked_code(source, from_grid: bool) -> str | None:
     """The region key a click carries (a grid row's id, a Plotly point's ``customdata``), or None.
 
@@ -103,6 +107,8 @@ def clicked_code(source, from_grid: bool) -> str | None:
     if not isinstance(source, dict):
         return None
     if from_grid:
+        if source.get("colId") in LINK_COLUMNS:  # the cell is a link of its own (the row's document)
+            return None
         code = source.get("rowId")
     else:
         points = source.get("points")

@@ -39,6 +39,7 @@ PATH = "/briefing"
 #: Figures are drawn at a fixed width that fits an A4 page, so that printing does not cut them.
 FIGURE_WIDTH = 460
 
+
 #: Only the colours of changes: a change the bad way is red, the good way green.
 CHANGE_CLASS = {True: "br-bad", False: "br-good"}
 
@@ -168,6 +169,8 @@ def actions(b, lang: str):
                     **{"data-print": "1"}),
         html.A(t("br_pdf", lang), href="/export/briefing.pdf" + query, className="btn btn-outline-secondary btn-sm",
                id="br-export-pdf"),
+        html.A(t("br_docx", lang), href="/export/briefing.docx" + query, className="btn btn-outline-secondary btn-sm",
+               id="br-export-docx"),
         html.A(t("export_xlsx", lang), href="/export/briefing.xlsx" + query,
                className="btn btn-outline-secondary btn-sm", id="br-export-xlsx"),
     ], className="aw-exports br-actions")

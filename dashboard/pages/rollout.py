@@ -122,6 +122,9 @@ def matrix_columns(lang: str) -> list[dict]:
          "cellStyle": state_style("report_state")},
         {"field": "priority_without_grant", "headerName": t("ro_without", lang), **num,
          "cellStyle": state_style("priority_state")},
+        {"field": "report_link", "headerName": t("ro_report_short", lang), "cellRenderer": "RowLink",
+         "cellRendererParams": {"href": "report_href"}, "sortable": False, "filter": False, "minWidth": 135,
+         "pinned": "right"},
     ]
 
 
@@ -319,12 +322,21 @@ def case_grid(cases: pd.DataFrame, lang: str):
                      height=420)
 
 
-def _exports(view) -> html.Div:
+def report_href(view, province: str) -> str:
+    """The province's draft 6 June report as of the view's date (``/export/rollout-report.docx``)."""
+    return "/export/rollout-report.docx" + view.query(province=province, city=None, school=None)
+
+
+def _exports(view, province: str | None = None) -> html.Div:
+    """The page's downloads; on a province's view also its draft report."""
+    report = [html.A(t("ro_report", view.lang), href=report_href(view, province), id="ro-export-report",
+                     className="btn btn-outline-primary btn-sm")] if province else []
     return html.Div([
         html.A(t("export_csv", lang := view.lang), href="/export/rollout.csv" + view.query(),
                className="btn btn-outline-secondary btn-sm", id="ro-export-csv"),
         html.A(t("export_xlsx", lang), href="/export/rollout.xlsx" + view.query(),
                className="btn btn-outline-secondary btn-sm", id="ro-export-xlsx"),
+        *report,
     ], className="aw-exports")
 
 
@@ -349,6 +361,8 @@ def content(data, lang: str) -> list:
                                  config={"displayModeBar": False}), md=6),
             dbc.Col(tracker(steps, lang), md=6),
         ], className="g-2")))
+        rows = rows.assign(report_link=t("ro_report_short", lang),
+                           report_href=[report_href(view, code) for code in rows["code"]])
         grid = data_grid("ro-grid", rows, matrix_columns(lang), row_id="drill", clickable=True, height=560,
                          drill=drill_template(PATH, view))
         head = t("ro_matrix_title", lang)
@@ -363,7 +377,9 @@ def content(data, lang: str) -> list:
     if school:
         parts.append(html.Div(grid, style={"display": "none"}))
     else:
-        parts.append(_panel(html.Div([html.H2(head, className="aw-h2"), _exports(view)], className="aw-panel-head"),
+        province = data.region.province if level == "province" else None
+        parts.append(_panel(html.Div([html.H2(head, className="aw-h2"), _exports(view, province)],
+                                     className="aw-panel-head"),
                             html.Div(hint, className="aw-hint"), grid))
     level_name = t(data.region.child_level if not school else "school", lang)
     hrefs = None if school else drill_links(drill_template(PATH, view), rows["drill"])
