@@ -33,7 +33,7 @@ from aidwatch.narrative import sentences
 from aidwatch.policy import DEADLINES, policy_for
 from aidwatch.reference import export_names
 from aidwatch.workdays import UnknownCalendarYear, calendar
-from callbacks.common import child_query, clicked_code, register_content
+from callbacks.common import child_query, clicked_code, note_past_calendar, register_content
 from dashboard import context
 from dashboard.context import resolve
 from dashboard.errors import describe
@@ -223,6 +223,7 @@ def briefing_data(query: dict) -> BriefingView:
         except UnknownCalendarYear as exc:  # a count that runs into an unknown year fails its area alone
             log.error("briefing: %s area: %s", area, exc)
             failed[area] = describe(exc, lang)[0]
+            note_past_calendar(f"br_area_{area}")
             continue
         heads |= {(h.area, h.key): h for h in m.total_headlines(area, totals).values()}
     behind = {}
@@ -233,6 +234,7 @@ def briefing_data(query: dict) -> BriefingView:
         except UnknownCalendarYear as exc:  # the records' working-day medians at the year's last days
             log.error("briefing: records area: %s", exc)
             failed["records"] = describe(exc, lang)[0]
+            note_past_calendar("br_area_records")
     facts = m.Facts(r.as_of, r.region.level, name, heads, reports, live, behind)
     return BriefingView(r.view, r.region, r.labels, name, r.as_of, r.year, dates, heads, failed, focus, focus_rows,
                         live, reports, sentences(facts, lang, DEADLINE_NAMES), r.scope, reg.freshness(), behind)

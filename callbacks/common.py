@@ -1,4 +1,5 @@
-"""What every page's callbacks share: resolving the view, case lists and their audit, drilling down on a click."""
+"""What every page's callbacks share: resolving the view, case lists and their audit, the figures that need next
+year's holiday schedule, drilling down on a click."""
 
 from __future__ import annotations
 
@@ -8,13 +9,28 @@ from dash import Input, Output, State, ctx, dcc, no_update
 from flask_login import current_user
 
 from aidwatch.masking import mask_frame
+from aidwatch.workdays import PAST_CALENDAR
 from dashboard import appdb, auth, context
+from dashboard.components.frame import calendar_view_banner
 from dashboard.errors import describe
 from dashboard.context import child_query
+from dashboard.i18n import add_strings, t
 from dashboard.viewstate import PARAMS, BadView, lang_of
 from queries.regions import Region
 
 _SHOWN = "aidwatch_case_lists"
+_PAST_CALENDAR = "aidwatch_past_calendar"
+
+add_strings({
+    # the figures a view can hold that need next year's holiday schedule: "<case list> <due-day column>"
+    "past_status_changes_record_due_on": ("学籍异动的办理期限", "status changes' recording due days"),
+    "past_status_changes_approval_due_on": ("学籍异动的审批期限", "status changes' approval due days"),
+    "past_duplicate_cases_due_on": ("重复资助预警的应办结日期", "duplicate-aid alerts' due days"),
+    "past_records_awaiting_approval_due_on": ("待审批学籍的审批期限", "records' approval due days"),
+    "past_graduates_pending_upload_due_on": ("毕业生的上传期限", "graduates' upload due days"),
+    "past_graduates_pending_approval_due_on": ("毕业生的审批期限", "graduates' approval due days"),
+    "past_rows": ("{figure}（{n} 条）", "{figure} ({n})"),
+})
 
 
 def message(exc: Exception, lang: str):
@@ -32,7 +48,29 @@ def case_list(name: str, frame):
     masked = mask_frame(frame)
     if flask.has_request_context():
         flask.g.setdefault(_SHOWN, []).append((name, len(masked)))
+        for column, rows in frame.attrs.get(PAST_CALENDAR, {}).items():
+            note_past_calendar(f"past_{name}_{column}", rows)
     return masked
+
+
+def note_past_calendar(figure: str, rows: int | None = None) -> None:
+    """Say that this view shows the figure named by the string key ``figure`` (``rows`` of it, when it is a
+    column of a case list) empty or unavailable because it needs next year's holiday schedule, which the
+    calendar does not know yet: ``register_content`` names it in a banner above the view. The pages learn
+    it where they compute it (a due day ``BEYOND`` the calendar, an ``UnknownCalendarYear`` caught), never
+    by computing again. Outside a request (a digest, a warm-up) there is no banner to fill."""
+    if flask.has_request_context():
+        flask.g.setdefault(_PAST_CALENDAR, {}).setdefault(figure, rows)
+
+
+def past_calendar_banner(lang: str) -> list:
+    """The banner of the figures this request noted (``note_past_calendar``), or nothing."""
+    noted = flask.g.pop(_PAST_CALENDAR, None)
+    if not noted:
+        return []
+    figures = [t(key, lang) if rows is None else t("past_rows", lang, figure=t(key, lang), n=rows)
+               for key, rows in noted.items()]
+    return [calendar_view_banner(context.last_known_year() + 1, figures, lang)]
 
 
 def audit_case_lists(page: str, query: dict) -> None:
@@ -95,7 +133,7 @@ def register_content(app, prefix: str, build, drills: tuple[str, ...] = ()) -> N
         try:
             children = build(query, lang)
             audit_case_lists(prefix, query)
-            return [*(children if isinstance(children, list) else [children]),
+            return [*past_calendar_banner(lang), *(children if isinstance(children, list) else [children]),
                     *(drill_location(p) for p in (prefix, *drills))]
         except Exception as exc:  # noqa: BLE001 — every failure becomes a message (dashboard.errors)
             return message(exc, lang)

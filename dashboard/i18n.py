@@ -64,6 +64,11 @@ STRINGS = {
                      "be counted. An administrator adds the State Council's published {year} schedule to the "
                      "supplement file named by AIDWATCH_WORKDAY_SUPPLEMENT and restarts the dashboard (format in "
                      "docs/working-days.md; check with aidwatch calendar status)."),
+    "calendar_view_gap": ("本视图中的{figures}要用到 {year} 年的工作日：{year} 年节假日安排尚未公布或尚未载入，"
+                          "在此之前无法确定。",
+                          "On this view, {figures} need {year}'s working days: the {year} public holiday schedule "
+                          "is not published or not loaded yet, so they cannot be worked out until it is."),
+    "list_sep": ("、", ", "),
     "stale_banner": ("数据库暂时无法连接，显示的是 {snapshot} 的数据（缓存，最后一次连接成功于 {checked}），"
                      "连接恢复后自动更新。",
                      "The database cannot be reached right now: showing the data of {snapshot} from the cache (last "
