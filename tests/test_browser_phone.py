@@ -8,15 +8,11 @@ so the check is both that the window is still the phone's width and that the doc
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from aidwatch.demo import generate_registry
 from dashboard.components.frame import NAV
-from tests.apps import make_app
 from tests.browser import log_in, serve, viewport
-from tests.test_browser_a11y import VIEW, a_school, drawn
+from tests.test_browser_a11y import VIEW, demo_app, drawn
 
 pytestmark = pytest.mark.browser
 #: the pages that go below a province (the briefing stops there; subscriptions has no region)
@@ -30,10 +26,8 @@ def phone_paths(school: str) -> list[str]:
 
 
 def test_no_page_is_wider_than_a_phone(dash_duo, tmp_path):
-    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
-    generate_registry(url, scale=0.001, seed=2025, until=dt.date(2026, 11, 26), progress=False)
-    app = make_app(url, {}, tmp_path)
-    paths = phone_paths(a_school(url))
+    app, school = demo_app(tmp_path)
+    paths = phone_paths(school)
     serve(dash_duo, app)
     log_in(dash_duo, "ministry")
     driver, wide = dash_duo.driver, {}
