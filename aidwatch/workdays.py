@@ -63,6 +63,19 @@ def beyond(days) -> np.ndarray:
     return np.asarray(days, dtype="datetime64[D]") == BEYOND_D
 
 
+#: ``DataFrame.attrs`` key of a case list: ``{column: rows}`` of its due days past the calendar (shown empty),
+#: which the page names in its "next year's schedule" banner (``views.common.case_list``).
+PAST_CALENDAR = "past_calendar"
+
+
+def note_past_calendar(frame, dues: dict):
+    """``frame`` with ``attrs[PAST_CALENDAR]``: for each column of ``dues`` (column → the due days its cells
+    show), how many are ``BEYOND``; only the columns that have any. The frame is returned."""
+    counts = {column: int(beyond(days).sum()) for column, days in dues.items()}
+    frame.attrs[PAST_CALENDAR] = {column: n for column, n in counts.items() if n}
+    return frame
+
+
 def shown(days) -> np.ndarray:
     """``days`` for display: ``BEYOND`` becomes NaT (empty), never the marker's 9999-12-31."""
     arr = np.asarray(days, dtype="datetime64[D]")

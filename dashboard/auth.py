@@ -18,6 +18,10 @@ session idle for ``IDLE_MINUTES`` or older than ``SESSION_HOURS`` ends on its
 next request, checked here on the server against a clock the tests can move
 (``config["CLOCK"]``).
 
+The login and logout routes are a Blueprint of their own (``dashboard.auth_views``);
+``init_auth`` wires it: the login manager, the session checks, the throttle and
+the blueprint's registration.
+
 Login posts are throttled per client address (Flask-Limiter, in memory or in
 the shared Redis of ``AIDWATCH_CACHE_URL``); per account, repeated wrong
 passwords lock the account (``appdb.check_login``), and every failed login
@@ -32,21 +36,25 @@ import logging
 import secrets
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from typing import Callable
+from urllib.parse import quote
 
 import flask
 import flask_login
 import sqlalchemy as sa
 from flask_limiter import Limiter
-from flask_wtf import FlaskForm
 from werkzeug.middleware.proxy_fix import ProxyFix
-from wtforms import PasswordField, StringField
 from werkzeug.exceptions import Unauthorized
-from wtforms.validators import DataRequired, Length
 
+from dashboard import auth_views
+from dashboard.auth_views import MSG_EXPIRED, MSG_THROTTLED, client_params, safe_next
 from queries import appdb
 from queries.scope import Scope
+
+__all__ = ["MSG_EXPIRED", "MSG_THROTTLED", "NotLoggedIn", "Sessions", "User", "app_db", "current_scope",
+           "init_auth", "safe_next"]
 
 #: Reachable without a session.
 PUBLIC_PATHS = frozenset({"/login", "/logout", "/_favicon.ico", "/healthz"})
@@ -64,12 +72,6 @@ DEFAULT_SESSION_HOURS = 12
 DEFAULT_LOGIN_RATE = "10 per minute;50 per hour"
 
 log = logging.getLogger("aidwatch.auth")
-
-MSG_WRONG = "用户名或密码错误 / Wrong username or password"
-MSG_CSRF = "页面已过期，请重新提交 / The form has expired, please try again"
-MSG_MISSING = "请输入用户名和密码 / Enter your username and password"
-MSG_THROTTLED = "登录尝试过于频繁，请稍后再试 / Too many login attempts from this address: please wait and try again"
-MSG_EXPIRED = "会话已因长时间无操作或超时而结束，请重新登录 / Your session has ended (idle or too old): please log in again"
 
 ROLE_LABELS = {
     "ministry": "部级 / ministry",
@@ -106,15 +108,36 @@ class User(flask_login.UserMixin):
         return Scope(self.role, self.province)
 
 
-class LogoutForm(FlaskForm):
-    """Only the CSRF token: a logout is a POST that another site cannot forge."""
+@dataclass(frozen=True)
+class Sessions:
+    """What a login writes into the session cookie and what a logout revokes: the rules the guard checks,
+    kept beside it. The login views reach them as ``current_app.extensions[auth_views.SESSIONS]``."""
 
+    engine: sa.Engine
+    clock: Callable[[], float]
+    max_hours: int
 
-class LoginForm(FlaskForm):
-    """CSRF-protected on its own: no global CSRFProtect, so Dash's JSON POSTs need no token."""
+    def start(self, row: dict) -> User:
+        """Log ``row``'s account in on a fresh session: nothing from before the login survives."""
+        flask.session.clear()
+        user = User.from_row(row)
+        flask_login.login_user(user)
+        flask.session[SESSION_VERSION_KEY] = row["session_version"]
+        flask.session[SESSION_ID_KEY] = secrets.token_urlsafe(24)
+        flask.session[LOGIN_AT_KEY] = flask.session[SEEN_AT_KEY] = int(self.clock())
+        flask.session.permanent = True
+        return user
 
-    username = StringField("用户名 / Username", validators=[DataRequired(), Length(max=64)])
-    password = PasswordField("密码 / Password", validators=[DataRequired(), Length(max=1024)])
+    def end(self, user: User) -> None:
+        """Revoke the session's id in the app DB (a copy of the cookie is refused afterwards by every app
+        server) and clear the cookie."""
+        login_at = flask.session.get(LOGIN_AT_KEY) or self.clock()
+        appdb.revoke_session(
+            self.engine, user.id, flask.session[SESSION_ID_KEY],
+            expires_at=dt.datetime.fromtimestamp(login_at + self.max_hours * 3600, dt.timezone.utc),
+            now=dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc))
+        flask_login.logout_user()
+        flask.session.clear()
 
 
 # --- secret key -------------------------------------------------------------------------------
@@ -171,24 +194,6 @@ def current_scope() -> Scope:
     return user.scope
 
 
-def safe_next(target: str | None) -> str:
-    """``target`` if it is a same-origin path, else ``/``: no open redirects after login."""
-    if not target or not isinstance(target, str):
-        return "/"
-    if any(c in target for c in "\\\r\n\t") or any(ord(c) < 32 for c in target):
-        return "/"
-    if not target.startswith("/") or target.startswith("//"):
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return "/"
-    return target
-
-
-def _client_params() -> dict:
-    return {"ip": flask.request.remote_addr}
-
-
 def _limiter_storage(config: dict) -> str:
     """The shared Redis when there is one, so that every app server counts the same attempts."""
     return config.get("CACHE_URL") or "memory://"
@@ -210,7 +215,7 @@ def _session_end_reason(now: float, idle_s: float, max_s: float) -> str | None:
 
 
 def init_auth(server: flask.Flask, config: dict, app_engine: sa.Engine | None = None) -> flask_login.LoginManager:
-    """Secure the Flask server behind Dash: secret key, cookies, login routes and the guard.
+    """Secure the Flask server behind Dash: secret key, cookies, the login blueprint and the guard.
 
     ``app_engine`` is the app DB; when omitted it is opened from
     ``config["APP_DB_URL"]``. Its tables are created if missing.
@@ -267,82 +272,13 @@ def init_auth(server: flask.Flask, config: dict, app_engine: sa.Engine | None = 
             return None
         return User.from_row(row)
 
-    bp = flask.Blueprint("auth", __name__, template_folder="templates")
-
-    def throttled(limit):
-        username = flask.request.form.get("username", "")
-        appdb.audit(app_engine, username.strip()[:64] or None, "login_throttled", None,
-                    {**_client_params(), "limit": str(limit.limit)})
-        log.warning("login throttled for %s (%s)", flask.request.remote_addr, limit.limit)
-        form = LoginForm(formdata=None)
-        form.username.data = username[:64]
-        next_url = safe_next(flask.request.args.get("next"))
-        body = flask.render_template("login.html", form=form, error=MSG_THROTTLED, next_url=next_url)
-        return flask.make_response(body, 429)
-
-    @bp.route("/login", methods=["GET", "POST"])
-    @limiter.limit(config.get("LOGIN_RATE") or DEFAULT_LOGIN_RATE, methods=["POST"], on_breach=throttled)
-    def login():
-        next_url = safe_next(flask.request.args.get("next"))
-        form = LoginForm()
-        error = MSG_EXPIRED if flask.request.args.get("expired") == "1" and flask.request.method == "GET" else None
-        status = 200
-        if flask.request.method == "POST":
-            if not form.validate_on_submit():
-                if form.csrf_token.errors:
-                    error, status = MSG_CSRF, 400
-                    appdb.audit(app_engine, form.username.data, "login_refused", None, {**_client_params(), "reason": "csrf"})
-                else:
-                    error = MSG_MISSING
-            else:
-                username = form.username.data.strip()
-                row, reason = appdb.check_login(app_engine, username, form.password.data)
-                if row is not None:
-                    flask.session.clear()  # a fresh session: nothing from before the login survives
-                    user = User.from_row(row)
-                    flask_login.login_user(user)
-                    flask.session[SESSION_VERSION_KEY] = row["session_version"]
-                    flask.session[SESSION_ID_KEY] = secrets.token_urlsafe(24)
-                    flask.session[LOGIN_AT_KEY] = flask.session[SEEN_AT_KEY] = int(clock())
-                    flask.session.permanent = True
-                    appdb.audit(app_engine, user.username, "login", user.scope, _client_params())
-                    return flask.redirect(next_url)
-                # One message for every failure: a locked, disabled or unknown account must not show
-                # itself. The reason goes to the audit log, where the owner and the admins see it.
-                error = MSG_WRONG
-                appdb.audit(app_engine, username, "login_failed", None, {**_client_params(), "reason": reason})
-            form.password.data = ""
-        elif flask_login.current_user.is_authenticated:
-            return flask.redirect(next_url)
-        return flask.render_template("login.html", form=form, error=error, next_url=next_url), status
-
-    @bp.route("/logout", methods=["GET", "POST"])
-    def logout():
-        """POST with the CSRF token ends the session on the server; GET only asks to confirm.
-
-        A GET that logged out could be triggered from any site (an image, a link); and the session's id is
-        revoked in the app DB, so a copy of the cookie is refused afterwards by every app server.
-        """
-        user = flask_login.current_user
-        if not user.is_authenticated:
-            return flask.redirect(flask.url_for("auth.login"))
-        form = LogoutForm()
-        if flask.request.method == "GET":
-            return flask.render_template("logout.html", form=form, error=None, username=user.username)
-        if not form.validate_on_submit():  # no token, another session's, or too old: ask again
-            appdb.audit(app_engine, user.username, "logout_refused", user.scope, {**_client_params(), "reason": "csrf"})
-            return flask.render_template("logout.html", form=form, error=MSG_CSRF, username=user.username), 400
-        login_at = flask.session.get(LOGIN_AT_KEY) or clock()
-        appdb.revoke_session(
-            app_engine, user.id, flask.session[SESSION_ID_KEY],
-            expires_at=dt.datetime.fromtimestamp(login_at + max_hours * 3600, dt.timezone.utc),
-            now=dt.datetime.fromtimestamp(clock(), dt.timezone.utc))
-        appdb.audit(app_engine, user.username, "logout", user.scope, _client_params())
-        flask_login.logout_user()
-        flask.session.clear()
-        return flask.redirect(flask.url_for("auth.login"))
-
-    server.register_blueprint(bp)
+    server.extensions[auth_views.SESSIONS] = Sessions(app_engine, clock, max_hours)
+    server.register_blueprint(auth_views.bp)
+    # The blueprint is shared by every server of the process, each with its own limiter and rate: the
+    # throttle wraps this server's login view, not the blueprint's function.
+    server.view_functions["auth.login"] = limiter.limit(
+        config.get("LOGIN_RATE") or DEFAULT_LOGIN_RATE, methods=["POST"], on_breach=auth_views.throttled,
+    )(auth_views.login)
 
     def end_stale_session() -> bool:
         """End a logged-in session that is idle or too old (and say so in the audit log); refresh a live one."""
@@ -356,7 +292,7 @@ def init_auth(server: flask.Flask, config: dict, app_engine: sa.Engine | None = 
         user = flask_login.current_user
         if user.is_authenticated:
             appdb.audit(app_engine, user.username, "session_expired", user.scope,
-                        {**_client_params(), "reason": reason})
+                        {**client_params(), "reason": reason})
         flask_login.logout_user()
         flask.session.clear()
         return True

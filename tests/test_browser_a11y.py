@@ -47,6 +47,13 @@ def a_school(url: str) -> str:
     return f"province={row[0]}&city={row[1]}&school={row[2]}"
 
 
+def demo_app(tmp_path):
+    """A dashboard over a small demo registry (every kind of block is drawn), and its largest school's view."""
+    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    generate_registry(url, scale=0.001, seed=2025, until=dt.date(2026, 11, 26), progress=False)
+    return make_app(url, {}, tmp_path), a_school(url)
+
+
 def page_paths(school: str) -> list[str]:
     return [f"/briefing?{VIEW}", f"/deadlines?{VIEW}", f"/deadlines?{VIEW}&{school}", f"/rollout?{VIEW}",
             f"/duplicates?{VIEW}", f"/backlog?{VIEW}", f"/records?{VIEW}", f"/records?{VIEW}&{school}",
@@ -60,10 +67,8 @@ def drawn(dash_duo) -> None:
 
 
 def test_axe_finds_nothing_serious_on_any_page(dash_duo, tmp_path):
-    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
-    generate_registry(url, scale=0.001, seed=2025, until=dt.date(2026, 11, 26), progress=False)
-    app = make_app(url, {}, tmp_path)
-    paths = page_paths(a_school(url))
+    app, school = demo_app(tmp_path)
+    paths = page_paths(school)
     serve(dash_duo, app)
     found = {}
     driver = dash_duo.driver

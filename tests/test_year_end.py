@@ -171,3 +171,42 @@ def test_a_count_into_the_unknown_year_fails_its_briefing_area_alone(app, monkey
     assert page.content_status == 200 and "aw-message" not in page.content
     assert page.content.count("暂不可用：工作日日历尚未收录 2027 年") == 1
     assert "br-backlog-unrecorded_overdue" in page.content and "br-duplicates-open" not in page.content
+    # and the banner above the view names it, to a reader who is not told of the gap otherwise
+    assert "本视图中的重复资助要用到 2027 年的工作日" in page.content and "aw-calendar-gap" not in page.layout
+
+
+VIEW_BANNER = "aw-calendar-view"
+
+
+@pytest.mark.usefixtures("calendar_through_2026")
+def test_other_readers_see_the_gap_only_on_a_view_whose_figures_need_the_next_year(app, monkeypatch):
+    """A province supervisor in December: no banner where every figure is decided without 2027 (the
+    province's counts: a due day past the calendar is after every D), one naming the figures where a due
+    day runs into 2027 (school 1's cases on 31 Dec: record due days of c5 and c6, approval due days of c3
+    and c5; duplicate due days of m3 and m4), and none at school 1 on 10 Dec, when no clock reaches 2027."""
+    monkeypatch.setattr(context, "today", lambda: dt.date(2026, 12, 20))
+    client = login(app.server.test_client(), "gd")
+    end, before = {"as_of": "2026-12-31", "year": "2026"}, {"as_of": "2026-12-10", "year": "2026"}
+    for path, query in (("/backlog", end), ("/duplicates", end), ("/deadlines", end), ("/records", end),
+                        ("/backlog", {**before, "school": "1"}), ("/duplicates", {**before, "school": "1"})):
+        view = open_view(client, path, query)
+        assert view.content_status == 200 and "aw-message" not in view.content, (path, query)
+        assert "aw-calendar-gap" not in view.text and VIEW_BANNER not in view.text, (path, query)
+        assert "2027" not in view.text, (path, query)
+    backlog = open_view(client, "/backlog", {**end, "school": "1"})
+    assert VIEW_BANNER in backlog.content and "aw-calendar-gap" not in backlog.layout
+    assert ("本视图中的学籍异动的办理期限（2 条）、学籍异动的审批期限（2 条）要用到 2027 年的工作日：2027 年节假日安排"
+            "尚未公布或尚未载入") in backlog.content
+    duplicates = open_view(client, "/duplicates", {**end, "school": "1", "lang": "en"})
+    assert ("On this view, duplicate-aid alerts' due days (2) need 2027's working days: the 2027 public holiday "
+            "schedule is not published or not loaded yet") in duplicates.content
+
+
+@pytest.mark.usefixtures("calendar_through_2026")
+def test_the_ministry_sees_the_gap_on_every_view_and_which_figures_need_it(app, monkeypatch):
+    monkeypatch.setattr(context, "today", lambda: dt.date(2026, 12, 20))
+    client = login(app.server.test_client(), "ministry")
+    province = open_view(client, "/backlog", {"as_of": "2026-12-31", "year": "2026", "province": "44"})
+    assert GAP_ZH in province.layout and VIEW_BANNER not in province.content
+    school = open_view(client, "/backlog", {"as_of": "2026-12-31", "year": "2026", "school": "1"})
+    assert GAP_ZH in school.layout and "学籍异动的办理期限（2 条）" in school.content

@@ -35,6 +35,7 @@ from queries import backlog as bl_q, deadlines as dl_q, duplicates as dup_q, ins
 from queries.regions import children, Region
 from queries.scope import Scope
 from aidwatch.metrics.briefing import AREAS
+from views.common import note_past_calendar
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +210,7 @@ def briefing_data(query: dict, scope: Scope) -> BriefingView:
         except UnknownCalendarYear as exc:  # a count that runs into an unknown year fails its area alone
             log.error("briefing: %s area: %s", area, exc)
             failed[area] = describe(exc, lang)[0]
+            note_past_calendar(f"br_area_{area}")
             continue
         heads |= {(h.area, h.key): h for h in m.total_headlines(area, totals).values()}
     behind = {}
@@ -219,6 +221,7 @@ def briefing_data(query: dict, scope: Scope) -> BriefingView:
         except UnknownCalendarYear as exc:  # the records' working-day medians at the year's last days
             log.error("briefing: records area: %s", exc)
             failed["records"] = describe(exc, lang)[0]
+            note_past_calendar("br_area_records")
     facts = m.Facts(r.as_of, r.region.level, name, heads, reports, live, behind)
     return BriefingView(r.view, r.region, r.labels, name, r.as_of, r.year, dates, heads, failed, focus, focus_rows,
                         live, reports, sentences(facts, lang), r.scope, reg.freshness(), behind)

@@ -135,7 +135,7 @@ def report_query(query: dict) -> dict:
 
 
 def export_text(frame: pd.DataFrame) -> list[dict]:
-    """Each row of ``frame`` as ``/export/*.csv`` writes it (defused, then ``dashboard.exports.to_csv``):
+    """Each row of ``frame`` as ``/export/*.csv`` writes it (defused, then ``exports.tables.to_csv``):
     column → text."""
     return list(csv.DictReader(io.StringIO(defuse_frame(frame).to_csv(index=False))))
 

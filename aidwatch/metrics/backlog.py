@@ -18,7 +18,7 @@ import pandas as pd
 
 from aidwatch.metrics.rates import pct
 from aidwatch.policy import YearPolicy
-from aidwatch.workdays import WorkCalendar, shown
+from aidwatch.workdays import WorkCalendar, note_past_calendar, shown
 
 #: Changes that take a student off the roll: unapproved by D, the student is a suspect (rule 1).
 LEAVING_TYPES = ("withdraw", "transfer_out", "expel", "deceased")
@@ -217,7 +217,8 @@ def change_cases(raw: pd.DataFrame, as_of: dt.date, policy: YearPolicy, cal: Wor
     rank = np.where((out["recording"] == "overdue") | (out["approval"] == "overdue"), 0,
                     np.where(out["recording"] == "late", 1, 2))
     out = out.assign(_rank=rank).sort_values(["_rank", "occurred_on", "change_id"], ignore_index=True)
-    return out[["change_id", *CASE_COLUMNS]]
+    return note_past_calendar(out[["change_id", *CASE_COLUMNS]],
+                              {"record_due_on": record_due, "approval_due_on": approval_due})
 
 
 def suspect_cases(raw: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aidwatch.workdays import WorkCalendar, shown
+from aidwatch.workdays import WorkCalendar, note_past_calendar, shown
 
 EXPORT_COLUMNS = ["code", "name", "matches", "unverified", "confirmed", "open", "overdue", "closed_late",
                   "repeat_students"]
@@ -192,9 +192,11 @@ def case_rows(cases: pd.DataFrame, as_of: dt.date, cal: WorkCalendar, workdays: 
     out = classify(cases.assign(n=1), as_of, cal, workdays)
     out["state"] = np.select([out["overdue"], out["open"], out["closed_late"]], list(STATES[:3]), STATES[3])
     out["workdays_elapsed"] = out["elapsed"]
-    out["due_on"] = pd.Series(shown(out["due_on"].to_numpy("datetime64[D]")), index=out.index)
+    due = out["due_on"].to_numpy("datetime64[D]")
+    out["due_on"] = pd.Series(shown(due), index=out.index)
     out["rank"] = out["state"].map(STATES.index)
-    return out.sort_values(["rank", "pushed_on"], kind="stable").drop(columns=["rank"]).reset_index(drop=True)
+    out = out.sort_values(["rank", "pushed_on"], kind="stable").drop(columns=["rank"]).reset_index(drop=True)
+    return note_past_calendar(out, {"due_on": due})
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import pandas as pd
 from aidwatch.metrics.backlog import AGE_BUCKETS, _as_of_only, _bucket, overdue_until
 from aidwatch.metrics.rates import pct
 from aidwatch.policy import YearPolicy
-from aidwatch.workdays import WorkCalendar
+from aidwatch.workdays import WorkCalendar, note_past_calendar, shown
 
 RECORD_COLUMNS = ["code", "name", "registered", "approved", "awaiting_approval", "approval_overdue",
                   "approved_late", "median_approval_workdays"]
@@ -231,13 +231,13 @@ def record_cases(raw: pd.DataFrame, as_of: dt.date, policy: YearPolicy, cal: Wor
         return out.reindex(columns=["student_id", *RECORD_CASE_COLUMNS])
     registered = _days(out, "registered_on")
     due = cal.due_many(registered, policy.record_approval_workdays, outside="nat")
-    out["approval_due_on"] = _dates(due)
+    out["approval_due_on"] = _dates(shown(due))
     out["workdays_elapsed"] = pd.array(cal.workdays_between_many(registered, np.datetime64(as_of, "D"),
                                                                  outside="nat"), dtype="Int64")
     out["record_state"] = np.where(due < np.datetime64(as_of, "D"), "overdue", "awaiting")
     out = out.assign(_rank=(out["record_state"] != "overdue").astype(int))
     out = out.sort_values(["_rank", "registered_on", "student_id"], ignore_index=True)
-    return out[["student_id", *RECORD_CASE_COLUMNS]]
+    return note_past_calendar(out[["student_id", *RECORD_CASE_COLUMNS]], {"approval_due_on": due})
 
 
 def graduate_cases(raw: pd.DataFrame, as_of: dt.date, policy: YearPolicy, cal: WorkCalendar) -> pd.DataFrame:
@@ -260,8 +260,8 @@ def graduate_cases(raw: pd.DataFrame, as_of: dt.date, policy: YearPolicy, cal: W
     graduated, uploaded, approved = graduated[keep], uploaded[keep], approved[keep]
     upload_due, approval_due = upload_due[keep], approval_due[keep]
     is_up, is_app = ~np.isnat(uploaded), ~np.isnat(approved)
-    out["upload_due_on"] = _dates(upload_due)
-    out["approval_due_on"] = _dates(approval_due)
+    out["upload_due_on"] = _dates(shown(upload_due))
+    out["approval_due_on"] = _dates(shown(approval_due))
     out["graduate_state"] = np.where(
         is_app, "no_certificate",
         np.where(is_up, np.where(d > approval_due, "approval_overdue", "awaiting_approval"),
@@ -271,4 +271,5 @@ def graduate_cases(raw: pd.DataFrame, as_of: dt.date, policy: YearPolicy, cal: W
     rank = np.where(np.char.endswith(out["graduate_state"].to_numpy().astype(str), "overdue"), 0,
                     np.where(is_app, 1, 2))
     out = out.assign(_rank=rank).sort_values(["_rank", "graduated_on", "student_id"], ignore_index=True)
-    return out[["student_id", *GRADUATE_CASE_COLUMNS]]
+    return note_past_calendar(out[["student_id", *GRADUATE_CASE_COLUMNS]],
+                              {"upload_due_on": upload_due, "approval_due_on": approval_due})

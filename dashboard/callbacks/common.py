@@ -1,5 +1,5 @@
 """What every page's callbacks share: rendering a view's content for the reader, auditing its case lists,
-drilling down on a click."""
+naming the figures that need next year's holiday schedule, drilling down on a click."""
 
 from __future__ import annotations
 
@@ -14,12 +14,26 @@ from queries import appdb
 from views.common import CASE_LISTS_SHOWN
 from views.context import child_query, view_from
 from views.errors import describe
+from aidwatch.i18n import t
+from dashboard.components.frame import calendar_view_banner
+from views.common import PAST_CALENDAR_NOTED
+from views.context import last_known_year
 
 
 def message(exc: Exception, lang: str):
     """A failure as an alert in the page (the reason is logged by ``describe``)."""
     text, status = describe(exc, lang)
     return dbc.Alert(text, color="danger" if status >= 403 else "warning", id="aw-message")
+
+
+def past_calendar_banner(lang: str) -> list:
+    """The banner of the figures this request noted (``views.common.note_past_calendar``), or nothing."""
+    noted = flask.g.pop(PAST_CALENDAR_NOTED, None)
+    if not noted:
+        return []
+    figures = [t(key, lang) if rows is None else t("past_rows", lang, figure=t(key, lang), n=rows)
+               for key, rows in noted.items()]
+    return [calendar_view_banner(last_known_year() + 1, figures, lang)]
 
 
 def audit_case_lists(page: str, query: dict) -> None:
@@ -62,7 +76,7 @@ def register_content(app, prefix: str, build, drills: tuple[str, ...] = ()) -> N
         try:
             children = build(query, auth.current_scope(), lang)
             audit_case_lists(prefix, query)
-            return [*(children if isinstance(children, list) else [children]),
+            return [*past_calendar_banner(lang), *(children if isinstance(children, list) else [children]),
                     *(drill_location(p) for p in (prefix, *drills))]
         except Exception as exc:  # noqa: BLE001 — every failure becomes a message (views.errors)
             return message(exc, lang)

@@ -80,6 +80,13 @@ def calendar_banner(year: int, lang: str):
                      id="aw-calendar-gap")
 
 
+def calendar_view_banner(year: int, figures: list[str], lang: str):
+    """Above a view whose ``figures`` need ``year``'s official holiday schedule, not published or not loaded
+    yet: shown to every reader of that view (``views.common.note_past_calendar``)."""
+    return dbc.Alert(t("calendar_view_gap", lang, year=year, figures=t("list_sep", lang).join(figures)),
+                     color="warning", className="aw-calendar-view mb-2", id="aw-calendar-view")
+
+
 def breadcrumb(path: str, view: View, labels: dict, scope_province: str | None, lang: str):
     """nation › province › city › school, each a link to that level (a province user starts at their province)."""
     steps = []

@@ -55,17 +55,22 @@ def layout(**query):
 def _change_cell(b, head, when: str, lang: str):
     change = head.change(when)
     href = b.headline_href(head, when)
+    # the column's head again, which a phone shows beside the cell once the table is restacked (briefing.css)
+    label = {"data-label": column_head(b, when, lang)}
     if change is None or href is None:
-        return html.Td("—", className="br-num")
+        return html.Td("—", className="br-num br-change", **label)
     worse = (change > 0) == head.worse_up
     cls = "br-flat" if change == 0 else CHANGE_CLASS[worse]
     return html.Td([dcc.Link(change_text(head, when), href=href, className=cls, id=f"br-{head.area}-{head.key}-{when}"),
                     *([] if change == 0 else [" ", judgement(worse, lang)]),
-                    html.Span(f" ({value_text(head, when)})", className="br-then")], className="br-num")
+                    html.Span(f" ({value_text(head, when)})", className="br-then")], className="br-num br-change", **label)
 
 
 def headline_table(b, lang: str):
-    """Every area's headline numbers at D and their change since a week and a month before."""
+    """Every area's headline numbers at D and their change since a week and a month before.
+
+    On a phone the table is restacked (briefing.css): each figure's value and status on its line, each
+    comparison below it under its column's head (``data-label``), so that nothing scrolls sideways."""
     head_row = html.Tr([html.Th(t("br_area", lang)), html.Th(t("br_metric", lang)),
                         html.Th(f"{t('br_now', lang)} {b.as_of:%m-%d}", className="br-num"),
                         *[html.Th(column_head(b, w, lang), className="br-num") for w in WHEN[1:]],
@@ -76,7 +81,7 @@ def headline_table(b, lang: str):
         if area in b.failed:
             rows.append(html.Tr([html.Th(t(f"br_area_{area}", lang), className="br-area"),
                                  html.Td(t("br_unavailable", lang, reason=b.failed[area]), colSpan=5,
-                                         className="text-muted")], id=f"br-area-{area}"))
+                                         className="text-muted br-failed")], id=f"br-area-{area}"))
             continue
         for key, _ in keys:
             head = b.headlines[(area, key)]
@@ -86,10 +91,10 @@ def headline_table(b, lang: str):
             status = status_badge(head.status, lang) if head.status else ""
             rows.append(html.Tr([
                 html.Th(t(f"br_area_{area}", lang) if first else "", className="br-area"),
-                html.Td(metric_label(area, key, lang)),
-                html.Td(now, className="br-num"),
+                html.Td(metric_label(area, key, lang), className="br-metric"),
+                html.Td(now, className="br-num br-now"),
                 *[_change_cell(b, head, w, lang) for w in WHEN[1:]],
-                html.Td(status),
+                html.Td(status, className="br-status"),
             ], className="br-first" if first else ""))
             first = False
     return html.Section([
