@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from callbacks import (a11y, backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout,
-                       school, subscriptions, view)
+                       school, subscriptions, supervision, view)
 
 
 #: Each page's data function (URL query → the view's data): what ``dashboard.warmup`` runs for the
@@ -23,5 +23,5 @@ def register(app) -> None:
     view.register(app)
     a11y.register(app)
     for module in (briefing, deadlines, rollout, duplicates, backlog, records, inspections, school, quality,
-                   subscriptions):
+                   subscriptions, supervision):
         module.register(app)

@@ -23,6 +23,16 @@ def message(exc: Exception, lang: str):
     return dbc.Alert(text, color="danger" if status >= 403 else "warning", id="aw-message")
 
 
+def clicked(n_clicks) -> bool:
+    """A button press, not a button drawn: Dash calls a callback when its buttons are inserted into the page
+    (``n_clicks`` 0) even with ``prevent_initial_call``; a list redrawn after a change must not act again."""
+    return isinstance(n_clicks, int) and not isinstance(n_clicks, bool) and n_clicks > 0
+
+
+def alert(text: str, ok: bool = True):
+    return dbc.Alert(text, color="success" if ok else "warning", className="mt-2")
+
+
 def case_list(name: str, frame):
     """``frame`` (a list of students) masked for the screen or an export, and noted for the audit log.
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from aidwatch.metrics.deadlines import EXPORT_COLUMNS, default_deadline
 from aidwatch.policy import policy_for
 from aidwatch.reference import export_names
+from callbacks import supervision
 from callbacks.common import case_list, register_content, register_drill
 from dashboard.context import resolve
 from dashboard.i18n import t
@@ -32,7 +33,8 @@ def deadline_data(query: dict):
 
 def build(query: dict, lang: str):
     view, data, deadline, cases, note = deadline_data(query)
-    return page.content(view, data, deadline, cases, note, lang)
+    # a province user's open supervision requests come first on its landing page (callbacks.supervision)
+    return [*supervision.landing(lang), *page.content(view, data, deadline, cases, note, lang)]
 
 
 def export_frame(query: dict):

@@ -28,7 +28,7 @@ from dashboard.context import EXTENSION
 from dashboard.components.frame import html_lang, page_title
 from dashboard.i18n import t
 from dashboard.pages import (backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, school,
-                             subscriptions)
+                             subscriptions, supervision)
 from dashboard.registry import Registry
 
 HERE = Path(__file__).resolve().parent
@@ -54,6 +54,7 @@ PAGES = {
     "school": school,
     "quality": quality,
     "subscriptions": subscriptions,
+    "supervision": supervision,
 }
 
 
@@ -112,6 +113,7 @@ def create_app(config: dict | None = None) -> Dash:
     def healthz():
         return {"ok": True}
 
+    server.config["AIDWATCH_CLOCK"] = cfg.get("CLOCK")  # the tests' clock (seconds), else time.time
     server.config["AIDWATCH_PDF_FONT"] = cfg.get("PDF_FONT")  # the briefing PDF's font (dashboard.briefing_pdf)
     server.config["AIDWATCH_PUBLIC_URL"] = public_url(cfg)  # the base of absolute links in exports and messages
     exports.register(server)

@@ -151,7 +151,7 @@ def add_missing_columns(engine: sa.Engine) -> list[str]:
 def init_db(engine: sa.Engine) -> None:
     """Create the tables if missing, and the columns added since a table was made; safe to call on every
     start (subscriptions and the outbox too)."""
-    from dashboard import outbox  # noqa: F401  (its tables live on app_metadata; it imports this module)
+    from dashboard import outbox, supervision_store  # noqa: F401  (their tables live on app_metadata)
 
     app_metadata.create_all(engine, checkfirst=True)
     add_missing_columns(engine)

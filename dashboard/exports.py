@@ -15,7 +15,7 @@ from flask import Response, abort, jsonify, request
 from flask_login import current_user
 
 from aidwatch.spreadsheet import defuse_frame
-from callbacks import backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout
+from callbacks import backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, supervision
 from dashboard import appdb
 from dashboard.auth import app_db, current_scope
 from dashboard.errors import describe
@@ -25,7 +25,8 @@ EXPORTS = {"deadlines": deadlines.export_frame, "rollout": rollout.export_frame,
            "duplicates": duplicates.export_frame, "backlog": backlog.export_frame,
            "inspections": inspections.export_frame, "inspection-plan": inspections.plan_frame,
            "quality": quality.export_frame, "records": records.export_records,
-           "graduation": records.export_graduation, "briefing": briefing.export_frame}
+           "graduation": records.export_graduation, "briefing": briefing.export_frame,
+           "supervision": supervision.export_frame}
 #: Documents drawn on the server rather than tables: (page, format) → fn(query) → (bytes, figures in it).
 DOCUMENTS = {("briefing", "pdf"): briefing.pdf_document}
 MIMETYPES = {

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.components.supervise import supervise_link
 from dashboard.i18n import t
 from dashboard.viewstate import FIRST_YEAR, View
 
 #: (path, string key) of the pages in navigation order.
 NAV = [("/briefing", "page_briefing"), ("/deadlines", "page_deadlines"), ("/rollout", "page_rollout"),
        ("/duplicates", "page_duplicates"), ("/backlog", "page_backlog"), ("/records", "page_records"),
-       ("/inspections", "page_inspections"), ("/quality", "page_quality"), ("/subscriptions", "page_subscriptions")]
+       ("/inspections", "page_inspections"), ("/quality", "page_quality"), ("/subscriptions", "page_subscriptions"),
+       ("/supervision", "page_supervision")]
 
 
 #: Pages that cover the nation or one province only: their link keeps the province, not a city or school.
@@ -97,7 +99,7 @@ def breadcrumb(path: str, view: View, labels: dict, scope_province: str | None, 
     return html.Nav(items, className="aw-breadcrumb", id="aw-breadcrumb", **{"aria-label": "breadcrumb"})
 
 
-def view_bar(view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str):
+def view_bar(path: str, view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str):
     """The as-of date and the year, each applied when confirmed (Enter or leaving the field), not per keystroke
     or arrow key: native inputs, so every browser, keyboard and screen reader knows them."""
     return html.Div([
@@ -112,6 +114,7 @@ def view_bar(view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str
         # the picked view's URL: inserted with the pickers, so that their mounting does not call back
         # (``callbacks.common.drill_location``)
         dcc.Location(id="view-url", refresh="callback-nav"),
+        *supervise_link(path, view, ctx.role, lang),
     ], className="aw-viewbar")
 
 
@@ -164,7 +167,7 @@ def page_frame(path: str, view: View, as_of: dt.date, year: int, labels: dict, c
                 ], className="aw-header-right"),
             ], id="aw-menu", className="aw-menu"),
         ], className="aw-header-top"),
-        html.Div([breadcrumb(path, view, labels, ctx.scope_province, lang), view_bar(view, as_of, year, ctx, lang)],
+        html.Div([breadcrumb(path, view, labels, ctx.scope_province, lang), view_bar(path, view, as_of, year, ctx, lang)],
                  className="aw-header-bottom"),
     ], className="aw-header")
     body = body if isinstance(body, list) else [body]

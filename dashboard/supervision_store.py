@@ -1,0 +1,127 @@
+"""Supervision requests (督办) in the app database: a request row written once, and its events, appended.
+
+Nothing here is ever updated or deleted: a request's state is derived from its events
+(``aidwatch.supervision.derive``). The request row holds what never changes after opening (region, the
+view's path and query, the due day); the events hold who did what and when, by username, so a user
+disabled later still appears by name.
+
+Once-only events are a database guarantee, not a check in Python: a unique partial index allows one
+``open``, one ``close`` and one ``escalated`` event per request, so two digest rounds on two hosts
+escalating the same request at once write one event between them (the loser's INSERT fails and is
+reported as "already there"). A reply is one ``INSERT … SELECT … WHERE NOT EXISTS (a close)``, so a
+request closed a moment before gets no reply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from dashboard.appdb import _utc, app_metadata
+
+#: Events a request has at most one of.
+ONCE = ("open", "close", "escalated")
+
+supervision_request = sa.Table(
+    "supervision_request",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("province", sa.CHAR(2), nullable=False, index=True),
+    sa.Column("city", sa.String(6), nullable=True),
+    sa.Column("school", sa.Integer, nullable=True),
+    sa.Column("code", sa.String(32), nullable=False),     # the region's code (a school's registry code)
+    sa.Column("name", sa.String(200), nullable=False),    # the region's Chinese name when the request was opened
+    sa.Column("page", sa.Text, nullable=False),           # the view's path and query, as the ministry saw it
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+supervision_event = sa.Table(
+    "supervision_event",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("request_id", sa.Integer, sa.ForeignKey("supervision_request.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),     # open | reply | close | escalated
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("on_day", sa.Date, nullable=False),         # the Beijing date of the action
+    sa.Column("username", sa.String(64), nullable=True),  # None: the digest round
+    sa.Column("message", sa.Text, nullable=True),
+    sa.Column("planned_on", sa.Date, nullable=True),
+)
+
+_once = supervision_event.c.kind.in_(ONCE)
+sa.Index("supervision_event_once", supervision_event.c.request_id, supervision_event.c.kind, unique=True,
+         sqlite_where=_once, postgresql_where=_once)
+
+
+def open_request(engine: sa.Engine, region: dict, page: str, due_on: dt.date, at: dt.datetime, on: dt.date,
+                 by: str, message: str) -> int:
+    """Write a new request and its ``open`` event in one transaction; the request's id.
+
+    ``region``: ``province``, ``city``, ``school``, ``code``, ``name``."""
+    with engine.begin() as conn:
+        request_id = conn.execute(supervision_request.insert().values(
+            province=region["province"], city=region.get("city"), school=region.get("school"),
+            code=region["code"], name=region["name"], page=page, due_on=due_on, created_at=at,
+        )).inserted_primary_key[0]
+        conn.execute(supervision_event.insert().values(request_id=request_id, kind="open", at=at, on_day=on,
+                                                       username=by, message=message))
+    return int(request_id)
+
+
+def _not_closed(request_id: int):
+    closed = sa.select(supervision_event.c.id).where(supervision_event.c.request_id == request_id,
+                                                     supervision_event.c.kind == "close")
+    return ~sa.exists(closed)
+
+
+def reply(engine: sa.Engine, request_id: int, at: dt.datetime, on: dt.date, by: str, message: str,
+          planned_on: dt.date | None) -> bool:
+    """Append a reply unless the request is closed (one statement); False when it was closed."""
+    values = sa.select(sa.literal(request_id), sa.literal("reply"), sa.literal(at, sa.DateTime(timezone=True)),
+                       sa.literal(on, sa.Date), sa.literal(by, sa.String), sa.literal(message, sa.Text),
+                       sa.literal(planned_on, sa.Date)).where(_not_closed(request_id))
+    columns = ["request_id", "kind", "at", "on_day", "username", "message", "planned_on"]
+    with engine.begin() as conn:
+        return conn.execute(supervision_event.insert().from_select(columns, values)).rowcount == 1
+
+
+def append_once(engine: sa.Engine, request_id: int, kind: str, at: dt.datetime, on: dt.date, by: str | None,
+                message: str | None = None) -> bool:
+    """Append a ``close`` or ``escalated`` event; False when the request has one already (another host's
+    round, a second click), which the unique index decides."""
+    if kind not in ONCE or kind == "open":
+        raise ValueError(f"{kind!r} is not a once-only event")
+    try:
+        with engine.begin() as conn:
+            conn.execute(supervision_event.insert().values(request_id=request_id, kind=kind, at=at, on_day=on,
+                                                           username=by, message=message))
+    except IntegrityError:
+        return False
+    return True
+
+
+def requests(engine: sa.Engine, province: str | None = None, request_id: int | None = None) -> list[dict]:
+    """Requests (newest first) with their events (oldest first) as ``events``; only those of ``province``
+    when given (a province user's scope), only ``request_id`` when given."""
+    query = sa.select(supervision_request).order_by(supervision_request.c.id.desc())
+    if province is not None:
+        query = query.where(supervision_request.c.province == province)
+    if request_id is not None:
+        query = query.where(supervision_request.c.id == request_id)
+    events = (sa.select(supervision_event).join(supervision_request)
+              .order_by(supervision_event.c.request_id, supervision_event.c.at, supervision_event.c.id))
+    if province is not None:
+        events = events.where(supervision_request.c.province == province)
+    if request_id is not None:
+        events = events.where(supervision_event.c.request_id == request_id)
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) | {"events": []} for r in conn.execute(query)]
+        by_id = {r["id"]: r for r in rows}
+        for e in conn.execute(events):
+            event = dict(e._mapping)
+            event["at"] = _utc(event["at"])
+            by_id[event["request_id"]]["events"].append(event)
+    return rows
