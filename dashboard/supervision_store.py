@@ -85,7 +85,8 @@ def reply(engine: sa.Engine, request_id: int, at: dt.datetime, on: dt.date, by: 
                        sa.literal(planned_on, sa.Date)).where(_not_closed(request_id))
     columns = ["request_id", "kind", "at", "on_day", "username", "message", "planned_on"]
     with engine.begin() as conn:
-        return conn.execute(supervision_event.insert().from_select(columns, values)).rowcount == 1
+        inserted = supervision_event.insert().from_select(columns, values).returning(supervision_event.c.id)
+        return conn.execute(inserted).first() is not None
 
 
 def append_once(engine: sa.Engine, request_id: int, kind: str, at: dt.datetime, on: dt.date, by: str | None,
