@@ -33,8 +33,9 @@ from aidwatch.narrative import sentences
 from aidwatch.policy import DEADLINES, policy_for
 from aidwatch.reference import export_names
 from aidwatch.workdays import UnknownCalendarYear, calendar
+from callbacks import supervision
 from callbacks.common import child_query, clicked_code, register_content
-from dashboard import context
+from dashboard import auth, context
 from dashboard.context import resolve
 from dashboard.errors import describe
 from dashboard.briefing_pdf import briefing_pdf
@@ -317,7 +318,10 @@ def pdf_document(query: dict) -> tuple[bytes, int]:
 
 
 def build(query: dict, lang: str):
-    return page.content(briefing_data(query), lang)
+    b = briefing_data(query)
+    # the briefing's one line on supervision requests (callbacks.supervision): the calendar of the day, not D
+    line = supervision.briefing_line(auth.app_db(), b.scope, lang, region=b.region)
+    return page.content(replace(b, sentences=[*b.sentences, line]), lang)
 
 
 def register(app) -> None:

@@ -195,11 +195,24 @@ def counts(rows: list[dict], today: dt.date) -> dict:
             "on_time": sum(bool(r["on_time"]) and (r["on_time"].year, r["on_time"].month) == month for r in rows)}
 
 
-def briefing_line(engine, scope, lang: str, now=None) -> str:
-    """One sentence for the briefing and its digests."""
+def briefing_line(engine, scope, lang: str, now=None, region: Region | None = None) -> str:
+    """The briefing's sentence on the requests of ``region`` in ``scope``."""
     _, today = _now(now)
-    c = counts(listing(engine, scope, now), today)
+    c = counts(listing(engine, scope, now, region), today)
     return t("sv_briefing_line", lang, **c)
+
+
+def digest_lines(engine, scope, lang: str, base: str, now=None) -> list[tuple[str, str]]:
+    """(sentence, link) for a digest: the ministry's overdue requests; a province's requests awaiting its
+    answer (open or overdue). Leadership's digests have none (the briefing's line counts them)."""
+    if scope.role == "leadership":
+        return []
+    _, today = _now(now)
+    rows = [r for r in listing(engine, scope, now)
+            if r["status"] == "overdue" or (scope.role == "province" and r["status"] == "open")]
+    link = base + page.PATH + ("?lang=en" if lang == "en" else "")
+    return [(t(f"sv_digest_{r['status']}", lang, id=r["id"], region=page.region_text(r, lang), due=r["due_on"],
+               text=rules.preview(r["message"])), link) for r in rows]
 
 
 def _status(query: dict) -> str | None:

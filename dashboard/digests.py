@@ -163,8 +163,10 @@ def _day(day: dt.date, lang: str) -> str:
     return day.isoformat() if lang == "en" else f"{day.year}年{day.month}月{day.day}日"
 
 
-def digest_message(b, rows, sub: dict, period: str, base: str, pdf: bytes | None, baseline: dict) -> Message:
-    """A daily or weekly digest: the briefing's sentences, then the events of the day, with links."""
+def digest_message(b, rows, sub: dict, period: str, base: str, pdf: bytes | None, baseline: dict,
+                   requests: list[tuple[str, str]] = ()) -> Message:
+    """A daily or weekly digest: the briefing's sentences, then the events of the day, then the supervision
+    requests the owner must act on (``callbacks.supervision.digest_lines``), with links."""
     lang = sub["lang"]
     weekly = period.startswith("weekly")
     title = ({True: "Weekly briefing", False: "Daily digest"}[weekly] if lang == "en"
@@ -173,7 +175,7 @@ def digest_message(b, rows, sub: dict, period: str, base: str, pdf: bytes | None
     # the sentences already give today's counts; a digest adds the deadline and report reminders (a rising
     # count is compared with the last *reminder* of that kind, which a digest subscription never had)
     lines = [(s, None) for s in b.sentences] + [(e.text, e.link) for e in events(b, rows, lang, base, baseline)
-                                                if e.kind not in RISING]
+                                                if e.kind not in RISING] + list(requests)
     return _render(subject, lines, base + href(b, "/briefing"), lang, pdf if weekly else None,
                    f"briefing-{b.as_of}.pdf")
 
@@ -233,6 +235,8 @@ def _baseline(engine, sub_id: int) -> dict:
 
 def render_due(app, sub: dict, now: dt.datetime, day: dt.date, cache: dict) -> list[tuple[str, str, Message, float | None]]:
     """What ``sub`` is owed at ``now`` and not yet recorded: (key, kind, message, value) each."""
+    from callbacks import supervision  # the callbacks import the pages; load them when used
+
     engine, cfg = app.server.extensions["aidwatch_app_db"], _config(app)
     user = owner_user(sub)
     if user is None:
@@ -256,7 +260,9 @@ def render_due(app, sub: dict, now: dt.datetime, day: dt.date, cache: dict) -> l
             pdf = briefing_pdf(b, sub["lang"], cfg["PUBLIC_URL"], cfg["PDF_FONT"])
         except FontMissing as exc:
             log.warning("weekly digest for subscription %s goes without its PDF: %s", sub["id"], exc)
-    return [(period, "digest", digest_message(b, rows, sub, period, cfg["PUBLIC_URL"], pdf, baseline), None)]
+    requests = supervision.digest_lines(engine, user.scope, sub["lang"], cfg["PUBLIC_URL"], now)
+    return [(period, "digest", digest_message(b, rows, sub, period, cfg["PUBLIC_URL"], pdf, baseline, requests),
+             None)]
 
 
 def preview_message(app, sub: dict, user: User, now: dt.datetime | None = None) -> Message:
@@ -326,11 +332,18 @@ def send_row(app, row_id: int, result: RoundResult) -> None:
 
 
 def run_round(app, now: dt.datetime | None = None) -> RoundResult:
-    """One round: render what is due at ``now`` (default: the clock), then send every row due."""
+    """One round: escalate supervision requests overdue at ``now`` (default: the clock), render what is due,
+    then send every row due."""
+    from callbacks import supervision  # the callbacks import the pages; load them when used
+
     engine = app.server.extensions["aidwatch_app_db"]
     now = now or dt.datetime.now(dt.timezone.utc)
     result, cache = RoundResult(), {}
     day = content_day(app, now)
+    try:  # requests unanswered past their due day: one escalated event each, before the digests name them
+        supervision.escalate(engine, now)
+    except Exception:  # noqa: BLE001 — the app DB away: the next round escalates
+        log.exception("supervision requests could not be escalated")
     for sub in outbox.active(engine):
         try:
             owed = render_due(app, sub, now, day, cache)

@@ -307,3 +307,48 @@ def test_page_export_landing_and_forged_callbacks(tmp_path):
     assert gx.get("/export/supervision.csv?province=44").status_code == 404
     assert gd.get("/export/supervision.xlsx").status_code == 200
     assert gd.get("/export/supervision.csv?status=nonsense").status_code == 400
+
+
+def test_the_round_escalates_once_and_digests_name_the_requests(backend, new_database, tmp_path):
+    from dashboard import digests
+    from tests import fixture_briefing
+    from tests.receivers import SmtpReceiver
+    from tests.test_digests import NOW, cli as digest_cli, lines, setup as digest_setup
+
+    with SmtpReceiver() as smtp:
+        app, env = digest_setup(backend, new_database, tmp_path, smtp, tables=fixture_briefing.TABLES)
+        engine = app.server.extensions["aidwatch_app_db"]
+        for user in ("ministry", "gd", "gx"):
+            digest_cli(env, "subscriptions", "add", user, "--channel", "email", "--to", f"{user}@example.gov.cn")
+        # opened on the Dragon Boat holiday (Mon 2 June 2025): due 5 working days later, Mon 9 June
+        request_id = opened(app, engine, now=dt.datetime(2025, 6, 2, 10, tzinfo=CHINA), text="请核查春季学期助学金审批")
+        with app.server.app_context():
+            open_id = actions.open_request(engine, registry(app), "ministry", MINISTRY, "44", page_path="/deadlines",
+                                           text="请报送书面报告", now=dt.datetime(2025, 6, 9, 10, tzinfo=CHINA))
+        when = dt.datetime.fromisoformat(NOW)
+        digests.run_round(app, when)
+        digests.run_round(app, when)
+        assert [e for e in events(engine) if e[1] == "escalated"] == [(request_id, "escalated", None)]
+        text = {f"{u}@example.gov.cn": "\n".join(sum(lines(smtp.to(f"{u}@example.gov.cn")), []))
+                for u in ("ministry", "gd", "gx")}
+        assert f"督办 {request_id}（广东省）逾期未答复，答复期限为 2025-06-09。" in text["ministry@example.gov.cn"]
+        assert f"督办 {open_id}" not in text["ministry@example.gov.cn"]  # the ministry hears of overdue ones
+        assert f"督办 {request_id}（广东省）逾期未答复" in text["gd@example.gov.cn"]
+        assert f"督办 {open_id}（广东省）待答复，答复期限为 2025-06-16：请报送书面报告" in text["gd@example.gov.cn"]
+        assert "督办" not in text["gx@example.gov.cn"]
+
+
+def test_the_briefing_line(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'registry.sqlite'}", fixture_deadlines.TABLES, tmp_path)
+    engine = app.server.extensions["aidwatch_app_db"]
+    now = dt.datetime.now(CHINA)
+    first, second = opened(app, engine, now=now), opened(app, engine, now=now - dt.timedelta(days=40))
+    third = opened(app, engine, province="45", now=now)
+    with app.server.app_context():
+        actions.reply(engine, "gd", GD, first, "已部署", now=now)
+    assert actions.briefing_line(engine, MINISTRY, "zh", now) == "督办：未办结 3 件，其中逾期未答复 1 件；本月按期答复 1 件。"
+    assert actions.briefing_line(engine, GX, "en", now) == (
+        "Supervision requests: 1 not closed, 0 of them overdue; 0 answered on time this month.")
+    page = open_view(login(app.server.test_client(), "gd"), "/briefing")
+    assert "督办：未办结 2 件，其中逾期未答复 1 件；本月按期答复 1 件。" in page.content
+    assert second and third

@@ -126,7 +126,7 @@ def _left(row: dict, lang: str) -> str:
     return t("wd_left_fmt", lang, n=left) if left >= 0 else t("wd_over_fmt", lang, n=-left)
 
 
-def _where(row: dict, lang: str) -> str:
+def region_text(row: dict, lang: str) -> str:
     """The request's region in ``lang``: a province's or city's name from the reference table, a school's as
     stored when the request was opened."""
     if row["school"] is not None:
@@ -185,7 +185,7 @@ def request_item(row: dict, lang: str) -> html.Details:
     """One request: a summary line that opens onto its message, its view and its history (a native
     ``details``: keyboard and screen readers know it)."""
     summary = html.Summary([
-        html.Strong(f"#{row['id']}"), f" · {_where(row, lang)} · ",
+        html.Strong(f"#{row['id']}"), f" · {region_text(row, lang)} · ",
         html.Span(status_label(row["status"], lang), className=f"aw-sv-status aw-sv-status-{row['status']}"),
         f" · {t('sv_col_due', lang)} {row['due_on']} · {_left(row, lang)}",
     ])
@@ -237,7 +237,7 @@ def answer_form(data: SupervisionView, lang: str):
         body.append(html.Div(t("sv_nothing_open", lang), className="aw-hint", id="sv-nothing"))
     body += [
         dbc.Label(t("sv_pick", lang), html_for="sv-pick", className="aw-label"),
-        dbc.Select(id="sv-pick", options=[{"label": f"#{r['id']} · {_where(r, lang)} · {status_label(r['status'], lang)}",
+        dbc.Select(id="sv-pick", options=[{"label": f"#{r['id']} · {region_text(r, lang)} · {status_label(r['status'], lang)}",
                                            "value": str(r["id"])} for r in pending],
                    value=str(pending[0]["id"]) if pending else None, disabled=not pending),
         dbc.Label(t("sv_answer_text", lang, n=MAX_MESSAGE), html_for="sv-answer", className="aw-label mt-2"),
@@ -278,7 +278,7 @@ def landing_list(rows: list, lang: str) -> dbc.Card:
     """A province user's not-closed requests, first on their landing page: region, due day, working days
     left, the message's first characters, and the view's link."""
     items = [html.Li([
-        dcc.Link(f"#{r['id']} {_where(r, lang)}", href=r["page"], id=f"sv-landing-link-{r['id']}"),
+        dcc.Link(f"#{r['id']} {region_text(r, lang)}", href=r["page"], id=f"sv-landing-link-{r['id']}"),
         f" · {status_label(r['status'], lang)} · {t('sv_col_due', lang)} {r['due_on']} · {_left(r, lang)} · ",
         html.Span(preview(r["message"]), className="aw-sv-text"),
     ], id=f"sv-landing-{r['id']}") for r in rows]
