@@ -318,7 +318,8 @@ def register(app) -> None:
         return alert(t("sv_opened", lang, id=request_id)), (changed or 0) + 1
 
     @app.callback(Output("sv-act-result", "children"), Output("sv-changed", "data", allow_duplicate=True),
-                  Input("sv-reply", "n_clicks"), Input("sv-close", "n_clicks"), State("sv-pick", "value"),
+                  Input("sv-reply", "n_clicks"), Input("sv-close", "n_clicks", allow_optional=True),
+                  State("sv-pick", "value"),
                   State("sv-answer", "value"), State("sv-planned", "value"), State("sv-view", "data"),
                   State("sv-changed", "data"), prevent_initial_call=True)
     def act(reply_clicks, close_clicks, picked, text, planned, query, changed):
