@@ -321,7 +321,7 @@ def build(query: dict, lang: str):
     b = briefing_data(query)
     # the briefing's one line on supervision requests (callbacks.supervision): the calendar of the day, not D
     line = supervision.briefing_line(auth.app_db(), b.scope, lang, region=b.region)
-    return page.content(replace(b, sentences=[*b.sentences, line]), lang)
+    return page.content(b, lang, line)
 
 
 def register(app) -> None:

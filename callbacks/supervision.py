@@ -202,16 +202,17 @@ def briefing_line(engine, scope, lang: str, now=None, region: Region | None = No
     return t("sv_briefing_line", lang, **c)
 
 
-def digest_lines(engine, scope, lang: str, base: str, now=None) -> list[tuple[str, str]]:
-    """(sentence, link) for a digest: the ministry's overdue requests; a province's requests awaiting its
-    answer (open or overdue). Leadership's digests have none (the briefing's line counts them)."""
+def digest_lines(engine, scope, lang: str, base: str, now=None) -> list[tuple[str, str, str]]:
+    """(key, sentence, link) for a digest: the ministry's overdue requests; a province's requests awaiting
+    its answer (open or overdue). Leadership's digests have none (the briefing's line counts them). The key
+    (``supervision_overdue:7``) makes an overdue request one reminder of an events subscription."""
     if scope.role == "leadership":
         return []
     _, today = _now(now)
     rows = [r for r in listing(engine, scope, now)
             if r["status"] == "overdue" or (scope.role == "province" and r["status"] == "open")]
     link = base + page.PATH + ("?lang=en" if lang == "en" else "")
-    return [(t(f"sv_digest_{r['status']}", lang, id=r["id"], region=page.region_text(r, lang), due=r["due_on"],
+    return [(f"supervision_{r['status']}:{r['id']}", t(f"sv_digest_{r['status']}", lang, id=r["id"], region=page.region_text(r, lang), due=r["due_on"],
                text=rules.preview(r["message"])), link) for r in rows]
 
 
@@ -240,8 +241,12 @@ def supervision_data(query: dict, now=None) -> page.SupervisionView:
     form = None
     if r.scope.role == "ministry" and r.region.level != "nation":
         asked = first_value(query.get("page"))
-        form = {"page": asked if isinstance(asked, str) and asked else "/deadlines" + r.view.query(
-            as_of=None, year=None)}
+        if asked in (None, ""):
+            asked = "/deadlines" + r.view.query(as_of=None, year=None)
+        try:
+            form = {"page": check_page(asked)}
+        except rules.Refused:
+            raise BadView(f"page={asked!r} is not a path of this dashboard") from None
     shown = [row for row in rows if status is None or row["status"] == status]
     return page.SupervisionView(r.view, r.scope.role, r.region, r.labels, status, shown, per_status, provinces,
                                 form)

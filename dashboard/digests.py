@@ -164,7 +164,7 @@ def _day(day: dt.date, lang: str) -> str:
 
 
 def digest_message(b, rows, sub: dict, period: str, base: str, pdf: bytes | None, baseline: dict,
-                   requests: list[tuple[str, str]] = ()) -> Message:
+                   requests: list[tuple[str, str, str]] = ()) -> Message:
     """A daily or weekly digest: the briefing's sentences, then the events of the day, then the supervision
     requests the owner must act on (``callbacks.supervision.digest_lines``), with links."""
     lang = sub["lang"]
@@ -175,7 +175,7 @@ def digest_message(b, rows, sub: dict, period: str, base: str, pdf: bytes | None
     # the sentences already give today's counts; a digest adds the deadline and report reminders (a rising
     # count is compared with the last *reminder* of that kind, which a digest subscription never had)
     lines = [(s, None) for s in b.sentences] + [(e.text, e.link) for e in events(b, rows, lang, base, baseline)
-                                                if e.kind not in RISING] + list(requests)
+                                                if e.kind not in RISING] + [(s, u) for _, s, u in requests]
     return _render(subject, lines, base + href(b, "/briefing"), lang, pdf if weekly else None,
                    f"briefing-{b.as_of}.pdf")
 
@@ -249,9 +249,13 @@ def render_due(app, sub: dict, now: dt.datetime, day: dt.date, cache: dict) -> l
         cache[which] = briefing_as(app, user, day, sub["lang"])
     b, rows = cache[which]
     b, baseline = b.only(sub["areas"]), _baseline(engine, sub["id"])
+    requests = supervision.digest_lines(engine, user.scope, sub["lang"], cfg["PUBLIC_URL"], now)
     if sub["cadence"] == "events":
+        # an overdue supervision request is one reminder (its escalation), like a deadline passed
+        overdue = [Event("supervision_overdue", key, text, link) for key, text, link in requests
+                   if key.startswith("supervision_overdue:")]
         return [(e.key, e.kind, event_message(b, sub, e), e.value)
-                for e in events(b, rows, sub["lang"], cfg["PUBLIC_URL"], baseline)
+                for e in events(b, rows, sub["lang"], cfg["PUBLIC_URL"], baseline) + overdue
                 if not outbox.exists(engine, sub["id"], e.key)]
     pdf = None
     # the PDF is the whole briefing: for a subscription that covers every area
@@ -260,7 +264,6 @@ def render_due(app, sub: dict, now: dt.datetime, day: dt.date, cache: dict) -> l
             pdf = briefing_pdf(b, sub["lang"], cfg["PUBLIC_URL"], cfg["PDF_FONT"])
         except FontMissing as exc:
             log.warning("weekly digest for subscription %s goes without its PDF: %s", sub["id"], exc)
-    requests = supervision.digest_lines(engine, user.scope, sub["lang"], cfg["PUBLIC_URL"], now)
     return [(period, "digest", digest_message(b, rows, sub, period, cfg["PUBLIC_URL"], pdf, baseline, requests),
              None)]
 

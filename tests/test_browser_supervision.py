@@ -22,7 +22,7 @@ TEXT = {
     "zh": {"overdue": "已逾期", "opened": "已发起督办 1。", "landing": "待办督办", "replied": "已答复督办 1。",
            "status": "已答复", "message": "请核查广东省春季学期新生注册逾期原因，并报送整改计划。"},
     "en": {"overdue": "Overdue", "opened": "Request 1 opened.", "landing": "Requests to answer",
-           "replied": "Replied to request 1.", "status": "replied",
+           "replied": "Replied to request 1.", "status": "Replied",
            "message": "Please explain Guangdong's late spring registrations and send a plan."},
 }
 

@@ -267,6 +267,8 @@ def test_page_export_landing_and_forged_callbacks(tmp_path):
                                                              "sv-view": {**query, "lang": "en"}})
     assert "早于发起日" in call(app, ministry, "sv-open", {**form, "sv-due": "2020-01-01"})
     assert len(actions.listing(engine, MINISTRY)) == 1
+    forged_page = content(app, ministry, {"province": "44", "page": "javascript:alert(1)"})
+    assert "请求参数有误" in forged_page and 'href": "javascript' not in forged_page
 
     listed = content(app, ministry, {})
     assert "<script>alert(1)</script>请核查" in listed and "广东省" in listed and "sv-province-44" in listed
@@ -320,6 +322,8 @@ def test_the_round_escalates_once_and_digests_name_the_requests(backend, new_dat
         engine = app.server.extensions["aidwatch_app_db"]
         for user in ("ministry", "gd", "gx"):
             digest_cli(env, "subscriptions", "add", user, "--channel", "email", "--to", f"{user}@example.gov.cn")
+        digest_cli(env, "subscriptions", "add", "gd", "--channel", "email", "--to", "gd-events@example.gov.cn",
+                   "--cadence", "events")
         # opened on the Dragon Boat holiday (Mon 2 June 2025): due 5 working days later, Mon 9 June
         request_id = opened(app, engine, now=dt.datetime(2025, 6, 2, 10, tzinfo=CHINA), text="请核查春季学期助学金审批")
         with app.server.app_context():
@@ -336,6 +340,8 @@ def test_the_round_escalates_once_and_digests_name_the_requests(backend, new_dat
         assert f"督办 {request_id}（广东省）逾期未答复" in text["gd@example.gov.cn"]
         assert f"督办 {open_id}（广东省）待答复，答复期限为 2025-06-16：请报送书面报告" in text["gd@example.gov.cn"]
         assert "督办" not in text["gx@example.gov.cn"]
+        reminders = [line for mail in lines(smtp.to("gd-events@example.gov.cn")) for line in mail if "督办" in line]
+        assert reminders == [f"督办 {request_id}（广东省）逾期未答复，答复期限为 2025-06-09。"]  # once, two rounds
 
 
 def test_the_briefing_line(tmp_path):

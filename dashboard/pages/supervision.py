@@ -28,11 +28,11 @@ add_strings({
                  "The ministry asks a region to act on what a view shows; the region answers by the due day with a "
                  "planned completion date; the ministry closes the request. Days are Beijing dates of the actions, "
                  "whatever the view's as-of date."),
-    "sv_status_open": ("待答复", "open"),
-    "sv_status_overdue": ("逾期未答复", "overdue"),
-    "sv_status_replied": ("已答复", "replied"),
-    "sv_status_closed": ("已办结", "closed"),
-    "sv_all": ("全部", "all"),
+    "sv_status_open": ("待答复", "Open"),
+    "sv_status_overdue": ("逾期未答复", "Overdue"),
+    "sv_status_replied": ("已答复", "Replied"),
+    "sv_status_closed": ("已办结", "Closed"),
+    "sv_all": ("全部", "All"),
     "sv_new": ("发起督办", "Open a request"),
     "sv_region": ("督办对象", "Region"),
     "sv_page": ("所督办的页面", "The view"),
