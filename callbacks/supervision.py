@@ -27,7 +27,7 @@ from aidwatch.workdays import calendar
 from callbacks.common import alert, clicked, message
 from dashboard import appdb, auth, supervision_store as store
 from dashboard.auth import safe_next
-from dashboard.context import resolve
+from dashboard.context import registry, resolve
 from dashboard.i18n import t
 from dashboard.pages import supervision as page
 from dashboard.viewstate import BadView, first_value, lang_of
@@ -139,7 +139,7 @@ def escalate(engine, now=None) -> list[int]:
     (the unique index decides between rounds running at once); the ids this round escalated."""
     at, today = _now(now)
     done = []
-    for row in store.requests(engine):
+    for row in store.requests(engine, unanswered_before=today):
         if rules.needs_escalation(row["due_on"], events_of(row), today) and store.append_once(
                 engine, row["id"], "escalated", at, today, None):
             _audit(engine, ROUND_ACTOR, "escalate", None, row["id"], province=row["province"],
@@ -179,11 +179,11 @@ def describe_row(row: dict, today: dt.date, cal=None) -> dict:
 def listing(engine, scope, now=None, region: Region | None = None) -> list[dict]:
     """Every request ``scope`` may see (of ``region`` when given), newest first, described as of today."""
     _, today = _now(now)
-    rows = [describe_row(r, today) for r in store.requests(engine, province=scope.province)]
+    where = {"province": scope.province}
     if region is not None and region.level != "nation":
-        keep = {"province": region.province, "city": region.city, "school": region.school}
-        rows = [r for r in rows if all(v is None or r[k] == v for k, v in keep.items())]
-    return rows
+        scope.check_province(region.province)
+        where = {"province": region.province, "city": region.city, "school": region.school}
+    return [describe_row(r, today) for r in store.requests(engine, **where)]
 
 
 def counts(rows: list[dict], today: dt.date) -> dict:
@@ -313,7 +313,7 @@ def register(app) -> None:
                 rules.may_open(auth.current_scope())
                 raise rules.Refused("请先选择省份 / choose a province first")
             n = None if due else _workdays(workdays)
-            request_id = open_request(auth.app_db(), resolve(query).registry, current_user.username,
+            request_id = open_request(auth.app_db(), registry(), current_user.username,
                                       auth.current_scope(), **data.region.as_params(), page_path=data.form["page"],
                                       text=_text(text), workdays=n, due=_text(due) or None)
         except rules.Refused as exc:

@@ -104,20 +104,26 @@ def append_once(engine: sa.Engine, request_id: int, kind: str, at: dt.datetime, 
     return True
 
 
-def requests(engine: sa.Engine, province: str | None = None, request_id: int | None = None) -> list[dict]:
+def _has(request_id, kinds) -> sa.ColumnElement:
+    """An event of ``kinds`` exists for the request (an alias: the events query itself reads the table)."""
+    other = supervision_event.alias("other")
+    return sa.exists(sa.select(other.c.id).where(other.c.request_id == request_id, other.c.kind.in_(kinds)))
+
+
+def requests(engine: sa.Engine, province: str | None = None, request_id: int | None = None, city: str | None = None,
+             school: int | None = None, unanswered_before: dt.date | None = None) -> list[dict]:
     """Requests (newest first) with their events (oldest first) as ``events``; only those of ``province``
-    when given (a province user's scope), only ``request_id`` when given."""
-    query = sa.select(supervision_request).order_by(supervision_request.c.id.desc())
-    if province is not None:
-        query = query.where(supervision_request.c.province == province)
-    if request_id is not None:
-        query = query.where(supervision_request.c.id == request_id)
-    events = (sa.select(supervision_event).join(supervision_request)
+    when given (a province user's scope, or the view's region with ``city`` / ``school``), only
+    ``request_id`` when given; with ``unanswered_before``, only those due before that day with no reply,
+    close or escalation yet (what a digest round escalates)."""
+    r = supervision_request.c
+    where = [column == value for column, value in ((r.province, province), (r.id, request_id), (r.city, city),
+                                                   (r.school, school)) if value is not None]
+    if unanswered_before is not None:
+        where += [r.due_on < unanswered_before, ~_has(r.id, ("reply", "close", "escalated"))]
+    query = sa.select(supervision_request).where(*where).order_by(r.id.desc())
+    events = (sa.select(supervision_event).join(supervision_request).where(*where)
               .order_by(supervision_event.c.request_id, supervision_event.c.at, supervision_event.c.id))
-    if province is not None:
-        events = events.where(supervision_request.c.province == province)
-    if request_id is not None:
-        events = events.where(supervision_event.c.request_id == request_id)
     with engine.connect() as conn:
         rows = [dict(r._mapping) | {"events": []} for r in conn.execute(query)]
         by_id = {r["id"]: r for r in rows}
