@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from aidwatch.contract import AID_KINDS
 from aidwatch.i18n import LANGS
@@ -124,3 +124,17 @@ def parse_view(query: dict, last_known_year: int) -> View:
         if not (FIRST_YEAR <= int(batch[:4]) <= last_known_year) or (year is not None and int(batch[:4]) != year):
             raise BadView(f"batch={batch} is not a month of the year shown")
     return View(as_of, year, province, city, school, deadline, lang, kind, batch)
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` if it is a same-origin path, else ``/``: no open redirects after login."""
+    if not target or not isinstance(target, str):
+        return "/"
+    if any(c in target for c in "\\\r\n\t") or any(ord(c) < 32 for c in target):
+        return "/"
+    if not target.startswith("/") or target.startswith("//"):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.commands import audit, calendar, demo, digests, replica, serve, users
+from cli.commands import audit, calendar, demo, digests, replica, serve, supervision, users
 
 
 @click.group()
@@ -20,3 +20,4 @@ main.add_command(audit.audit)
 main.add_command(digests.subscriptions)
 main.add_command(digests.digests)
 main.add_command(calendar.calendar_group)
+main.add_command(supervision.supervision)

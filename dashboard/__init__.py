@@ -16,21 +16,20 @@ import dash_bootstrap_components as dbc  # noqa: F401  (components register with
 import flask
 import flask_bootstrap
 import flask_login
-from dash import Dash, dcc, html
-from flask import Flask, send_from_directory
+from dash import dcc, html, Dash
+from flask import send_from_directory, Flask
 from flask_caching import Cache
 
-from dashboard import callbacks
+from dashboard import auth, callbacks, compression, export_routes, guards, headers
 from aidwatch.config import PROJECT_ROOT, from_env, public_url
 from dashboard.callbacks import a11y
-from dashboard import auth, compression, export_routes, guards, headers
 from notifications import digests
 from queries import appdb
 from views.context import EXTENSION
 from dashboard.components.frame import html_lang, page_title
 from aidwatch.i18n import t
 from dashboard.pages import (backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, school,
-                             subscriptions)
+                             subscriptions, supervision)
 from queries.registry import Registry
 
 HERE = Path(__file__).resolve().parent
@@ -56,6 +55,7 @@ PAGES = {
     "school": school,
     "quality": quality,
     "subscriptions": subscriptions,
+    "supervision": supervision,
 }
 
 
@@ -114,6 +114,7 @@ def create_app(config: dict | None = None) -> Dash:
     def healthz():
         return {"ok": True}
 
+    server.config["AIDWATCH_CLOCK"] = cfg.get("CLOCK")  # the tests' clock (seconds), else time.time
     server.config["AIDWATCH_PDF_FONT"] = cfg.get("PDF_FONT")  # the briefing PDF's font (exports.briefing_pdf)
     server.config["AIDWATCH_PUBLIC_URL"] = public_url(cfg)  # the base of absolute links in exports and messages
     export_routes.register(server)

@@ -49,7 +49,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.exceptions import Unauthorized
 
 from dashboard import auth_views
-from dashboard.auth_views import MSG_EXPIRED, MSG_THROTTLED, client_params, safe_next
+from aidwatch.viewstate import safe_next
+from dashboard.auth_views import MSG_EXPIRED, MSG_THROTTLED, client_params
 from queries import appdb
 from queries.scope import Scope
 

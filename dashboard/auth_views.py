@@ -13,7 +13,6 @@ There is no password form: passwords are set by an administrator on the command 
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 import flask
 import flask_login
@@ -22,6 +21,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from queries import appdb
+from aidwatch.viewstate import safe_next
 
 #: The app's ``extensions`` key of its ``auth.Sessions``, set by ``init_auth``.
 SESSIONS = "aidwatch_sessions"
@@ -46,20 +46,6 @@ class LoginForm(FlaskForm):
 
     username = StringField("用户名 / Username", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("密码 / Password", validators=[DataRequired(), Length(max=1024)])
-
-
-def safe_next(target: str | None) -> str:
-    """``target`` if it is a same-origin path, else ``/``: no open redirects after login."""
-    if not target or not isinstance(target, str):
-        return "/"
-    if any(c in target for c in "\\\r\n\t") or any(ord(c) < 32 for c in target):
-        return "/"
-    if not target.startswith("/") or target.startswith("//"):
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return "/"
-    return target
 
 
 def client_params() -> dict:

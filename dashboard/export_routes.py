@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, current_app, jsonify, request
+from flask import abort, current_app, jsonify, request, Response
 from flask_login import current_user
 
 from aidwatch.viewstate import lang_of
@@ -18,7 +18,8 @@ from exports.briefing_pdf import briefing_pdf
 from exports.docx_writer import write_docx
 from exports.tables import MIMETYPES, table_file
 from queries import appdb
-from views import backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, rollout_report
+from views import (backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, rollout_report,
+                   supervision)
 from views.briefing_document import briefing_document
 from views.errors import describe
 
@@ -26,7 +27,8 @@ EXPORTS = {"deadlines": deadlines.export_frame, "rollout": rollout.export_frame,
            "duplicates": duplicates.export_frame, "backlog": backlog.export_frame,
            "inspections": inspections.export_frame, "inspection-plan": inspections.plan_frame,
            "quality": quality.export_frame, "records": records.export_records,
-           "graduation": records.export_graduation, "briefing": briefing.export_frame}
+           "graduation": records.export_graduation, "briefing": briefing.export_frame,
+           "supervision": supervision.export_frame}
 
 
 def briefing_pdf_document(query: dict, scope) -> tuple[bytes, int]:

@@ -41,6 +41,7 @@ from aidwatch.narrative import behind_text
 from aidwatch.reference import localize_rows
 from queries.scope import Scope
 from views.briefing import briefing_data
+from views import supervision
 
 log = logging.getLogger("aidwatch.digests")
 
@@ -162,8 +163,10 @@ def _day(day: dt.date, lang: str) -> str:
     return day.isoformat() if lang == "en" else f"{day.year}年{day.month}月{day.day}日"
 
 
-def digest_message(b, rows, sub: dict, period: str, base: str, pdf: bytes | None, baseline: dict) -> Message:
-    """A daily or weekly digest: the briefing's sentences, then the events of the day, with links."""
+def digest_message(b, rows, sub: dict, period: str, base: str, pdf: bytes | None, baseline: dict,
+                   requests: list[tuple[str, str, str]] = ()) -> Message:
+    """A daily or weekly digest: the briefing's sentences, then the events of the day, then the supervision
+    requests the owner must act on (``views.supervision.digest_lines``), with links."""
     lang = sub["lang"]
     weekly = period.startswith("weekly")
     title = ({True: "Weekly briefing", False: "Daily digest"}[weekly] if lang == "en"
@@ -172,7 +175,7 @@ def digest_message(b, rows, sub: dict, period: str, base: str, pdf: bytes | None
     # the sentences already give today's counts; a digest adds the deadline and report reminders (a rising
     # count is compared with the last *reminder* of that kind, which a digest subscription never had)
     lines = [(s, None) for s in b.sentences] + [(e.text, e.link) for e in events(b, rows, lang, base, baseline)
-                                                if e.kind not in RISING]
+                                                if e.kind not in RISING] + [(s, u) for _, s, u in requests]
     return _render(subject, lines, base + href(b, "/briefing"), lang, pdf if weekly else None,
                    f"briefing-{b.as_of}.pdf")
 
@@ -241,9 +244,13 @@ def render_due(app, sub: dict, now: dt.datetime, day: dt.date, cache: dict) -> l
         cache[which] = briefing_as(app, scope, day, sub["lang"])
     b, rows = cache[which]
     b, baseline = b.only(sub["areas"]), _baseline(engine, sub["id"])
+    requests = supervision.digest_lines(engine, scope, sub["lang"], cfg["PUBLIC_URL"], now)
     if sub["cadence"] == "events":
+        # an overdue supervision request is one reminder (its escalation), like a deadline passed
+        overdue = [Event("supervision_overdue", key, text, link) for key, text, link in requests
+                   if key.startswith("supervision_overdue:")]
         return [(e.key, e.kind, event_message(b, sub, e), e.value)
-                for e in events(b, rows, sub["lang"], cfg["PUBLIC_URL"], baseline)
+                for e in events(b, rows, sub["lang"], cfg["PUBLIC_URL"], baseline) + overdue
                 if not outbox.exists(engine, sub["id"], e.key)]
     pdf = None
     # the PDF is the whole briefing: for a subscription that covers every area
@@ -252,7 +259,8 @@ def render_due(app, sub: dict, now: dt.datetime, day: dt.date, cache: dict) -> l
             pdf = briefing_pdf(b, sub["lang"], cfg["PUBLIC_URL"], cfg["PDF_FONT"])
         except FontMissing as exc:
             log.warning("weekly digest for subscription %s goes without its PDF: %s", sub["id"], exc)
-    return [(period, "digest", digest_message(b, rows, sub, period, cfg["PUBLIC_URL"], pdf, baseline), None)]
+    return [(period, "digest", digest_message(b, rows, sub, period, cfg["PUBLIC_URL"], pdf, baseline, requests),
+             None)]
 
 
 def preview_message(app, sub: dict, scope: Scope, now: dt.datetime | None = None) -> Message:
@@ -322,11 +330,16 @@ def send_row(app, row_id: int, result: RoundResult) -> None:
 
 
 def run_round(app, now: dt.datetime | None = None) -> RoundResult:
-    """One round: render what is due at ``now`` (default: the clock), then send every row due."""
+    """One round: escalate supervision requests overdue at ``now`` (default: the clock), render what is due,
+    then send every row due."""
     engine = app.server.extensions["aidwatch_app_db"]
     now = now or dt.datetime.now(dt.timezone.utc)
     result, cache = RoundResult(), {}
     day = content_day(app, now)
+    try:  # requests unanswered past their due day: one escalated event each, before the digests name them
+        supervision.escalate(engine, now)
+    except Exception:  # noqa: BLE001 — the app DB away: the next round escalates
+        log.exception("supervision requests could not be escalated")
     for sub in outbox.active(engine):
         try:
             owed = render_due(app, sub, now, day, cache)

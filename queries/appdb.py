@@ -121,6 +121,41 @@ outbox = sa.Table(
 )
 
 
+# Supervision requests and their append-only events (``queries.supervision`` reads and writes them).
+#: Events a request has at most one of.
+SUPERVISION_ONCE = ("open", "close", "escalated")
+
+supervision_request = sa.Table(
+    "supervision_request",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("province", sa.CHAR(2), nullable=False, index=True),
+    sa.Column("city", sa.String(6), nullable=True),
+    sa.Column("school", sa.Integer, nullable=True),
+    sa.Column("code", sa.String(32), nullable=False),     # the region's code (a school's registry code)
+    sa.Column("name", sa.String(200), nullable=False),    # the region's Chinese name when the request was opened
+    sa.Column("page", sa.Text, nullable=False),           # the view's path and query, as the ministry saw it
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+supervision_event = sa.Table(
+    "supervision_event",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("request_id", sa.Integer, sa.ForeignKey("supervision_request.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),     # open | reply | close | escalated
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("on_day", sa.Date, nullable=False),         # the Beijing date of the action
+    sa.Column("username", sa.String(64), nullable=True),  # None: the digest round
+    sa.Column("message", sa.Text, nullable=True),
+    sa.Column("planned_on", sa.Date, nullable=True),
+)
+
+_once = supervision_event.c.kind.in_(SUPERVISION_ONCE)
+sa.Index("supervision_event_once", supervision_event.c.request_id, supervision_event.c.kind, unique=True,
+         sqlite_where=_once, postgresql_where=_once)
+
 # A real hash to compare against when the username does not exist, so a wrong
 # username costs as much time as a wrong password and does not reveal itself.
 _DUMMY_HASH = generate_password_hash("aidwatch-dummy-password")

@@ -33,7 +33,8 @@ TITLES = {"briefing": {"zh": "工作简报", "en": "Briefing"},
           "inspections": {"zh": "检查重点", "en": "Inspection priorities"},
           "school": {"zh": "学校档案", "en": "School profile"},
           "quality": {"zh": "数据质量", "en": "Data quality"},
-          "subscriptions": {"zh": "订阅", "en": "Subscriptions"}}
+          "subscriptions": {"zh": "订阅", "en": "Subscriptions"},
+          "supervision": {"zh": "督办", "en": "Supervision"}}
 
 
 def a_school(url: str) -> str:
@@ -57,7 +58,8 @@ def demo_app(tmp_path):
 def page_paths(school: str) -> list[str]:
     return [f"/briefing?{VIEW}", f"/deadlines?{VIEW}", f"/deadlines?{VIEW}&{school}", f"/rollout?{VIEW}",
             f"/duplicates?{VIEW}", f"/backlog?{VIEW}", f"/records?{VIEW}", f"/records?{VIEW}&{school}",
-            f"/inspections?{VIEW}", f"/school?{VIEW}&{school}", f"/quality?{VIEW}", f"/subscriptions?{VIEW}"]
+            f"/inspections?{VIEW}", f"/school?{VIEW}&{school}", f"/quality?{VIEW}", f"/subscriptions?{VIEW}",
+            f"/supervision?{VIEW}", f"/supervision?{VIEW}&{school}"]
 
 
 def drawn(dash_duo) -> None:

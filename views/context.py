@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from aidwatch.reference import localize_labels, localize_rows
-from aidwatch.viewstate import View, parse_view
+from aidwatch.viewstate import parse_view, View
 from aidwatch.workdays import calendar
 from queries.regions import Region
 from queries.registry import Registry
@@ -72,3 +72,8 @@ def child_query(view: View, code: str, scope: Scope) -> str:
     if view.province or scope.province:
         return view.query(province=view.province or scope.province, city=code)
     return view.query(province=code)
+
+
+def app_db():
+    """The dashboard's own database (users, audit, subscriptions, supervision requests) of the current app."""
+    return current_app.extensions["aidwatch_app_db"]

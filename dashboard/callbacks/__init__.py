@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dashboard.callbacks import (a11y, backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout,
-                       school, subscriptions, view)
+                       school, subscriptions, supervision, view)
 
 
 def register(app) -> None:
     view.register(app)
     a11y.register(app)
     for module in (briefing, deadlines, rollout, duplicates, backlog, records, inspections, school, quality,
-                   subscriptions):
+                   subscriptions, supervision):
         module.register(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dash import Input, Output, State, ctx, no_update
+from dash import ctx, no_update, Input, Output, State
 
 from aidwatch.policy import DEADLINES
 from aidwatch.viewstate import BadView
@@ -13,11 +13,15 @@ from dashboard.callbacks.common import clicked_code, register_content
 from dashboard.auth import current_scope
 from dashboard.pages import briefing as page
 from views.briefing import briefing_data
-from views.context import child_query, view_from
+from views import supervision
+from views.context import app_db, child_query, view_from
 
 
 def build(query: dict, scope, lang: str):
-    return page.content(briefing_data(query, scope), lang)
+    b = briefing_data(query, scope)
+    # the briefing's one line on supervision requests (views.supervision): the calendar of the day, not D
+    line = supervision.briefing_line(app_db(), scope, lang, region=b.region)
+    return page.content(b, lang, line)
 
 
 def register(app) -> None:

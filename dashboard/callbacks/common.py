@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import flask
-from dash import Input, Output, State, ctx, dcc, no_update
+from dash import ctx, dcc, no_update, Input, Output, State
 from flask_login import current_user
 
-from aidwatch.viewstate import PARAMS, BadView, lang_of
+from aidwatch.viewstate import PARAMS, lang_of, BadView
 from dashboard import auth
 from queries import appdb
-from views.common import CASE_LISTS_SHOWN
-from views.context import child_query, view_from
+from views.common import CASE_LISTS_SHOWN, PAST_CALENDAR_NOTED
+from views.context import child_query, last_known_year, view_from
 from views.errors import describe
 from aidwatch.i18n import t
 from dashboard.components.frame import calendar_view_banner
-from views.common import PAST_CALENDAR_NOTED
-from views.context import last_known_year
 
 
 def message(exc: Exception, lang: str):
@@ -34,6 +32,16 @@ def past_calendar_banner(lang: str) -> list:
     figures = [t(key, lang) if rows is None else t("past_rows", lang, figure=t(key, lang), n=rows)
                for key, rows in noted.items()]
     return [calendar_view_banner(last_known_year() + 1, figures, lang)]
+
+
+def clicked(n_clicks) -> bool:
+    """A button press, not a button drawn: Dash calls a callback when its buttons are inserted into the page
+    (``n_clicks`` 0) even with ``prevent_initial_call``; a list redrawn after a change must not act again."""
+    return isinstance(n_clicks, int) and not isinstance(n_clicks, bool) and n_clicks > 0
+
+
+def alert(text: str, ok: bool = True):
+    return dbc.Alert(text, color="success" if ok else "warning", className="mt-2")
 
 
 def audit_case_lists(page: str, query: dict) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dashboard.callbacks.common import register_content, register_drill
+from dashboard.callbacks import supervision
 from dashboard.pages import deadlines as page
 from views.deadlines import deadline_data
 
 
 def build(query: dict, scope, lang: str):
     view, data, deadline, cases, note = deadline_data(query, scope)
-    return page.content(view, data, deadline, cases, note, lang)
+    # a province user's open supervision requests come first on its landing page (views.supervision)
+    return [*supervision.landing(lang), *page.content(view, data, deadline, cases, note, lang)]
 
 
 def register(app) -> None:

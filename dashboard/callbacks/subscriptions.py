@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import logging
 
-import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, no_update
+from dash import ctx, no_update, Input, Output, State
 from flask_login import current_user
 
-from dashboard.callbacks.common import message
+from dashboard.callbacks.common import alert, clicked, message
 from aidwatch.viewstate import lang_of
 from dashboard import auth
 from notifications import digests
@@ -38,16 +37,6 @@ def _sub_id(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
-def _clicked(n_clicks) -> bool:
-    """A button press, not a button drawn: Dash calls a callback when its buttons are inserted into the page
-    (``n_clicks`` 0) even with ``prevent_initial_call``; a list redrawn after a change must not act again."""
-    return isinstance(n_clicks, int) and not isinstance(n_clicks, bool) and n_clicks > 0
-
-
-def _alert(text: str, ok: bool = True):
-    return dbc.Alert(text, color="success" if ok else "warning", className="mt-2")
-
-
 def register(app) -> None:
     @app.callback(Output("sb-content", "children"), Input("sb-view", "data"), Input("sb-changed", "data"))
     def render(query, _changed):
@@ -68,20 +57,20 @@ def register(app) -> None:
                   prevent_initial_call=True)
     def add(clicks, channel, target, secret, cadence, at, sub_lang, areas, query, changed):
         lang = lang_of(query)
-        if not _clicked(clicks):
+        if not clicked(clicks):
             return no_update, no_update, no_update
         values = [channel, target, cadence, at, sub_lang]
         if not all(isinstance(v, str) for v in values) or not isinstance(secret, (str, type(None))):
-            return _alert(t("sb_pick_first", lang), ok=False), no_update, ""
+            return alert(t("sb_pick_first", lang), ok=False), no_update, ""
         if not isinstance(areas, list) or not areas:  # every box unticked (or a forged value)
-            return _alert(t("sb_pick_area", lang), ok=False), no_update, ""
+            return alert(t("sb_pick_area", lang), ok=False), no_update, ""
         try:
             sub_id = outbox.add(auth.app_db(), current_user.username, channel, target.strip(), cadence, at.strip(),
                                 sub_lang, (secret or "").strip() or None, areas)
         except ValueError as exc:
-            return _alert(str(exc), ok=False), no_update, ""
+            return alert(str(exc), ok=False), no_update, ""
         _audit("subscription_add", outbox.get(auth.app_db(), sub_id))
-        return _alert(t("sb_added", lang, id=sub_id)), (changed or 0) + 1, ""
+        return alert(t("sb_added", lang, id=sub_id)), (changed or 0) + 1, ""
 
     @app.callback(Output("sb-act-result", "children"), Output("sb-changed", "data", allow_duplicate=True),
                   *(Input(f"sb-{a}", "n_clicks") for a in ACTIONS),
@@ -91,21 +80,21 @@ def register(app) -> None:
         picked, query, changed = args[len(ACTIONS):]
         lang, action = lang_of(query), str(ctx.triggered_id or "")[3:]
         clicks = dict(zip(ACTIONS, args[:len(ACTIONS)]))
-        if not _clicked(clicks.get(action)):  # the buttons were just drawn (n_clicks 0), not pressed
+        if not clicked(clicks.get(action)):  # the buttons were just drawn (n_clicks 0), not pressed
             return no_update, no_update
         engine, sub_id, scope = auth.app_db(), _sub_id(picked), auth.current_scope()
         sub = outbox.get(engine, sub_id) if sub_id is not None else None
         if action not in ACTIONS or sub is None:
-            return _alert(t("sb_pick_first", lang), ok=False), no_update
+            return alert(t("sb_pick_first", lang), ok=False), no_update
         if sub["owner"] != current_user.username:
             log.warning("%s tried to %s subscription %s of %s", current_user.username, action, sub_id, sub["owner"])
-            return _alert(t("sb_not_yours", lang), ok=False), no_update
+            return alert(t("sb_not_yours", lang), ok=False), no_update
         try:
             if action == "preview":
                 return page.preview(digests.preview_message(app, sub, scope)), no_update
             if action == "test":
                 row = digests.send_test(app, sub_id, scope)
-                return _alert(t("sb_done_test", lang, result=row["result"]), ok=row["status"] == "sent"), (changed or 0) + 1
+                return alert(t("sb_done_test", lang, result=row["result"]), ok=row["status"] == "sent"), (changed or 0) + 1
             if action == "remove":
                 outbox.remove(engine, sub_id)
             else:
@@ -113,19 +102,19 @@ def register(app) -> None:
         except Exception as exc:  # noqa: BLE001 — a message, reason logged (views.errors)
             return message(exc, lang), no_update
         _audit(f"subscription_{action}", sub)
-        return _alert(t(f"sb_done_{action}", lang, id=sub_id)), (changed or 0) + 1
+        return alert(t(f"sb_done_{action}", lang, id=sub_id)), (changed or 0) + 1
 
     @app.callback(Output("sb-admin-result", "children"), Output("sb-changed", "data", allow_duplicate=True),
                   Input("sb-admin-pause", "n_clicks"), State("sb-failing-pick", "value"), State("sb-view", "data"),
                   State("sb-changed", "data"), prevent_initial_call=True)
     def admin_pause(clicks, picked, query, changed):
         """The ministry pauses a failing subscription of anyone (a robot that keeps refusing, a dead address)."""
-        if not _clicked(clicks):  # drawn with the list, not pressed
+        if not clicked(clicks):  # drawn with the list, not pressed
             return no_update, no_update
         lang, engine, sub_id = lang_of(query), auth.app_db(), _sub_id(picked)
         failing = {s["id"]: s for s in outbox.listing(engine, failing=True)}
         if auth.current_scope().role != "ministry" or sub_id not in failing:
-            return _alert(t("sb_pick_first", lang), ok=False), no_update
+            return alert(t("sb_pick_first", lang), ok=False), no_update
         outbox.set_paused(engine, sub_id, True)
         _audit("subscription_pause", failing[sub_id])
-        return _alert(t("sb_done_pause", lang, id=sub_id)), (changed or 0) + 1
+        return alert(t("sb_done_pause", lang, id=sub_id)), (changed or 0) + 1

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.components.supervise import supervise_link
 from aidwatch.i18n import N_, t
 from aidwatch.viewstate import FIRST_YEAR, View
 
@@ -26,7 +27,7 @@ COMPOSED_KEYS = (
 NAV = [("/briefing", N_("page_briefing")), ("/deadlines", N_("page_deadlines")), ("/rollout", N_("page_rollout")),
        ("/duplicates", N_("page_duplicates")), ("/backlog", N_("page_backlog")), ("/records", N_("page_records")),
        ("/inspections", N_("page_inspections")), ("/quality", N_("page_quality")),
-       ("/subscriptions", N_("page_subscriptions"))]
+       ("/subscriptions", N_("page_subscriptions")), ("/supervision", N_("page_supervision"))]
 
 
 #: Pages that cover the nation or one province only: their link keeps the province, not a city or school.
@@ -111,7 +112,7 @@ def breadcrumb(path: str, view: View, labels: dict, scope_province: str | None, 
     return html.Nav(items, className="aw-breadcrumb", id="aw-breadcrumb", **{"aria-label": "breadcrumb"})
 
 
-def view_bar(view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str):
+def view_bar(path: str, view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str):
     """The as-of date and the year, each applied when confirmed (Enter or leaving the field), not per keystroke
     or arrow key: native inputs, so every browser, keyboard and screen reader knows them."""
     return html.Div([
@@ -126,6 +127,7 @@ def view_bar(view: View, as_of: dt.date, year: int, ctx: FrameContext, lang: str
         # the picked view's URL: inserted with the pickers, so that their mounting does not call back
         # (``dashboard.callbacks.common.drill_location``)
         dcc.Location(id="view-url", refresh="callback-nav"),
+        *supervise_link(path, view, ctx.role, lang),
     ], className="aw-viewbar")
 
 
@@ -178,7 +180,7 @@ def page_frame(path: str, view: View, as_of: dt.date, year: int, labels: dict, c
                 ], className="aw-header-right"),
             ], id="aw-menu", className="aw-menu"),
         ], className="aw-header-top"),
-        html.Div([breadcrumb(path, view, labels, ctx.scope_province, lang), view_bar(view, as_of, year, ctx, lang)],
+        html.Div([breadcrumb(path, view, labels, ctx.scope_province, lang), view_bar(path, view, as_of, year, ctx, lang)],
                  className="aw-header-bottom"),
     ], className="aw-header")
     body = body if isinstance(body, list) else [body]

@@ -181,15 +181,17 @@ def actions(b, lang: str):
     ], className="aw-exports br-actions")
 
 
-def content(b, lang: str) -> list:
-    """Everything below the header: title, sentences, headline table, map and laggards, footer."""
+def content(b, lang: str, requests: str | None = None) -> list:
+    """Everything below the header: title, sentences (and the line on supervision requests), headline table,
+    map and laggards, footer."""
     title = html.Div([
         html.Div([html.H1(t("br_title", lang, region=b.region_name), className="br-h1", id="br-title"),
                   html.Div(t("br_subtitle", lang, day=day_text(b.as_of, lang), year=b.year), className="br-sub")]),
         actions(b, lang),
     ], className="br-head")
     summary = html.Section([html.H2(t("br_summary", lang), className="aw-h2"),
-                            html.Ul([html.Li(s) for s in b.sentences], className="br-sentences", id="br-sentences")],
+                            html.Ul([html.Li(s) for s in b.sentences], className="br-sentences", id="br-sentences"),
+                            *([html.P(requests, className="br-supervision", id="br-supervision")] if requests else [])],
                            className="br-panel br-summary")
     return [
         title, summary, headline_table(b, lang),
