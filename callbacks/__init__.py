@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callbacks import (a11y, backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout,
+from callbacks import (a11y, backlog, briefing, deadlines, duplicates, funding, inspections, quality, records, rollout,
                        school, subscriptions, view)
 
 
@@ -14,6 +14,7 @@ FIRST_VIEWS = {
     "duplicates": duplicates.duplicate_data,
     "backlog": backlog.backlog_data,
     "records": records.records_data,
+    "funding": funding.funding_data,
     "inspections": inspections.inspection_data,
     "briefing": briefing.briefing_data,
 }
@@ -22,6 +23,6 @@ FIRST_VIEWS = {
 def register(app) -> None:
     view.register(app)
     a11y.register(app)
-    for module in (briefing, deadlines, rollout, duplicates, backlog, records, inspections, school, quality,
+    for module in (briefing, deadlines, rollout, duplicates, backlog, records, funding, inspections, school, quality,
                    subscriptions):
         module.register(app)

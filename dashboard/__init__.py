@@ -27,8 +27,8 @@ from dashboard import appdb, auth, compression, digests, exports, guards, header
 from dashboard.context import EXTENSION
 from dashboard.components.frame import html_lang, page_title
 from dashboard.i18n import t
-from dashboard.pages import (backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, school,
-                             subscriptions)
+from dashboard.pages import (backlog, briefing, deadlines, duplicates, funding, inspections, quality, records, rollout,
+                             school, subscriptions)
 from dashboard.registry import Registry
 
 HERE = Path(__file__).resolve().parent
@@ -50,6 +50,7 @@ PAGES = {
     "duplicates": duplicates,
     "backlog": backlog,
     "records": records,
+    "funding": funding,
     "inspections": inspections,
     "school": school,
     "quality": quality,

@@ -15,7 +15,7 @@ from flask import Response, abort, jsonify, request
 from flask_login import current_user
 
 from aidwatch.spreadsheet import defuse_frame
-from callbacks import backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout
+from callbacks import backlog, briefing, deadlines, duplicates, funding, inspections, quality, records, rollout
 from dashboard import appdb
 from dashboard.auth import app_db, current_scope
 from dashboard.errors import describe
@@ -25,7 +25,12 @@ EXPORTS = {"deadlines": deadlines.export_frame, "rollout": rollout.export_frame,
            "duplicates": duplicates.export_frame, "backlog": backlog.export_frame,
            "inspections": inspections.export_frame, "inspection-plan": inspections.plan_frame,
            "quality": quality.export_frame, "records": records.export_records,
-           "graduation": records.export_graduation, "briefing": briefing.export_frame}
+           "graduation": records.export_graduation, "briefing": briefing.export_frame,
+           "funding": funding.export_frame}
+#: Notes that travel beside a page's table, never inside it (a note row would be parsed as data by every CSV
+#: reader): page → (tag added to the file's name, the note in English for the ``X-Estimate-Note`` header,
+#: the note as (zh, en) for a second XLSX sheet "note").
+NOTES = {"funding": funding.EXPORT_NOTE}
 #: Documents drawn on the server rather than tables: (page, format) → fn(query) → (bytes, figures in it).
 DOCUMENTS = {("briefing", "pdf"): briefing.pdf_document}
 MIMETYPES = {
@@ -39,10 +44,12 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 
-def to_xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
+def to_xlsx(frame: pd.DataFrame, sheet: str, note: str | None = None) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+        if note:
+            pd.DataFrame({"note": [note]}).to_excel(writer, index=False, sheet_name="note")
     return buf.getvalue()
 
 
@@ -64,11 +71,13 @@ def register(server) -> None:
             text, status = describe(exc, lang)
             return jsonify({"error": text}), status
         appdb.audit(app_db(), current_user.username, f"export:{page}.{fmt}", current_scope(), query, rows)
+        tag, header, note = NOTES.get(page, (None, None, None))
         if body is None:
             frame = defuse_frame(frame)  # registry text must not become a formula in Excel
-            body = to_csv(frame) if fmt == "csv" else to_xlsx(frame, page)
+            body = to_csv(frame) if fmt == "csv" else to_xlsx(frame, page, note and note[lang == "en"])
         stamp = dt.date.today().isoformat()
+        name = f"{page}-{tag}-{stamp}" if tag else f"{page}-{stamp}"
         return Response(body, mimetype=MIMETYPES[fmt], headers={
-            "Content-Disposition": f'attachment; filename="{page}-{stamp}.{fmt}"',
-            "X-Row-Count": str(rows),
+            "Content-Disposition": f'attachment; filename="{name}.{fmt}"', "X-Row-Count": str(rows),
+            **({"X-Estimate-Note": header} if header else {}),
         })

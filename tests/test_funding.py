@@ -9,8 +9,10 @@ status); money as the export writes it.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -21,6 +23,7 @@ from queries import funding as q
 from queries.regions import Region, child_names
 from queries.scope import OutOfScope, Scope
 from tests import fixture_funding
+from tests.apps import app_fixture, chart_titles, login, post_content, text_of
 from tests.registry_builder import engine_fixture
 
 D = dt.date.fromisoformat
@@ -201,3 +204,89 @@ def test_terms_begin_on_their_first_days():
     assert [t.code for t in m.terms_at(policy, D("2026-02-28"))] == []
     assert [(t.code, t.due_on) for t in m.terms_at(policy, D("2026-08-31"))] == [("2026S", D("2026-05-20"))]
     assert [t.code for t in m.terms_at(policy, D("2026-09-01"))] == ["2026S", "2026A"]
+
+
+# -- over HTTP: the page's content, exports and forged callbacks ------------
+
+app = app_fixture(fixture_funding.TABLES)
+
+
+def test_export_has_the_spec_columns_and_the_estimate_note(app):
+    client = login(app.server.test_client(), "ministry")
+    response = client.get("/export/funding.csv?as_of=2026-04-15&year=2026")
+    assert response.headers["X-Estimate-Note"].startswith("gap_yuan")
+    assert "upper-bound" in response.headers["Content-Disposition"]
+    assert response.data.decode("utf-8-sig").splitlines() == [
+        "term,code,name,headcount,declared,approved,undeclared,unapproved,gap_students,unapproved_yuan,"
+        "avg_aid_yuan,gap_yuan,due_on,status",
+        "2026S,44,广东省,8,6,1,3,5,8,5950.01,1000.00,8000,2026-05-20,open",
+        "2026S,45,广西壮族自治区,3,3,2,0,1,1,800.00,700.00,700,2026-05-20,open",
+        "2026S,11,北京市,2,1,0,1,1,2,1200.00,,,2026-05-20,open"]
+    text = client.get("/export/funding.csv?as_of=2026-09-15&city=440100").data.decode("utf-8-sig")
+    assert "2026S,4401001,广州市交通技师学院,5,4,3,1,1,2,1000.00,1158.34,2317,2026-05-20,at_risk" in text
+    assert "2026A,4401002,广州市轻工技工学校,0,0,0,0,0,0,0.00,,0,2026-11-30,no_data" in text
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/export/funding.xlsx?as_of=2026-04-15").data))
+    assert book.sheetnames == ["funding", "note"]
+    assert "估算且为上限" in book["note"]["A2"].value
+    assert [c.value for c in book["funding"][2]][:3] == ["2026S", "44", "广东省"]
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/export/funding.xlsx?as_of=2026-04-15&lang=en").data))
+    assert "an estimate and an upper bound" in book["note"]["A2"].value
+
+
+def test_school_export_is_the_masked_case_list(app):
+    client = login(app.server.test_client(), "gd")
+    text = client.get("/export/funding.csv?as_of=2026-09-15&school=1").data.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "name,id_number,term,kind,amount,submitted_on,workdays_elapsed"
+    assert len(lines) == 3 and "黄*石" in text and "黄三石" not in text and "440106200801014033" not in text
+
+
+@pytest.mark.parametrize("query", ["province=45", "city=450100", "school=4"])
+def test_province_user_cannot_export_another_province(app, query):
+    client = login(app.server.test_client(), "gd")
+    response = client.get(f"/export/funding.csv?as_of=2026-04-15&{query}")
+    assert response.status_code == 404 and "广西" not in response.get_data(as_text=True)
+
+
+def test_province_user_by_url_and_forged_callback(app):
+    client = login(app.server.test_client(), "gd")
+    text = client.get("/export/funding.csv?as_of=2026-04-15").data.decode("utf-8-sig")
+    assert [line.split(",")[1] for line in text.splitlines()[1:]] == ["440100", "440300"]
+    response = post_content(client, "fd", {"province": "45", "as_of": "2026-04-15"})
+    body = text_of(response)
+    assert response.status_code == 200 and "超出您的数据范围" in body and "南宁" not in body
+    body = text_of(post_content(client, "fd", {"school": "1", "as_of": "2026-04-15"}))
+    assert "林*丫" in body and "林二丫" not in body
+
+
+def test_leadership_sees_schools_but_no_case_lists(app):
+    client = login(app.server.test_client(), "leader")
+    assert client.get("/export/funding.csv?as_of=2026-04-15&city=440100").status_code == 200
+    assert client.get("/export/funding.csv?as_of=2026-04-15&school=1").status_code == 403
+    body = text_of(post_content(client, "fd", {"school": "1", "as_of": "2026-04-15"}))
+    assert "仅查看汇总" in body and "林*丫" not in body
+
+
+def test_the_page_says_in_one_sentence_where_the_gap_is_largest_and_why(app):
+    client = login(app.server.test_client(), "ministry")
+    body = text_of(post_content(client, "fd", {"as_of": "2026-04-15"}))
+    assert ("截至 2026-04-15，2026年春季学期估算缺口最大的是广东省：约 8,000 元（上限），8 名学生在缺口中，主要因为已申报的资助尚未审批"
+            "（3 名在校未申报，5 名已申报未审批）。全国合计无法估算") in body
+    body = text_of(post_content(client, "fd", {"as_of": "2026-09-15", "lang": "en"}))
+    # autumn first: 广东 has the most students in the gap but no approved autumn record to price them
+    assert "As of 2026-09-15, Guangdong has the most students in the gap in the autumn term 2026: 3" in body
+    assert "an estimate and an upper bound" in body
+    body = text_of(post_content(client, "fd", {"as_of": "2026-02-27"}))
+    assert "尚无学期开始" in body
+
+
+def test_each_chart_is_named_by_a_heading_above_it(app):
+    client = login(app.server.test_client(), "ministry")
+    assert chart_titles(post_content(client, "fd", {"as_of": "2026-04-15"})) == {
+        "fds-tiles": "各省份申报覆盖率（颜色）与估算缺口（标注，元）", "fds-bars": "下级估算缺口（元，上限）与申报覆盖率"}
+
+
+def test_sorted_by_the_estimated_gap_then_unpriced_gaps_then_the_rest():
+    rows = pd.DataFrame({"code": ["a", "b", "c", "d", "e"], "gap_students": [0, 3, 2, 5, 1],
+                         "gap_yuan": [Decimal(0), None, Decimal(700), None, Decimal(900)]})
+    assert list(m.sort_by_gap(rows)["code"]) == ["e", "c", "d", "b", "a"]

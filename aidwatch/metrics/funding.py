@@ -179,12 +179,13 @@ def total_row(rows: pd.DataFrame, code: str, name: str, average: Decimal | None,
 
 
 def sort_by_gap(rows: pd.DataFrame) -> pd.DataFrame:
-    """Largest estimated gap first; an unknown gap (no average to price it) after the priced ones, by its
-    students; then most students in the gap, then code."""
-    key = pd.DataFrame({"priced": rows["gap_yuan"].isna().astype(int),
-                        "gap": [0.0 if g is None else -float(g) for g in rows["gap_yuan"]],
+    """Largest estimated gap first; then the gaps that cannot be priced (no average), most students first;
+    then the regions without a gap; ties by code."""
+    priced = [g is not None and g > 0 for g in rows["gap_yuan"]]
+    key = pd.DataFrame({"group": [0 if p else (1 if s > 0 else 2) for p, s in zip(priced, rows["gap_students"])],
+                        "gap": [-float(g) if p else 0.0 for g, p in zip(rows["gap_yuan"], priced)],
                         "students": -rows["gap_students"], "code": rows["code"].astype(str)}, index=rows.index)
-    return rows.loc[key.sort_values(["priced", "gap", "students", "code"]).index].reset_index(drop=True)
+    return rows.loc[key.sort_values(["group", "gap", "students", "code"]).index].reset_index(drop=True)
 
 
 def cases(raw: pd.DataFrame, as_of: dt.date, cal: WorkCalendar) -> pd.DataFrame:

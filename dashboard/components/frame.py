@@ -19,6 +19,7 @@ from dashboard.viewstate import FIRST_YEAR, View
 #: (path, string key) of the pages in navigation order.
 NAV = [("/briefing", "page_briefing"), ("/deadlines", "page_deadlines"), ("/rollout", "page_rollout"),
        ("/duplicates", "page_duplicates"), ("/backlog", "page_backlog"), ("/records", "page_records"),
+       ("/funding", "page_funding"),
        ("/inspections", "page_inspections"), ("/quality", "page_quality"), ("/subscriptions", "page_subscriptions")]
 
 
