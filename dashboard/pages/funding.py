@@ -56,6 +56,8 @@ add_strings({
     "fd_gap_yuan": ("估算缺口（元，上限）", "Estimated gap (yuan, upper bound)"),
     "fd_status": ("状态", "Status"),
     "fd_declared_pct": ("已申报占在校人数 %", "Declared of headcount %"),
+    "fd_axis_gap": ("估算缺口（元）", "Gap (yuan)"),
+    "fd_axis_pct": ("已申报 %", "Declared %"),
     "fd_picture": ("下级估算缺口（元，上限）与申报覆盖率", "Estimated gap below (yuan, upper bound) and share declared"),
     "fd_tiles": ("各省份申报覆盖率（颜色）与估算缺口（标注，元）",
                  "Share declared by province (colour) and estimated gap (label, yuan)"),
@@ -64,6 +66,7 @@ add_strings({
     "fd_cases_none": ("没有已申报未审批的学生。", "No declared student awaits approval."),
     "fd_no_term": ("截至 {as_of}，{year}年尚无学期开始（春季学期自 3月1日 起计），暂无缺口数据。",
                    "As of {as_of}, no term of {year} has begun (spring is taken to begin on 1 March): no gap yet."),
+    "fd_no_data": ("截至 {as_of}，{term}尚无在校人数和申报数据。", "As of {as_of}, the {term} has no headcount and no declaration yet."),
     "fd_no_gap": ("截至 {as_of}，{term}在校学生均已申报并获审批，没有资金缺口。",
                   "As of {as_of}, every student at school in the {term} is declared and approved: no gap."),
     "fd_summary": ("截至 {as_of}，{term}估算缺口最大的是{name}：约 {gap} 元（上限），{students} 名学生在缺口中，主要因为{cause}"
@@ -137,10 +140,10 @@ def summary(data, lang: str) -> str:
     term = data.terms[-1].code
     rows = data.rows[(data.rows["term"] == term) & (data.rows["gap_students"] > 0)]
     label = term_label(term, lang)
-    if rows.empty:
-        return t("fd_no_gap", lang, as_of=as_of, term=label)
-    top = rows.iloc[0]   # sorted by the estimated gap
     own = data.totals[data.totals["term"] == term].iloc[0]
+    if rows.empty:
+        return t("fd_no_data" if own["status"] == "no_data" else "fd_no_gap", lang, as_of=as_of, term=label)
+    top = rows.iloc[0]   # sorted by the estimated gap
     region = own["name"]
     total = (t("fd_total_unpriced", lang, region=region) if own["gap_yuan"] is None
              else t("fd_total", lang, region=region, gap=money(own["gap_yuan"], lang)))
@@ -180,10 +183,10 @@ def picture(rows: pd.DataFrame, lang: str) -> dict:
         height=max(230, 26 * len(data) + 90), margin=dict(l=10, r=30, t=30, b=30), showlegend=False,
         plot_bgcolor="white", paper_bgcolor="white", clickmode="event", bargap=0.25,
         yaxis=dict(automargin=True),
-        xaxis=dict(domain=[0, 0.55], range=[0, top * 1.35], gridcolor="#eee", tickformat=",d",
-                   title=dict(text=t("fd_gap_yuan", lang), font=dict(size=11)), side="top"),
+        xaxis=dict(domain=[0, 0.55], range=[0, top * 1.35], gridcolor="#eee", showticklabels=False,
+                   title=dict(text=t("fd_axis_gap", lang), font=dict(size=11)), side="top"),
         xaxis2=dict(domain=[0.62, 1], range=[0, 125], gridcolor="#eee", tickvals=[0, 50, 100], anchor="y",
-                    title=dict(text=t("fd_declared_pct", lang), font=dict(size=11)), side="top"),
+                    title=dict(text=t("fd_axis_pct", lang), font=dict(size=11)), side="top"),
     )
     return {"data": traces, "layout": layout}
 
@@ -207,7 +210,9 @@ def cards(prefix: str, row, lang: str) -> dbc.Row:
         style = {"color": TEXT_COLORS[TONE[row["status"]]]} if alarm else {}
         body = dbc.CardBody([html.Div(t(f"fd_{key}", lang), className="aw-card-title"),
                              html.Div(text, className="aw-card-figure", style=style)])
-        out.append(dbc.Col(dbc.Card(body, className="aw-card", id=f"{prefix}-card-{key}"), xs=6, md=3, xl=3))
+        # a sum of yuan with its fen is too wide for half a phone's width
+        out.append(dbc.Col(dbc.Card(body, className="aw-card", id=f"{prefix}-card-{key}"),
+                           xs=12 if key in MONEY else 6, sm=6, md=3))
     return dbc.Row(out, className="g-2 aw-cards")
 
 
@@ -285,9 +290,8 @@ def _cases(data, lang: str):
 
 def content(data, lang: str) -> list:
     """Everything below the header for one view (``data``: callbacks.funding.FundingView)."""
-    head = html.Div([html.P(summary(data, lang), className="aw-narrative lead", id="fd-summary"),
-                     export_links("funding", "fd", data.view.query(), lang)], className="aw-panel-head")
-    parts = [head, dbc.Alert(t("fd_convention", lang), color="info", className="small py-2", id="fd-convention")]
+    parts = [html.P(summary(data, lang), className="aw-narrative lead mb-2", id="fd-summary"),
+             export_links("funding", "fd", data.view.query(), lang), dbc.Alert(t("fd_convention", lang), color="info", className="small py-2 mt-2", id="fd-convention")]
     # the latest term first: it is the one still open to action
     for term in reversed(data.terms):
         parts.append(_section(SECTIONS[0] if term.code.endswith("S") else SECTIONS[1], term, data, lang))
