@@ -26,6 +26,7 @@ from aidwatch.metrics import backlog as bl_m
 from aidwatch.metrics import briefing as m
 from aidwatch.metrics import duplicates as dup_m
 from aidwatch.metrics import inspections as insp_m
+from aidwatch.metrics import funding as fd_m
 from aidwatch.metrics import records as rec_m
 from aidwatch.metrics import rollout as ro_m
 from aidwatch.metrics import deadlines as dl_m
@@ -45,6 +46,7 @@ from dashboard.viewstate import FIRST_YEAR, BadView, View
 from queries import backlog as bl_q
 from queries import deadlines as dl_q
 from queries import duplicates as dup_q
+from queries import funding as fd_q
 from queries import inspections as insp_q
 from queries import records as rec_q
 from queries.regions import Region, children
@@ -54,7 +56,8 @@ log = logging.getLogger(__name__)
 
 #: The query groups of ``briefing_queries``: the areas each one feeds.
 SOURCES = {"deadlines": ("registration", "approvals", "rollout"), "duplicates": ("duplicates",),
-           "backlog": ("backlog",), "inspections": ("inspections",), "records": ("records", "graduation")}
+           "backlog": ("backlog",), "inspections": ("inspections",), "records": ("records", "graduation"),
+           "funding": ("funding",)}
 
 
 def briefing_queries(region: Region, year: int, dates: dict) -> dict:
@@ -75,6 +78,8 @@ def briefing_queries(region: Region, year: int, dates: dict) -> dict:
     calls["records:records"] = (rec_q.record_days, region, year)
     calls["records:graduation"] = (rec_q.graduation_days, region, year)
     calls["records:children"] = (children, region)
+    calls |= {f"funding:{name}": call for name, call in fd_q.series_queries(region, year).items()}
+    calls["funding:children"] = (children, region)
     return calls
 
 
@@ -233,6 +238,9 @@ def briefing_data(query: dict) -> BriefingView:
         except UnknownCalendarYear as exc:  # the records' working-day medians at the year's last days
             log.error("briefing: records area: %s", exc)
             failed["records"] = describe(exc, lang)[0]
+    if "funding" not in failed_sources:
+        funding_heads, behind["funding"] = _funding_area(results, r.region, r.year, dates, r.names, own, name)
+        heads |= funding_heads
     facts = m.Facts(r.as_of, r.region.level, name, heads, reports, live, behind)
     return BriefingView(r.view, r.region, r.labels, name, r.as_of, r.year, dates, heads, failed, focus, focus_rows,
                         live, reports, sentences(facts, lang, DEADLINE_NAMES), r.scope, reg.freshness(), behind)
@@ -256,6 +264,29 @@ def _records_area(results: dict, year: int, dates: dict, names, own: str, name: 
         heads |= {(h.area, h.key): h for h in m.total_headlines(area, totals[area]).values()}
         behind[area] = m.furthest_behind(names(now[area].assign(drill=now[area]["code"])), area)
     return heads, behind
+
+
+def _funding_area(results: dict, region: Region, year: int, dates: dict, names, own: str,
+                  name: str) -> tuple[dict, pd.DataFrame]:
+    """The funding page's own row of the latest term begun at each date (its headlines: the students in the gap
+    and the estimated gap in yuan, the term in ``extra``) and its child rows at D with the largest estimated
+    gaps (who is behind), all from its D-independent results."""
+    found = {key.split(":", 1)[1]: value for key, value in results.items() if key.startswith("funding:")}
+    kids, policy = found["children"], policy_for(year)
+    views = _at_dates(dates, lambda when, day: fd_m.view_rows(found, kids, region.level, region.province, own,
+                                                               name, policy, day))
+    totals = {when: (None if v is None or v[1].empty else v[1].iloc[-1]) for when, v in views.items()}
+    heads = {}
+    for h in m.total_headlines("funding", totals).values():
+        term = totals["now"]["term"] if totals["now"] is not None else None
+        heads[(h.area, h.key)] = replace(h, extra={"term": term})
+    rows, _ = views["now"]
+    if rows.empty:
+        return heads, m.furthest_behind(pd.DataFrame(columns=["drill", "code", "name", "gap_yuan"]), "funding")
+    latest = rows[rows["term"] == rows["term"].iloc[-1]]
+    latest = latest.assign(gap_yuan=[float("nan") if g is None else float(g) for g in latest["gap_yuan"]],
+                           drill=latest["code"])
+    return heads, m.furthest_behind(names(latest), "funding")
 
 
 #: ``/export/briefing.xlsx`` (and ``.csv``): one row per figure the briefing shows.
@@ -297,7 +328,8 @@ def export_frame(query: dict) -> pd.DataFrame:
         for rank, r in enumerate(behind.itertuples(), start=1):
             rows.append({"section": "laggard", "area": area, "metric": "+".join(m.BEHIND_KEYS[area]),
                          "label": t(f"br_area_{area}", lang), "rank": rank, "code": r.code, "name": r.name,
-                         "as_of": b.as_of, "value": r.value, "link": base + b.child_href("/records", r.drill)})
+                         "as_of": b.as_of, "value": r.value,
+                         "link": base + b.child_href(m.AREA_PAGES[area], r.drill)})
     for r in b.focus_rows.itertuples():
         rows.append({"section": "map", "area": "deadlines", "metric": b.focus, "label": deadline_name(b.focus, lang),
                      "code": r.code, "name": r.name, "as_of": b.as_of, "value": r.pct_done, "done": r.done,

@@ -16,6 +16,7 @@ from aidwatch.metrics import inspections as m
 from aidwatch.metrics import rollout as ro_m
 from aidwatch.policy import DEADLINES
 from callbacks.common import register_content
+from callbacks.funding import school_figures as funding_figures
 from callbacks.inspections import school_signals
 from callbacks.records import school_figures
 from dashboard.context import resolve
@@ -43,6 +44,7 @@ SIGNALS = [
     ("records", "records_awaiting", True), ("records", "records_overdue", True), ("records", "records_late", True),
     ("records", "graduates_upload_overdue", True), ("records", "graduates_approval_overdue", True),
     ("records", "graduates_no_certificate", True), ("records", "graduates_certified_pct", False),
+    ("funding", "funding_gap_students", True), ("funding", "funding_gap_yuan", True),
 ]
 
 
@@ -98,7 +100,8 @@ def profile_data(query: dict) -> Profile | None:
         grants = ro_m.grant_figures([sid], series.recipients, series.paid, day).iloc[0]
         deadlines = r.registry.deadline_view(r.scope, r.region, r.labels, day, r.year).summary
         values.append(_deadline_values(deadlines) | _counts(row, grants)
-                      | school_figures(r.registry, r.scope, r.region, r.year, day))
+                      | school_figures(r.registry, r.scope, r.region, r.year, day)
+                      | funding_figures(r.registry, r.scope, r.region, r.year, day))
         school = row
     frame = pd.DataFrame([{"section": s, "signal": k, "worse_up": w,
                            **{f"value_{i}": v[k][0] for i, v in enumerate(values)},

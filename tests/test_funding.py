@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
 import openpyxl
@@ -290,3 +291,17 @@ def test_sorted_by_the_estimated_gap_then_unpriced_gaps_then_the_rest():
     rows = pd.DataFrame({"code": ["a", "b", "c", "d", "e"], "gap_students": [0, 3, 2, 5, 1],
                          "gap_yuan": [Decimal(0), None, Decimal(700), None, Decimal(900)]})
     assert list(m.sort_by_gap(rows)["code"]) == ["e", "c", "d", "b", "a"]
+
+
+def test_school_profile_shows_the_schools_gap(app):
+    from tests.test_briefing import component
+    client = login(app.server.test_client(), "ministry")
+    tree = json.loads(post_content(client, "sch", {"school": "1", "as_of": "2026-05-21"}).get_data(as_text=True))
+
+    def now(signal):
+        return json.dumps(component(tree, f"sch-signal-{signal}"), ensure_ascii=False)
+
+    # school 1 on 21 May: 1 undeclared + 2 unapproved, 3 × 1000.01 = 3000.03 → 3,000; a week before (14 May)
+    # s402 was not yet approved: 1 + 3 = 4 × 1000.00 (s401's tuition alone approved in 广东)
+    assert '"3"' in now("funding_gap_students") and '"4"' in now("funding_gap_students")
+    assert '"¥3,000"' in now("funding_gap_yuan") and '"¥4,000"' in now("funding_gap_yuan")

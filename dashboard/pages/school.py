@@ -20,7 +20,8 @@ from dashboard.pages.inspections import PATH as INSPECTIONS_PATH, reason_href, r
 PATH = "/school"
 #: The page that lists a section's cases for one school.
 SECTION_PAGES = {"deadlines": "/deadlines", "duplicates": "/duplicates", "backlog": "/backlog",
-                 "rollout": "/rollout", "inspections": None, "records": "/records"}
+                 "rollout": "/rollout", "inspections": None, "records": "/records",
+                 "funding": "/funding"}
 
 add_strings({
     "page_school": ("学校档案", "School profile"),
@@ -62,6 +63,9 @@ add_strings({
     "sig_graduates_approval_overdue": ("毕业生逾期未审批（人）", "Graduates: approval overdue"),
     "sig_graduates_no_certificate": ("已审批无证书（人）", "Approved, no certificate"),
     "sig_graduates_certified_pct": ("毕业证书在线率", "Certificates online"),
+    "section_funding": ("资金缺口（最新学期，估算为上限）", "Funding gap (latest term; the estimate is an upper bound)"),
+    "sig_funding_gap_students": ("缺口人数（未申报 + 已申报未审批）", "Students in the gap (not declared + not approved)"),
+    "sig_funding_gap_yuan": ("估算缺口（元，上限）", "Estimated gap (yuan, upper bound)"),
     "sig_approvals_late": ("资助审批逾期（条）", "Aid approvals late (records)"),
     "sig_duplicates_open": ("重复资助未办结", "Duplicate matches open"),
     "sig_duplicates_overdue": ("重复资助逾期未办结", "Duplicate matches overdue"),
