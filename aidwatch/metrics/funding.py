@@ -65,40 +65,46 @@ def _d(day: dt.date) -> np.datetime64:
     return np.datetime64(day, "s")
 
 
+def _sum_by(keys: pd.Index, at, weights) -> np.ndarray:
+    """``weights`` summed per position of ``at`` in ``keys`` (an ``at`` not among them is dropped): a bincount,
+    milliseconds on the national frames where a groupby per count cost tens of them."""
+    pos = keys.get_indexer(at)
+    keep = pos >= 0
+    return np.bincount(pos[keep], weights=np.asarray(weights)[keep], minlength=len(keys)).astype("int64")
+
+
 def school_counts(schools: pd.DataFrame, students: pd.DataFrame, term: str, as_of: dt.date) -> pd.DataFrame:
     """One row per school (``queries.funding.schools``): ``school, code, province`` and the spec's counts of
     ``term`` at D (``students``: ``queries.funding.student_days``). ``undeclared`` is taken per school, never
     from a region's sums."""
-    base = schools.drop_duplicates("school")[["school", "code", "province"]].set_index("school")
-    heads = schools[schools["term"] == term].set_index("school")["headcount"]
+    out = schools.drop_duplicates("school")[["school", "code", "province"]].reset_index(drop=True)
+    keys = pd.Index(out["school"])
+    heads = schools[schools["term"] == term]
     part = students[students["term"] == term]
     d = _d(as_of)
     declared = part["declared"].to_numpy() <= d
     approved = declared & (part["approved"].to_numpy() <= d)
     n = part["n"].to_numpy()
-    sums = pd.DataFrame({"school": part["school"].to_numpy(), "declared": n * declared, "approved": n * approved})
-    sums = sums.groupby("school")[["declared", "approved"]].sum()
-    out = base.assign(headcount=heads.reindex(base.index).fillna(0).astype("int64"),
-                      declared=sums["declared"].reindex(base.index).fillna(0).astype("int64"),
-                      approved=sums["approved"].reindex(base.index).fillna(0).astype("int64"))
-    out["undeclared"] = (out["headcount"] - out["declared"]).clip(lower=0)
+    out["headcount"] = _sum_by(keys, heads["school"], heads["headcount"])
+    out["declared"] = _sum_by(keys, part["school"], n * declared)
+    out["approved"] = _sum_by(keys, part["school"], n * approved)
+    out["undeclared"] = np.maximum(out["headcount"] - out["declared"], 0)
     out["unapproved"] = out["declared"] - out["approved"]
     out["gap_students"] = out["undeclared"] + out["unapproved"]
-    return out.rename_axis("school").reset_index()
+    return out
 
 
 def province_averages(provinces: pd.DataFrame, term: str, as_of: dt.date) -> dict[str, Decimal | None]:
     """Province → ``avg_aid_yuan`` of ``term`` at D (``provinces``: ``queries.funding.province_days``): the
     amounts of the counted records approved by D over their distinct students, to the fen, half up; None
     where the province has no approved record."""
+    keys = pd.Index(provinces["province"].unique())
     part = provinces[(provinces["term"] == term) & (provinces["day"].to_numpy() <= _d(as_of))]
-    sums = part.groupby(["province", "measure"])["value"].sum()
-    out = {}
-    for province in provinces["province"].unique():
-        students = int(sums.get((province, "students"), 0))
-        fen = int(sums.get((province, "fen"), 0))
-        out[province] = round_half_up(Decimal(fen) / 100 / students, CENT) if students else None
-    return out
+    value, measure = part["value"].to_numpy(), part["measure"].to_numpy()
+    fen = _sum_by(keys, part["province"], value * (measure == "fen"))
+    students = _sum_by(keys, part["province"], value * (measure == "students"))
+    return {p: (round_half_up(Decimal(int(f)) / 100 / int(s), CENT) if s else None)
+            for p, f, s in zip(keys, fen, students)}
 
 
 def unapproved_fen(money: pd.DataFrame, term: str, as_of: dt.date) -> pd.Series:
