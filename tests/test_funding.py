@@ -279,6 +279,10 @@ def test_the_page_says_in_one_sentence_where_the_gap_is_largest_and_why(app):
     assert "an estimate and an upper bound" in body
     body = text_of(post_content(client, "fd", {"as_of": "2026-02-27"}))
     assert "尚无学期开始" in body
+    # a school's own: 4 in the gap × 1000.00
+    body = text_of(post_content(client, "fd", {"as_of": "2026-04-15", "school": "1"}))
+    assert ("截至 2026-04-15，广州市交通技师学院2026年春季学期估算缺口约 4,000 元（上限），4 名学生在缺口中，主要因为在校学生没有在系统中"
+            "申报（2 名在校未申报，2 名已申报未审批）。") in body
 
 
 def test_each_chart_is_named_by_a_heading_above_it(app):

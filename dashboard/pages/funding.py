@@ -80,6 +80,11 @@ add_strings({
                             "mainly because {cause} ({undeclared} at school not declared, {unapproved} declared but "
                             "not approved); its province has no approved record this term, so the gap cannot be "
                             "priced. {total}"),
+    "fd_summary_school": ("截至 {as_of}，{name}{term}估算缺口约 {gap} 元（上限），{students} 名学生在缺口中，主要因为{cause}"
+                          "（{undeclared} 名在校未申报，{unapproved} 名已申报未审批）。",
+                          "As of {as_of}, {name}'s estimated gap in the {term} is up to ¥{gap}, {students} students, "
+                          "mainly because {cause} ({undeclared} at school not declared, {unapproved} declared but not "
+                          "approved)."),
     "fd_cause_undeclared": ("在校学生没有在系统中申报", "students at school were never declared in the system"),
     "fd_cause_unapproved": ("已申报的资助尚未审批", "declared aid is not yet approved"),
     "fd_total": ("{region}合计约 {gap} 元。", "{region} in total: up to ¥{gap}."),
@@ -152,7 +157,9 @@ def summary(data, lang: str) -> str:
                  undeclared=f"{int(top['undeclared']):,}", unapproved=f"{int(top['unapproved']):,}", total=total)
     if top["gap_yuan"] is None:
         return t("fd_summary_unpriced", lang, **facts)
-    return t("fd_summary", lang, gap=money(top["gap_yuan"], lang), **facts)
+    # a school's view has one row, its own: no "largest", no total beside it
+    key = "fd_summary_school" if data.region.level == "school" else "fd_summary"
+    return t(key, lang, gap=money(top["gap_yuan"], lang), **facts)
 
 
 def declared_pct(rows: pd.DataFrame) -> list:
@@ -168,11 +175,13 @@ def picture(rows: pd.DataFrame, lang: str) -> dict:
     names = [axis_label(n) for n in data["name"]]
     gaps = [0 if g is None else float(g) for g in data["gap_yuan"]]
     pct = declared_pct(data)
-    gap_text = [t("fd_unpriced", lang) if g is None else money(g, lang) for g in data["gap_yuan"]]
+    # short labels (万 / k, M), so that a phone's narrow panel holds them; the hover and the table give the yuan
+    gap_text = [t("fd_unpriced", lang) if g is None else short_money(g, lang) for g in data["gap_yuan"]]
+    gap_hover = [t("fd_unpriced", lang) if g is None else money(g, lang) for g in data["gap_yuan"]]
     traces = [
         dict(type="bar", orientation="h", y=names, x=gaps, text=gap_text, textposition="outside", cliponaxis=False,
              customdata=list(data["drill"]), marker=dict(color=STATUS_COLORS["overdue"]), name=t("fd_gap_yuan", lang),
-             xaxis="x", yaxis="y", hovertemplate="%{y}: %{text}<extra></extra>"),
+             xaxis="x", yaxis="y", hovertext=gap_hover, hoverinfo="y+text"),
         dict(type="bar", orientation="h", y=names, x=[0 if p is None else p for p in pct],
              text=["—" if p is None else f"{p:.0f}%" for p in pct], textposition="outside", cliponaxis=False,
              customdata=list(data["drill"]), marker=dict(color=STATUS_COLORS["on_track"]),
