@@ -235,9 +235,36 @@ def graduation_sentence(f: Facts, lang: str) -> str | None:
            f"{_behind_text(f, 'graduation', lang)}。"
 
 
+def term_text(term: str, lang: str) -> str:
+    """'2026年春季学期' / 'spring term 2026' for a semester code ('2026S')."""
+    if lang == "en":
+        return f"{'spring' if term.endswith('S') else 'autumn'} term {term[:4]}"
+    return f"{term[:4]}年{'春' if term.endswith('S') else '秋'}季学期"
+
+
+def funding_sentence(f: Facts, lang: str) -> str | None:
+    """The central-subsidy gap of the latest begun term: students at school not declared or not approved, the
+    estimated gap in yuan (an upper bound; not priced where a gapped school's province has no approved
+    record), and the regions with the largest estimated gaps."""
+    students, gap = _count(f, "funding", "gap_students"), f.headlines.get(("funding", "gap_yuan"))
+    if students is None or gap is None or not students.extra.get("term"):
+        return None
+    n, yuan, term = int(students.values["now"]), gap.values["now"], term_text(students.extra["term"], lang)
+    largest = f.behind.get("funding")
+    named = [] if largest is None else [(r.name, f"{int(r.value):,}") for r in largest.itertuples()]
+    if lang == "en":
+        money = "cannot be priced yet" if yuan is None else f"is estimated at up to ¥{int(yuan):,} (an upper bound)"
+        tail = ("; largest: " + ", ".join(f"{a} (¥{v})" for a, v in named)) if named else ""
+        return f"Funding gap, {term}: {_plural(n, 'student', 'students')} at school not declared or not approved; " \
+               f"the gap {money}{tail}."
+    money = "金额暂无法估算" if yuan is None else f"估算缺口约{_n(yuan)}元（上限）"
+    tail = (f"；缺口最大的{CHILD[f.level][0]}：" + "、".join(f"{a}（{v}元）" for a, v in named)) if named else ""
+    return f"{term}资金缺口：{_n(n)}名在校学生未申报或未获审批，{money}{tail}。"
+
+
 def sentences(f: Facts, lang: str) -> list[str]:
     """The briefing's sentences in order: reports, each live deadline, duplicates, backlog, inspections,
-    record approval, graduation."""
+    record approval, graduation, funding gap."""
     out = [report_sentence(f, lang)]
     # The written report has its own sentence (the first); the others are per live deadline. Without any
     # deadline figure (their source failed, or a digest covers other areas only) there is nothing to say.
@@ -246,5 +273,5 @@ def sentences(f: Facts, lang: str) -> list[str]:
     if not f.live and any(h.kind == "deadline" for h in f.headlines.values()):
         out.append("No deadline is under way." if lang == "en" else "目前没有进行中的时间节点。")
     out += [duplicates_sentence(f, lang), backlog_sentence(f, lang), inspections_sentence(f, lang),
-            records_sentence(f, lang), graduation_sentence(f, lang)]
+            records_sentence(f, lang), graduation_sentence(f, lang), funding_sentence(f, lang)]
     return [s for s in out if s]

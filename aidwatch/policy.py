@@ -37,6 +37,7 @@ class YearPolicy:
     record_approval_workdays: int      # the dashboard's monitoring convention (监测口径), not the notice's
     graduation_upload_workdays: int    # ditto
     graduation_approval_workdays: int  # ditto
+    term_starts: dict                  # "S" | "A" → the semester's usual first day (a convention, not the notice's)
 
     @property
     def assumed(self) -> bool:
@@ -60,8 +61,7 @@ def policy_for(year: int) -> YearPolicy:
     table = raw[source_year]
     due = {}
     for name in DEADLINES:
-        month, day = (int(p) for p in table[name].split("-"))
-        due[name] = dt.date(year, month, day)
+        due[name] = _month_day(year, table[name])
     return YearPolicy(
         year=year,
         source_year=source_year,
@@ -73,4 +73,11 @@ def policy_for(year: int) -> YearPolicy:
         record_approval_workdays=int(table["record_approval_workdays"]),
         graduation_upload_workdays=int(table["graduation_upload_workdays"]),
         graduation_approval_workdays=int(table["graduation_approval_workdays"]),
+        term_starts={half: _month_day(year, table[key])
+                     for half, key in (("S", "spring_term_starts"), ("A", "autumn_term_starts"))},
     )
+
+
+def _month_day(year: int, text: str) -> dt.date:
+    month, day = (int(p) for p in text.split("-"))
+    return dt.date(year, month, day)

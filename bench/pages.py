@@ -19,6 +19,8 @@ PAGES = [
     PageBench("duplicates", "/duplicates", "dup", "#dup-grid .ag-row"),
     PageBench("backlog", "/backlog", "bl", "#bl-grid .ag-row"),
     PageBench("records", "/records", "rg", "#rg-grid .ag-row"),
+    # the bench's snapshot (26 November) is in the autumn term, whose section the page draws first
+    PageBench("funding", "/funding", "fd", "#fda-grid .ag-row"),
     PageBench("inspections", "/inspections", "insp", "#insp-grid .ag-row"),
     PageBench("briefing", "/briefing", "br", "#br-sentences li"),
 ]

@@ -28,8 +28,8 @@ from queries import appdb
 from views.context import EXTENSION
 from dashboard.components.frame import html_lang, page_title
 from aidwatch.i18n import t
-from dashboard.pages import (backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, school,
-                             subscriptions, supervision)
+from dashboard.pages import (backlog, briefing, deadlines, duplicates, funding, inspections, quality, records, rollout,
+                             school, subscriptions, supervision)
 from queries.registry import Registry
 
 HERE = Path(__file__).resolve().parent
@@ -51,6 +51,7 @@ PAGES = {
     "duplicates": duplicates,
     "backlog": backlog,
     "records": records,
+    "funding": funding,
     "inspections": inspections,
     "school": school,
     "quality": quality,

@@ -18,8 +18,8 @@ from exports.briefing_pdf import briefing_pdf
 from exports.docx_writer import write_docx
 from exports.tables import MIMETYPES, table_file
 from queries import appdb
-from views import (backlog, briefing, deadlines, duplicates, inspections, quality, records, rollout, rollout_report,
-                   supervision)
+from views import (backlog, briefing, deadlines, duplicates, funding, inspections, quality, records, rollout,
+                   rollout_report, supervision)
 from views.briefing_document import briefing_document
 from views.errors import describe
 
@@ -28,7 +28,11 @@ EXPORTS = {"deadlines": deadlines.export_frame, "rollout": rollout.export_frame,
            "inspections": inspections.export_frame, "inspection-plan": inspections.plan_frame,
            "quality": quality.export_frame, "records": records.export_records,
            "graduation": records.export_graduation, "briefing": briefing.export_frame,
-           "supervision": supervision.export_frame}
+           "supervision": supervision.export_frame, "funding": funding.export_frame}
+#: Notes that travel beside a page's table, never inside it (a note row would be parsed as data by every CSV
+#: reader): page → (tag added to the file's name, the note in English for the ``X-Estimate-Note`` header,
+#: the note as (zh, en) for a second XLSX sheet "note").
+NOTES = {"funding": funding.EXPORT_NOTE}
 
 
 def briefing_pdf_document(query: dict, scope) -> tuple[bytes, int]:
@@ -74,10 +78,12 @@ def register(server) -> None:
             text, status = describe(exc, lang)
             return jsonify({"error": text}), status
         appdb.audit(app_db(), current_user.username, f"export:{page}.{fmt}", scope, query, rows)
+        tag, header, note = NOTES.get(page, (None, None, None))
         if body is None:
-            body = table_file(frame, fmt, page)
+            body = table_file(frame, fmt, page, note and note[lang == "en"])
         stamp = dt.date.today().isoformat()
+        name = f"{page}-{tag}-{stamp}" if tag else f"{page}-{stamp}"
         return Response(body, mimetype=MIMETYPES[fmt], headers={
-            "Content-Disposition": f'attachment; filename="{page}-{stamp}.{fmt}"',
-            "X-Row-Count": str(rows),
+            "Content-Disposition": f'attachment; filename="{name}.{fmt}"', "X-Row-Count": str(rows),
+            **({"X-Estimate-Note": header} if header else {}),
         })

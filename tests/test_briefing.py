@@ -67,6 +67,8 @@ NATION_ZH = [
     "本年度已检查3所学校，覆盖率30.0%（3/10），发现严重问题1个。",
     "新生学籍待审批8人，其中超过10个工作日监测口径8人（一周前8人）；逾期最多的省份：广东省（5）、广西壮族自治区（3）。",
     "毕业生数据逾期未上传0人、逾期未审批0人，已审批但证书未能在线查询0人。",
+    "2025年春季学期资金缺口：1,049名在校学生未申报或未获审批，金额暂无法估算；缺口最大的省份：广东省（751,425元）、"
+    "广西壮族自治区（345,000元）。",
 ]
 NATION_EN = [
     "As of 10 June 2025, 2 provinces have submitted the written report (1 of them late); 1 province is overdue: "
@@ -80,6 +82,8 @@ NATION_EN = [
     "week before); most behind: Guangdong (5), Guangxi (3).",
     "Graduation: 0 graduates not uploaded and 0 not approved past the convention, 0 approved without a "
     "certificate online.",
+    "Funding gap, spring term 2025: 1,049 students at school not declared or not approved; the gap cannot be "
+    "priced yet; largest: Guangdong (¥751,425), Guangxi (¥345,000).",
 ]
 GD_ZH = [
     "截至2025年6月10日，广东省已于6月6日按时报送书面报告。",
@@ -89,6 +93,8 @@ GD_ZH = [
     "本年度已检查2所学校，覆盖率28.6%（2/7），发现严重问题0个。",
     "新生学籍待审批5人，其中超过10个工作日监测口径5人（一周前5人）；逾期最多的地市：广州市（4）、深圳市（1）。",
     "毕业生数据逾期未上传0人、逾期未审批0人，已审批但证书未能在线查询0人。",
+    "2025年春季学期资金缺口：699名在校学生未申报或未获审批，估算缺口约751,425元（上限）；缺口最大的地市：广州市（536,425元）、"
+    "深圳市（215,000元）。",
 ]
 
 
@@ -159,7 +165,7 @@ def test_headline_numbers_and_their_comparisons(app):
                                  "autumn_aid_approval", "rollout_funds", "rollout_report", "open", "overdue",
                                  "unrecorded_overdue", "overdue_approval", "phantom_suspects", "coverage_pct",
                                  "serious_findings", "awaiting_approval", "approval_overdue", "upload_overdue",
-                                 "approval_overdue", "approved_no_certificate"]
+                                 "approval_overdue", "approved_no_certificate", "gap_students", "gap_yuan"]
     assert row("spring_registration") == [80.0, 8, 10, "overdue", 80.0, 80.0, 0.0, 0.0]
     assert row("spring_aid_approval") == [80.0, 4, 5, "overdue", 80.0, 75.0, 0.0, 5.0]
     assert row("rollout_funds") == [100.0, 3, 3, "done", 100.0, 0.0, 0.0, 100.0]
@@ -189,6 +195,14 @@ def test_headline_numbers_and_their_comparisons(app):
     behind = frame[(frame["section"] == "laggard") & (frame["area"] == "records")]
     assert behind[["rank", "code", "value"]].values.tolist() == [[1, "44", 5], [2, "45", 3]]
     assert behind["link"].iloc[0].endswith("/records?as_of=2025-06-10&year=2025&province=44")
+    # the funding gap (tests/fixture_deadlines.py's headcounts; 2025 spring): 广东 699 students (schools 1–3:
+    # 399 + 100 + 200 undeclared; s101's tuition approved) × (1000 + 1150) / 2 = 1075.00 → 751,425; 广西 300 ×
+    # 1150.00 (s107, s108: grants, the revoked one stays approved) = 345,000; 北京 50 with no approved record:
+    # the nation's yuan cannot be priced
+    assert heads.loc["gap_students", "value"] == 1049 and pd.isna(heads.loc["gap_yuan", "value"])
+    behind = frame[(frame["section"] == "laggard") & (frame["area"] == "funding")]
+    assert behind[["rank", "code", "value"]].values.tolist() == [[1, "44", 751425], [2, "45", 345000]]
+    assert behind["link"].iloc[0].endswith("/funding?as_of=2025-06-10&year=2025&province=44")
     assert lag["link"].iloc[0].endswith(
         "/deadlines?as_of=2025-06-10&year=2025&province=44&deadline=spring_aid_approval")
     tiles = frame[frame["section"] == "map"]
@@ -319,7 +333,8 @@ def test_inputs_are_the_pages_own_cached_queries(app):
         assert ran and not {"headcount_new", "registrations", "aid_days", "report_days"} & set(ran)
         # the as-of counts run once per date; the day-grouped series once for all three
         # (the children of the nation are the deadline page's, already cached)
-        assert sorted(ran) == sorted(["duplicate_series", "record_days", "graduation_days"]
+        assert sorted(ran) == sorted(["duplicate_series", "record_days", "graduation_days", "student_days",
+                                      "province_days", "money_days", "schools"]
                                      + ["school_counts", "phantom_counts", "coverage_counts"] * 3)
         ran.clear()
         post_content(client, "br", {"as_of": "2025-06-10"})

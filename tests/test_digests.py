@@ -264,7 +264,8 @@ def test_an_app_db_made_before_areas_gets_the_column(backend, new_database, tmp_
     assert appdb.add_missing_columns(engine) == ["subscription.areas"]
     appdb.init_db(engine)  # nothing left to add
     assert outbox.get(engine, old)["areas"] == outbox.AREAS == (
-        "registration", "approvals", "rollout", "duplicates", "backlog", "inspections", "records", "graduation")
+        "registration", "approvals", "rollout", "duplicates", "backlog", "inspections", "records", "graduation",
+        "funding")
     new = outbox.add(engine, "ministry", "email", "office@example.gov.cn", "events", areas=["records", "duplicates"])
     assert [s["areas"] for s in outbox.active(engine)] == [outbox.AREAS, ("duplicates", "records")]
     engine.dispose()

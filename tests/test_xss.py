@@ -83,4 +83,5 @@ def test_registry_text_in_figures_is_escaped_on_every_page(every_page):
         "/deadlines": {"school", "city", "province"}, "/rollout": {"school", "city", "province"},
         "/duplicates": {"school", "city", "province"}, "/backlog": {"school", "city", "province"},
         "/inspections": {"school", "city", "province"}, "/quality": {"school", "city", "province"},
-        "/records": {"school", "city", "province"}, "/briefing": {"city"}}  # its map's provinces are the reference's names
+        "/records": {"school", "city", "province"}, "/funding": {"school", "city", "province"},
+        "/briefing": {"city"}}  # its map's provinces are the reference's names

@@ -36,12 +36,15 @@ from queries.regions import children, Region
 from queries.scope import Scope
 from aidwatch.metrics.briefing import AREAS
 from views.common import note_past_calendar
+from aidwatch.metrics import funding as fd_m
+from queries import funding as fd_q
 
 log = logging.getLogger(__name__)
 
 #: The query groups of ``briefing_queries``: the areas each one feeds.
 SOURCES = {"deadlines": ("registration", "approvals", "rollout"), "duplicates": ("duplicates",),
-           "backlog": ("backlog",), "inspections": ("inspections",), "records": ("records", "graduation")}
+           "backlog": ("backlog",), "inspections": ("inspections",), "records": ("records", "graduation"),
+           "funding": ("funding",)}
 
 
 def briefing_queries(region: Region, year: int, dates: dict) -> dict:
@@ -62,6 +65,8 @@ def briefing_queries(region: Region, year: int, dates: dict) -> dict:
     calls["records:records"] = (rec_q.record_days, region, year)
     calls["records:graduation"] = (rec_q.graduation_days, region, year)
     calls["records:children"] = (children, region)
+    calls |= {f"funding:{name}": call for name, call in fd_q.series_queries(region, year).items()}
+    calls["funding:children"] = (children, region)
     return calls
 
 
@@ -222,6 +227,9 @@ def briefing_data(query: dict, scope: Scope) -> BriefingView:
             log.error("briefing: records area: %s", exc)
             failed["records"] = describe(exc, lang)[0]
             note_past_calendar("br_area_records")
+    if "funding" not in failed_sources:
+        funding_heads, behind["funding"] = _funding_area(results, r.region, r.year, dates, r.names, own, name)
+        heads |= funding_heads
     facts = m.Facts(r.as_of, r.region.level, name, heads, reports, live, behind)
     return BriefingView(r.view, r.region, r.labels, name, r.as_of, r.year, dates, heads, failed, focus, focus_rows,
                         live, reports, sentences(facts, lang), r.scope, reg.freshness(), behind)
@@ -245,6 +253,29 @@ def _records_area(results: dict, year: int, dates: dict, names, own: str, name: 
         heads |= {(h.area, h.key): h for h in m.total_headlines(area, totals[area]).values()}
         behind[area] = m.furthest_behind(names(now[area].assign(drill=now[area]["code"])), area)
     return heads, behind
+
+
+def _funding_area(results: dict, region: Region, year: int, dates: dict, names, own: str,
+                  name: str) -> tuple[dict, pd.DataFrame]:
+    """The funding page's own row of the latest term begun at each date (its headlines: the students in the gap
+    and the estimated gap in yuan, the term in ``extra``) and its child rows at D with the largest estimated
+    gaps (who is behind), all from its D-independent results."""
+    found = {key.split(":", 1)[1]: value for key, value in results.items() if key.startswith("funding:")}
+    kids, policy = found["children"], policy_for(year)
+    views = _at_dates(dates, lambda when, day: fd_m.view_rows(found, kids, region.level, region.province, own,
+                                                               name, policy, day))
+    totals = {when: (None if v is None or v[1].empty else v[1].iloc[-1]) for when, v in views.items()}
+    heads = {}
+    for h in m.total_headlines("funding", totals).values():
+        term = totals["now"]["term"] if totals["now"] is not None else None
+        heads[(h.area, h.key)] = replace(h, extra={"term": term})
+    rows, _ = views["now"]
+    if rows.empty:
+        return heads, m.furthest_behind(pd.DataFrame(columns=["drill", "code", "name", "gap_yuan"]), "funding")
+    latest = rows[rows["term"] == rows["term"].iloc[-1]]
+    latest = latest.assign(gap_yuan=[float("nan") if g is None else float(g) for g in latest["gap_yuan"]],
+                           drill=latest["code"])
+    return heads, m.furthest_behind(names(latest), "funding")
 
 
 #: ``/export/briefing.xlsx`` (and ``.csv``): one row per figure the briefing shows.
@@ -280,7 +311,8 @@ def export_frame(query: dict, scope: Scope) -> pd.DataFrame:
         for rank, r in enumerate(behind.itertuples(), start=1):
             rows.append({"section": "laggard", "area": area, "metric": "+".join(m.BEHIND_KEYS[area]),
                          "label": t(f"br_area_{area}", lang), "rank": rank, "code": r.code, "name": r.name,
-                         "as_of": b.as_of, "value": r.value, "link": base + b.child_href("/records", r.drill)})
+                         "as_of": b.as_of, "value": r.value,
+                         "link": base + b.child_href(m.AREA_PAGES[area], r.drill)})
     for r in b.focus_rows.itertuples():
         rows.append({"section": "map", "area": "deadlines", "metric": b.focus, "label": deadline_name(b.focus, lang),
                      "code": r.code, "name": r.name, "as_of": b.as_of, "value": r.pct_done, "done": r.done,

@@ -3,7 +3,7 @@ background warm-up (``cli.warmup``). The school profile and the data-quality pag
 
 from __future__ import annotations
 
-from views import backlog, briefing, deadlines, duplicates, inspections, records, rollout
+from views import backlog, briefing, deadlines, duplicates, funding, inspections, records, rollout
 
 FIRST_VIEWS = {
     "deadlines": deadlines.deadline_data,
@@ -11,6 +11,7 @@ FIRST_VIEWS = {
     "duplicates": duplicates.duplicate_data,
     "backlog": backlog.backlog_data,
     "records": records.records_data,
+    "funding": funding.funding_data,
     "inspections": inspections.inspection_data,
     "briefing": briefing.briefing_data,
 }

@@ -23,6 +23,7 @@ from queries.scope import Scope
 from queries import inspections as q
 from queries import rollout as ro_q
 from queries.regions import Region
+from views.funding import school_figures as funding_figures
 
 #: The trend's dates: D minus these many calendar days, oldest first (a month before, a week before, D).
 TREND_DAYS = (30, 7, 0)
@@ -42,6 +43,7 @@ SIGNALS = [
     ("records", "records_awaiting", True), ("records", "records_overdue", True), ("records", "records_late", True),
     ("records", "graduates_upload_overdue", True), ("records", "graduates_approval_overdue", True),
     ("records", "graduates_no_certificate", True), ("records", "graduates_certified_pct", False),
+    ("funding", "funding_gap_students", True), ("funding", "funding_gap_yuan", True),
 ]
 
 
@@ -97,7 +99,8 @@ def profile_data(query: dict, scope: Scope) -> Profile | None:
         grants = ro_m.grant_figures([sid], series.recipients, series.paid, day).iloc[0]
         deadlines = r.registry.deadline_view(r.scope, r.region, r.labels, day, r.year).summary
         values.append(_deadline_values(deadlines) | _counts(row, grants)
-                      | school_figures(r.registry, r.scope, r.region, r.year, day))
+                      | school_figures(r.registry, r.scope, r.region, r.year, day)
+                      | funding_figures(r.registry, r.scope, r.region, r.year, day))
         school = row
     frame = pd.DataFrame([{"section": s, "signal": k, "worse_up": w,
                            **{f"value_{i}": v[k][0] for i, v in enumerate(values)},

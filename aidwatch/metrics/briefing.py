@@ -33,15 +33,17 @@ AREAS = {
     "inspections": [("coverage_pct", "pct"), ("serious_findings", "count")],
     "records": [("awaiting_approval", "count"), ("approval_overdue", "count")],
     "graduation": [("upload_overdue", "count"), ("approval_overdue", "count"), ("approved_no_certificate", "count")],
+    "funding": [("gap_students", "count"), ("gap_yuan", "count")],
 }
 #: Deadline → its area.
 DEADLINE_AREAS = {key: area for area, keys in AREAS.items() for key, kind in keys if kind == "deadline"}
 #: The page each area's numbers come from.
 AREA_PAGES = {"registration": "/deadlines", "approvals": "/deadlines", "rollout": "/deadlines",
               "duplicates": "/duplicates", "backlog": "/backlog", "inspections": "/inspections",
-              "records": "/records", "graduation": "/records"}
+              "records": "/records", "graduation": "/records", "funding": "/funding"}
 #: The counts that rank the regions furthest behind in an area without deadlines (their sum, largest first).
-BEHIND_KEYS = {"records": ("approval_overdue",), "graduation": ("upload_overdue", "approval_overdue")}
+BEHIND_KEYS = {"records": ("approval_overdue",), "graduation": ("upload_overdue", "approval_overdue"),
+               "funding": ("gap_yuan",)}
 #: How many regions a laggard list names.
 LAGGARDS = 5
 #: A deadline stays live this many calendar days after its due day while it is not done; later, its

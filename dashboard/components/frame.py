@@ -26,6 +26,7 @@ COMPOSED_KEYS = (
 #: (path, string key) of the pages in navigation order.
 NAV = [("/briefing", N_("page_briefing")), ("/deadlines", N_("page_deadlines")), ("/rollout", N_("page_rollout")),
        ("/duplicates", N_("page_duplicates")), ("/backlog", N_("page_backlog")), ("/records", N_("page_records")),
+       ("/funding", N_("page_funding")),
        ("/inspections", N_("page_inspections")), ("/quality", N_("page_quality")),
        ("/subscriptions", N_("page_subscriptions")), ("/supervision", N_("page_supervision"))]
 

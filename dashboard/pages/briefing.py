@@ -25,6 +25,7 @@ from views.briefing import change_text, column_head, metric_label, value_text
 # Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
 # for `make i18n` (docs/i18n.md).
 COMPOSED_KEYS = (
+    N_("br_area_funding"), N_("br_funding_gap_students"), N_("br_funding_gap_yuan"),
     N_("br_area_approvals"), N_("br_area_backlog"), N_("br_area_duplicates"), N_("br_area_graduation"),
     N_("br_area_inspections"), N_("br_area_records"), N_("br_area_registration"), N_("br_area_rollout"),
     N_("br_backlog_overdue_approval"), N_("br_backlog_phantom_suspects"), N_("br_backlog_unrecorded_overdue"),

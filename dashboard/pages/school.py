@@ -21,6 +21,7 @@ from dashboard.pages.inspections import reason_href, reason_text, school_query, 
 # Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
 # for `make i18n` (docs/i18n.md).
 COMPOSED_KEYS = (
+    N_("section_funding"), N_("sig_funding_gap_students"), N_("sig_funding_gap_yuan"),
     N_("finding_count"), N_("inspected_on"), N_("page_school"), N_("rectified_on"), N_("sch_month"), N_("sch_week"),
     N_("section_backlog"), N_("section_deadlines"), N_("section_duplicates"), N_("section_inspections"),
     N_("section_records"), N_("section_rollout"), N_("serious"), N_("sig_approvals_late"), N_("sig_changes"),
@@ -36,7 +37,9 @@ COMPOSED_KEYS = (
 PATH = "/school"
 #: The page that lists a section's cases for one school.
 SECTION_PAGES = {"deadlines": "/deadlines", "duplicates": "/duplicates", "backlog": "/backlog",
-                 "rollout": "/rollout", "inspections": None, "records": "/records"}
+                 "rollout": "/rollout", "inspections": None, "records": "/records",
+                 "funding": "/funding"}
+
 
 
 def layout(**query):
