@@ -30,14 +30,7 @@ def main(argv=None) -> int:
     results, browser, warm_up = {}, {}, {}
     load_before = os.getloadavg()
     for backend in args.backends.split(","):
-        if backend == "sqlite":
-            url = registries.sqlite_registry(args.scale)
-        else:
-            server = os.environ.get("AIDWATCH_TEST_PG_URL")
-            if not server:
-                print("AIDWATCH_TEST_PG_URL is not set: run `make bench`", file=sys.stderr)
-                return 2
-            url = registries.postgres_registry(server, args.scale)
+        url = registries.registry_for(backend, args.scale)
         size, seconds = filecache.warm(url)
         print(f"{backend}: read {size / 2**30:.1f} GiB of registry files into the file cache in {seconds:.0f} s",
               flush=True)

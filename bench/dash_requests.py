@@ -11,6 +11,7 @@ a real login; they are built here once so both send what the browser sends.
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
@@ -170,3 +171,38 @@ def row_ids(content_response: dict, grid_id: str) -> list[str]:
     getter = props.get("getRowId") or ""
     field = getter.rsplit(".", 1)[-1] if getter.startswith("params.data.") else None
     return [str(row[field]) for row in props.get("rowData") or [] if field and row.get(field) is not None]
+
+
+def links(answer, class_name: str) -> list[str]:
+    """The ``href`` of every link (``dcc.Link`` or ``html.A``) whose class list holds ``class_name``, in
+    document order: the menu's (``aw-nav-link``) and the breadcrumb's (``aw-crumb``) in a router answer."""
+    return [c["props"]["href"] for c in components(answer)
+            if class_name in str(c["props"].get("className") or "").split() and c["props"].get("href")]
+
+
+def export_links(answer) -> list[str]:
+    """The downloads a page offers (links to ``/export/…``), as a reader would click them."""
+    return [c["props"]["href"] for c in components(answer)
+            if str(c["props"].get("href") or "").startswith("/export/")]
+
+
+SNAPSHOT_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
+
+
+def _minute(text: str | None) -> str | None:
+    """``2026-11-26T18:00:00`` or ``数据快照 2026-11-26 18:00`` → ``2026-11-26 18:00`` (None: no snapshot named)."""
+    found = SNAPSHOT_STAMP.search(text or "")
+    return found.group(0).replace("T", " ") if found else None
+
+
+def frame_snapshot(layout_response) -> str | None:
+    """The snapshot the page's header names (``aw-freshness``), to the minute."""
+    fresh = find(layout_response, "aw-freshness")
+    return _minute(str(fresh["props"].get("children"))) if fresh else None
+
+
+def content_snapshot(content_response, prefix: str) -> str | None:
+    """The snapshot a content answer was read from (its ``{prefix}-snapshot`` stamp), to the minute; None
+    when the answer carries no stamp (a message, or a page without one)."""
+    stamp = find(content_response, f"{prefix}-snapshot")
+    return _minute(stamp["props"].get("data")) if stamp else None

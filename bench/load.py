@@ -1,27 +1,48 @@
-"""A bounded load test: simulated users log in, browse and drill against gunicorn, and every request is timed.
+"""A bounded load test: simulated readers log in, browse and drill against gunicorn, and every request is timed.
 
-    python -m bench.load --users 50 --seconds 120 --scale 0.1 [--registry-url URL] [--workers 2] [--doc docs/load.md]
+    python -m bench.load --users 100 --seconds 180 --scale 0.1 --think 3 [--snapshot-change-at 60]
+                         [--registry-url URL] [--workers 2] [--threads 1] [--doc docs/load.md]
 
-Each simulated user is a thread with its own session: it logs in through the
-real form (CSRF token included), loads the dashboard as a browser does (page
-shell, ``/_dash-layout``, ``/_dash-dependencies``, the static files once, the
-pages router callback, the page's content callback) and then, with a short
-think time between actions, follows the navigation, drills down a table row
-(the page's own drill callback, then the URL it answers), goes back up the
-breadcrumb, changes the as-of date through the view bar's callback, and now
-and then downloads an export. Dash's callback POSTs need no CSRF token; they
-carry the session cookie.
+Each simulated reader is a thread with its own session: it logs in through
+the real form (CSRF token included), loads the dashboard as a browser does
+(page shell, ``/_dash-layout``, ``/_dash-dependencies``, the static files
+once, the pages router callback, the page's content callback) and then, with
+a think time of ``--think`` seconds ± 50 % (uniform) between actions,
+follows the menu's own links (read from the page frame the router answered:
+the briefing's link drops city and school as the page does), drills down a
+table row (the page's own drill callback, then the URL it answers), goes up
+the breadcrumb's own link, changes the as-of date through the view bar's
+callback, and now and then downloads one of the exports the page links to.
+Dash's callback POSTs need no CSRF token; they carry the session cookie. Every
+loop is bounded in time and in count, and the server is on loopback only.
+
+Before the readers start, a warm-up phase waits for ``GET /ready`` to answer
+200 (``{"snapshot", "warmed", "pending"}``; 503 while the server warms a
+snapshot); a server without the probe (404) is warmed by the generator
+itself: one visit of every menu page per kind of account. With
+``--snapshot-change-at S`` the registry's ``registry_meta.snapshot_at`` moves
+one day on S seconds into the run (a new replica snapshot, as the app detects
+it: ``queries.registry.Registry.freshness``) and is put back after the run.
+
+A *visit* is the router callback then the page's content callback. Each
+content answer carries the snapshot it was read from (``{prefix}-snapshot``,
+``dashboard.callbacks.common.snapshot_stamp``) and the router's frame names the snapshot
+in its header: a visit whose two disagree showed figures of one snapshot under
+the header of another, and is counted as *mixed*.
 
 An error is any HTTP status of 400 or more, a refused or timed-out request
 (a connection reset on a kept-alive connection is retried once, as browsers
 do), or a page answering with a server-failure message (unexpected error,
 replica down, query timeout). A page that refuses its view with a message
 (a bad or out-of-scope view) is a *refusal*: counted and listed, not an
-error of the server. The server is
+error of the server. *Served ÷ offered*: the visits answered without an error
+÷ the visits the readers would have made had every answer been instant (per
+reader, one plus its time in the run ÷ the mean think time). The server is
 ``gunicorn --workers N`` (the Procfile's command) on a free loopback port over
 a demo registry of ``--scale`` (generated once under ``bench/cache``, see
 ``bench/registries.py``), with a fresh app database holding the simulated
-users. Results: p50/p95/max latency per route, written to ``docs/load.md``.
+users. Results: p50/p95/max latency per route and per callback kind, the whole
+visit's p95, written to ``docs/load.md``.
 """
 
 from __future__ import annotations
@@ -42,7 +63,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 import sqlalchemy as sa
@@ -57,6 +78,11 @@ PASSWORD = "load-test-password-2025"
 ACTIONS = (("drill", 0.35), ("up", 0.15), ("as_of", 0.10), ("export", 0.05))
 TIMEOUT_S = 120
 ERROR_MARK = b'"aw-message"'
+#: How long the warm-up phase waits for ``GET /ready`` at most, and how often it asks.
+READY_TIMEOUT_S, READY_POLL_S = 900, 1.0
+#: The window after a snapshot change whose latencies are reported on their own.
+AFTER_CHANGE_S = 60
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def _server_failures() -> tuple[str, ...]:
@@ -87,13 +113,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def kind(route: str) -> str:
+    """The callback kind (or HTTP request) a route belongs to: ``layout /x`` → router, ``content /x`` → content."""
+    head = route.split(" ", 1)[0]
+    return {"layout": "router", "content": "content", "drill": "drill", "as-of": "as-of change"}.get(
+        head, "GET export" if route == "GET export" else "other GET/POST")
+
+
+def percentiles(values: list[float]) -> dict:
+    """n, p50, p95 (nearest rank) and max of ``values`` (seconds)."""
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"n": len(ordered), "p50": statistics.median(ordered), "p95": p95, "max": ordered[-1]}
+
+
 @dataclass
 class Results:
-    """Latencies per route (with when each request started) and errors, filled by every user thread."""
+    """Latencies per route (with when each request started), whole visits, errors, filled by every reader."""
 
     latencies: dict = field(default_factory=lambda: defaultdict(list))
     errors: list = field(default_factory=list)
     refusals: list = field(default_factory=list)
+    #: (started, seconds, answered without an error, mixed snapshots: True / False / None = not checkable)
+    visits: list = field(default_factory=list)
     retries: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     started: float = field(default_factory=time.monotonic)
@@ -107,6 +149,10 @@ class Results:
             if refusal:
                 self.refusals.append((route, refusal))
 
+    def record_visit(self, began: float, ok: bool, mixed: bool | None) -> None:
+        with self.lock:
+            self.visits.append((began - self.started, time.monotonic() - began, ok, mixed))
+
     def count_retry(self) -> None:
         with self.lock:
             self.retries += 1
@@ -115,30 +161,40 @@ class Results:
     def requests(self) -> int:
         return sum(len(v) for v in self.latencies.values())
 
-    def table(self, since: float = 0.0) -> list[dict]:
-        """p50/p95/max per route over the requests that started ``since`` seconds into the run or later."""
-        rows = []
-        for route, timed in sorted(self.latencies.items()):
-            values = [seconds for at, seconds in timed if at >= since]
-            if not values:
-                continue
-            ordered = sorted(values)
-            p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-            rows.append({"route": route, "n": len(values), "p50": statistics.median(ordered), "p95": p95,
-                         "max": ordered[-1]})
-        return rows
+    def table(self, since: float = 0.0, until: float = float("inf"), by=lambda route: route) -> list[dict]:
+        """p50/p95/max per route (or per ``by(route)``) over the requests started in [since, until) seconds."""
+        groups = defaultdict(list)
+        for route, timed in self.latencies.items():
+            groups[by(route)] += [seconds for at, seconds in timed if since <= at < until]
+        return [{"route": name, **percentiles(values)} for name, values in sorted(groups.items()) if values]
+
+    def visit_figures(self, since: float = 0.0, until: float = float("inf")) -> dict:
+        """The whole visits started in [since, until): their latency, how many failed, how many were checked
+        for mixed snapshots and how many were mixed."""
+        part = [v for v in self.visits if since <= v[0] < until]
+        ok = [seconds for _, seconds, good, _ in part if good]
+        return {"visits": len(part), "served": len(ok), "failed": len(part) - len(ok),
+                "checked": sum(mixed is not None for *_, mixed in part),
+                "mixed": sum(bool(mixed) for *_, mixed in part), **(percentiles(ok) if ok else {})}
 
 
 class User:
-    """One simulated person: a session, the page they are on, and what they do next."""
+    """One simulated reader: a session, the page they are on, the links it offers, and what they do next."""
 
     def __init__(self, base: str, username: str, results: Results, rng: random.Random, think: float,
-                 pages: list[str], snapshot: dt.date, static: bool = True):
+                 snapshot: dt.date, static: bool = True):
+        host = urlsplit(base).hostname
+        if host not in LOOPBACK:
+            raise ValueError(f"the load generator speaks to loopback only, not {host}")
         self.base, self.username, self.results, self.rng, self.think = base, username, results, rng, think
-        self.pages, self.snapshot, self.static = pages, snapshot, static
+        self.snapshot, self.static = snapshot, static
         self.session = requests.Session()
         self.dependencies: list[dict] = []
         self.path, self.view, self.content, self.prefix = "/", {}, b"", None
+        #: what the page on screen links to: the menu, the breadcrumb (up), its downloads
+        self.menu: list[str] = []
+        self.crumbs: list[str] = []
+        self.exports: list[str] = []
 
     # -- one timed request ------------------------------------------------
     def _request(self, method: str, url: str, **kwargs) -> requests.Response:
@@ -202,17 +258,33 @@ class User:
         self.open("/", {})
 
     def open(self, path: str, view: dict) -> None:
-        """Client-side navigation to ``path?view``: the router callback (frame + layout), then the content."""
+        """Client-side navigation to ``path?view``: the router callback (frame + layout), then the content;
+        timed as one visit, and checked for the snapshot its header and its figures name."""
+        began = time.monotonic()
         search = "?" + urlencode(view) if view else ""
         layout = self._callback(f"layout {path}", dash_requests.router(path, search))
         if layout is None:
+            self.results.record_visit(began, False, None)
             return
         self.path, self.view = path, dict(view)
-        self.prefix = prefix = dash_requests.view_prefix(layout.json())
+        frame = layout.json()
+        self.prefix = prefix = dash_requests.view_prefix(frame)
+        self.menu = dash_requests.links(frame, "aw-nav-link")
+        self.crumbs = [href for href in dash_requests.links(frame, "aw-crumb") if not href.startswith("/school")
+                       or path == "/school"]
+        self.exports = dash_requests.export_links(frame)
         self.content = b""
+        ok, mixed = True, None
         if prefix:
             content = self._callback(f"content {path}", dash_requests.content(prefix, self.view, self.dependencies))
-            self.content = content.content if content is not None else b""
+            ok = content is not None
+            if ok:
+                self.content = content.content
+                answer = content.json()
+                self.exports += dash_requests.export_links(answer)
+                shown, read = dash_requests.frame_snapshot(frame), dash_requests.content_snapshot(answer, prefix)
+                mixed = None if shown is None or read is None else shown != read
+        self.results.record_visit(began, ok, mixed)
 
     def act(self) -> None:
         roll, action = self.rng.random(), "navigate"
@@ -224,8 +296,14 @@ class User:
         getattr(self, f"_{action}")()
 
     def _navigate(self) -> None:
-        """A header link: another page, the same view (the nav keeps the URL's view)."""
-        self.open(self.rng.choice([p for p in self.pages if p != self.path] or self.pages), self.view)
+        """A link of the header's menu, exactly as the frame wrote it (each page's link carries the view as
+        deep as that page goes)."""
+        others = [href for href in self.menu if dash_requests.split_url(href)[0] != self.path] or self.menu
+        if not others:
+            return self.open("/", {})
+        path, _, view = dash_requests.split_url(self.rng.choice(others))
+        self.open(path, view)
+        return None
 
     def _drill(self) -> None:
         prefix = self.prefix
@@ -245,13 +323,12 @@ class User:
             self.open(path, view)
 
     def _up(self) -> None:
-        """The breadcrumb one level up (or the nation when already there)."""
-        view = dict(self.view)
-        for key in ("school", "city", "province"):
-            if key in view:
-                del view[key]
-                break
-        self.open(self.path, view)
+        """The breadcrumb's link one level up (the last link before the current level); at the top, the menu."""
+        if not self.crumbs:
+            return self._navigate()
+        path, _, view = dash_requests.split_url(self.crumbs[-1])
+        self.open(path, view)
+        return None
 
     def _as_of(self) -> None:
         """The view bar's date picker: its callback answers the new URL, which is then opened."""
@@ -264,18 +341,18 @@ class User:
             output, day.isoformat(), str(day.year), search, self.path)))
 
     def _export(self) -> None:
-        page = self.path.strip("/") or "deadlines"
-        if "school" in self.view or page in ("school", "briefing"):
+        """One of the downloads the page on screen links to (none: the menu instead)."""
+        if not self.exports:
             return self._navigate()
-        query = "?" + urlencode(self.view) if self.view else ""
-        self._send("GET export", "GET", f"/export/{page}.csv{query}")
+        self._send("GET export", "GET", self.rng.choice(self.exports))
         return None
 
-    def run(self, until: float) -> None:
+    def run(self, until: float, max_actions: int) -> None:
+        """Log in, load the dashboard, then act after each think time until ``until`` or ``max_actions``."""
         if not self.log_in():
             return
         self.first_load()
-        while time.monotonic() < until:
+        for _ in range(max_actions):
             time.sleep(self.think * self.rng.uniform(0.5, 1.5))
             if time.monotonic() >= until:
                 break
@@ -331,10 +408,86 @@ def _wait_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+def wait_ready(base: str, timeout: float = READY_TIMEOUT_S, poll: float = READY_POLL_S) -> dict:
+    """The warm-up phase's wait: ``GET /ready`` until 200 with its JSON (the server warmed the current
+    snapshot), bounded in time and count. ``{"probe": "ready" | "absent" | "timeout", "seconds", "body"}``:
+    a 404, or an answer that is not the probe's JSON, means the server has no readiness probe (the caller
+    then warms it itself)."""
+    started, body = time.monotonic(), None
+    for _ in range(int(timeout / poll) + 1):
+        try:
+            answer = requests.get(base + "/ready", timeout=10)
+        except requests.RequestException:
+            answer = None
+        if answer is not None:
+            try:
+                body = answer.json()
+            except ValueError:
+                body = None
+            probe = isinstance(body, dict) and {"snapshot", "warmed", "pending"} <= set(body)
+            # 404, or a page that is not the probe's JSON (the app's own page for an unknown path): no probe
+            if answer.status_code == 404 or (answer.status_code == 200 and not probe):
+                return {"probe": "absent", "seconds": time.monotonic() - started, "body": None}
+            if answer.status_code == 200:
+                return {"probe": "ready", "seconds": time.monotonic() - started, "body": body}
+        if time.monotonic() - started >= timeout:
+            break
+        time.sleep(poll)
+    return {"probe": "timeout", "seconds": time.monotonic() - started, "body": body}
+
+
+def warm_by_visits(base: str, names: list[str], snapshot: dt.date) -> float:
+    """Without a readiness probe: one reader of each kind of account (ministry, leadership, province) opens
+    every page of its menu once, so that the measured run starts warm as it would after ``/ready``.
+    Seconds taken; these requests are not in the results."""
+    started, scratch = time.monotonic(), Results()
+    for name in names:
+        reader = User(base, name, scratch, random.Random(0), 0.0, snapshot, static=False)
+        if not reader.log_in():
+            continue
+        reader.first_load()
+        for href in list(reader.menu):
+            path, _, view = dash_requests.split_url(href)
+            reader.open(path, view)
+    return time.monotonic() - started
+
+
+def _set_snapshot(registry_url: str, value: str) -> None:
+    """Write ``registry_meta.snapshot_at`` (the replica's snapshot, as the app reads it)."""
+    from aidwatch import contract as c
+
+    engine = sa.create_engine(registry_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.update(c.registry_meta).where(c.registry_meta.c.key == "snapshot_at").values(value=value))
+    finally:
+        engine.dispose()
+
+
+def _snapshot_value(registry_url: str) -> str | None:
+    from aidwatch import contract as c
+
+    engine = sa.create_engine(registry_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.select(c.registry_meta.c.value).where(
+                c.registry_meta.c.key == "snapshot_at")).scalar()
+    finally:
+        engine.dispose()
+
+
+def next_snapshot(value: str) -> str:
+    """The snapshot one day after ``value`` (ISO), as the replica would state a new one."""
+    return (dt.datetime.fromisoformat(value) + dt.timedelta(days=1)).isoformat()
+
+
 def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: float = 1.0, seed: int = 2025,
-        folder: Path | None = None, static: bool = True, threads: int = 1) -> dict:
-    """Serve ``registry_url`` with gunicorn and let ``users`` simulated users work for ``seconds``
-    (``static=False``: skip the page's static files, which a browser caches after its first visit)."""
+        folder: Path | None = None, static: bool = True, threads: int = 1,
+        snapshot_change_at: float | None = None, ready_timeout: float = READY_TIMEOUT_S) -> dict:
+    """Serve ``registry_url`` with gunicorn, wait for its warm-up, and let ``users`` simulated readers work for
+    ``seconds`` (``static=False``: skip the page's static files, which a browser caches after its first visit;
+    ``snapshot_change_at``: move the registry's snapshot one day on that many seconds into the run, and back
+    afterwards)."""
     folder = Path(folder or tempfile.mkdtemp(prefix="aidwatch-load-"))
     snapshot, provinces = _registry_facts(registry_url)
     app_db = f"sqlite:///{folder / 'app.sqlite'}"
@@ -346,40 +499,68 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
            "AIDWATCH_LOGIN_RATE": "10000 per minute"}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     log = open(folder / "gunicorn.log", "wb")
+    original = _snapshot_value(registry_url) if snapshot_change_at is not None else None
+    if snapshot_change_at is not None and not original:
+        raise ValueError("--snapshot-change-at needs a registry with registry_meta.snapshot_at")
     proc = subprocess.Popen([gunicorn, "--workers", str(workers), "--threads", str(threads), "--bind",
                              f"127.0.0.1:{port}", "--timeout", str(TIMEOUT_S), "cli.wsgi:server"],
                             cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     results = Results()
+    change: dict = {}
     try:
         _wait_up(base + "/healthz", proc)
-        from dashboard import PAGES
-
-        pages = [module.PATH for module in PAGES.values()]
+        ready = wait_ready(base, ready_timeout)
+        if ready["probe"] == "absent":
+            kinds = [names[i] for i in (0, 2, 3) if i < len(names)]  # load000 ministry, 002 leadership, 003 province
+            ready["seconds"] += warm_by_visits(base, kinds, snapshot)
         rng = random.Random(seed)
         load_before = _load_average()
         results.started = time.monotonic()
         until = results.started + seconds
-        people = [User(base, name, results, random.Random(rng.random()), think, pages, snapshot, static)
-                  for name in names]
-        runners = [threading.Thread(target=p.run, args=(until,), daemon=True) for p in people]
+        max_actions = int(seconds / (think * 0.5)) + 2 if think > 0 else int(seconds * 20)
+        people = [User(base, name, results, random.Random(rng.random()), think, snapshot, static) for name in names]
+        runners = [threading.Thread(target=p.run, args=(until, max_actions), daemon=True) for p in people]
+        if snapshot_change_at is not None:
+            def changer():
+                time.sleep(max(0.0, results.started + snapshot_change_at - time.monotonic()))
+                change["new"] = next_snapshot(original)
+                _set_snapshot(registry_url, change["new"])
+                change["at"] = time.monotonic() - results.started
+            runners.append(threading.Thread(target=changer, daemon=True))
         started = time.monotonic()
+        arrived = []
         for runner in runners:
             runner.start()
+            arrived.append(time.monotonic())
             time.sleep(min(0.1, seconds / 20 / max(users, 1)))  # a short ramp: not every login in the same instant
         for runner in runners:
-            runner.join(seconds + TIMEOUT_S + 30)
+            runner.join(max(0.0, until - time.monotonic()) + TIMEOUT_S + 30)
         wall = time.monotonic() - started
     finally:
         proc.terminate()
         proc.wait(30)
         log.close()
-    return {"users": users, "seconds": seconds, "wall": wall, "workers": workers, "threads": threads,
-            "think": think, "requests": results.requests, "errors": results.errors, "refusals": results.refusals,
-            "retries": results.retries, "routes": results.table(),
-            "second_half": results.table(since=seconds / 2), "machine": _machine(),
-            "load_before": load_before, "load_after": _load_average(),
-            "registry": registry_url, "log": str(folder / "gunicorn.log")}
+        if original is not None:
+            _set_snapshot(registry_url, original)
+    # the visits readers would have made, had every answer been instant: the first, then one per think time
+    offered = sum(1 + max(0.0, until - t) / think for t in arrived[:len(names)]) if think > 0 else None
+    visits = results.visit_figures()
+    summary = {"users": users, "seconds": seconds, "wall": wall, "workers": workers, "threads": threads,
+               "think": think, "requests": results.requests, "errors": results.errors, "refusals": results.refusals,
+               "retries": results.retries, "routes": results.table(), "kinds": results.table(by=kind),
+               "second_half": results.table(since=seconds / 2), "visits": visits,
+               "served_offered": (visits["served"] / offered) if offered else None, "warm_up": ready,
+               "machine": _machine(), "load_before": load_before, "load_after": _load_average(),
+               "registry": registry_url, "log": str(folder / "gunicorn.log")}
+    if snapshot_change_at is not None:
+        at = change.get("at", snapshot_change_at)
+        summary["snapshot_change"] = {
+            "at": at, "from": original, "to": change.get("new"),
+            "kinds": results.table(since=at, until=at + AFTER_CHANGE_S, by=kind),
+            "all": results.table(since=at, until=at + AFTER_CHANGE_S, by=lambda route: "every request"),
+            "visits": results.visit_figures(since=at, until=at + AFTER_CHANGE_S)}
+    return summary
 
 
 def _ms(seconds: float) -> str:
@@ -395,53 +576,79 @@ def _load_average() -> str:
 
 HEADER = """# Load test
 
-`python -m bench.load --users 50 --seconds 120 --scale 0.1 [--threads N]` serves the demo registry of that
-scale (SQLite, generated once under `bench/cache`) with `gunicorn --workers 2` on loopback, with a fresh app
-database and the in-process result cache of each worker (as `make run`; several servers would share Redis),
-and lets simulated users work for the given time. Each user logs in through the form, loads the dashboard as
-a browser does (page shell, `/_dash-layout`, `/_dash-dependencies`, the static files once, the pages router
-callback, the page's content callback), then, with a think time of 1 s ± 50 % between actions, navigates
-between pages keeping the view, drills down table rows through the page's own drill callback, goes back up,
-changes the as-of date through the view bar's callback and sometimes downloads a CSV export. Users are 40 %
-ministry, 20 % leadership and 40 % supervisors of the four provinces with most schools. The cache starts
-empty, so the first views of every scope and region are cold; the second table of each run has only the
-requests started in its second half.
+`python -m bench.load --users 100 --seconds 180 --scale 0.1 --think 3 [--threads N] [--snapshot-change-at S]`
+serves the demo registry of that scale (SQLite, generated once under `bench/cache`) with `gunicorn --workers 2`
+on loopback, with a fresh app database, and lets simulated readers work for the given time. A warm-up phase
+comes first: the generator waits for `GET /ready` to answer 200 (the server has warmed the current snapshot);
+a server without the probe (404) is warmed by the generator itself, one visit of every menu page per kind of
+account. Each reader logs in through the form, loads the dashboard as a browser does (page shell,
+`/_dash-layout`, `/_dash-dependencies`, the static files once, the pages router callback, the page's content
+callback), then, with a think time of `--think` s ± 50 % (uniform) between actions, follows the links of the
+header's menu as the frame wrote them (the briefing's link drops city and school), drills down table rows
+through the page's own drill callback, goes up through the breadcrumb's link, changes the as-of date through
+the view bar's callback and sometimes downloads one of the exports the page links to. Readers are 40 %
+ministry, 20 % leadership and 40 % supervisors of the four provinces with most schools.
 
 An error is an HTTP status of 400 or more, a refused or timed-out request (a connection reset on a kept-alive
 connection is retried once, as browsers do), or a page answering with a server-failure message (unexpected
 error, replica down, query timeout); a page refusing its view with a message (bad or out-of-scope view) is
-counted as a refusal. `layout PATH` is the router callback (frame, freshness, region check), `content PATH` the page's
-figures and tables, `drill` and `as-of change` the callbacks that answer the next URL (whose view then loads as
-`layout`/`content`). The load generator runs on the same 2-core machine and competes with the server for its
-cores, and the machine is shared with other work (its load average is given per run), so the latencies are an
-upper bound of the server's own. `tests/test_load.py` runs a short version (10 users, 15 s, tiny registry) in
-`make test` and asserts zero errors.
-
-Reading the figures: 50 users acting about once a second offer more work than two workers on two shared cores
-serve (the requests/s of a run is what they did serve), so most of a request's time is waiting for a free
-worker behind cold views (a view's queries run once per scope, region and date, then come from the cache; the
-warm-up thread of `cli/warmup.py` competes for the same cores at start). What the runs show is that
-nothing fails under that pressure; for shorter waits, run more workers on more cores and share the cache
-through Redis, so that one worker's cold view warms the others'.
+counted as a refusal. `layout PATH` is the router callback (frame, freshness, region check), `content PATH` the
+page's figures and tables, `drill` and `as-of change` the callbacks that answer the next URL (whose view then
+loads as `layout`/`content`); the same figures per callback kind follow. A **visit** is the router callback
+then the content callback, timed together. **Served ÷ offered** is the visits answered without an error ÷ the
+visits the readers would have made had every answer been instant (per reader: one, plus its time in the run ÷
+the mean think time); it falls below 1 by the share of the readers' time spent waiting. **Mixed snapshots**:
+each content answer carries the snapshot it was read from (`{prefix}-snapshot`) and the frame's header names
+one too; a visit whose two differ showed a reader figures of one snapshot under another's date. With
+`--snapshot-change-at S`, `registry_meta.snapshot_at` moves one day on S s into the run (and back after it),
+and the minute after the change is reported on its own. The load generator runs on the same 2-core machine
+and competes with the server for its cores, and the machine is shared with other work (its load average is
+given per run), so the latencies are an upper bound of the server's own. `tests/test_load.py` runs a short
+version (10 users, 10 s, tiny registry) in `make test` and asserts zero errors.
 """
+
+
+def _rows(rows: list[dict], first: str) -> list[str]:
+    lines = [f"| {first} | requests | p50 | p95 | max |", "|---|---|---|---|---|"]
+    return lines + [f"| {r['route']} | {r['n']:,} | {_ms(r['p50'])} | {_ms(r['p95'])} | {_ms(r['max'])} |"
+                    for r in rows]
+
+
+def _visits(v: dict) -> str:
+    p95 = f"p95 {_ms(v['p95'])} (p50 {_ms(v['p50'])})" if "p95" in v else "none answered"
+    return (f"{v['visits']:,} visits, {v['failed']} failed; whole visit {p95}; {v['mixed']} of {v['checked']:,} "
+            f"checked visits showed two snapshots")
 
 
 def _section(summary: dict, scale: float | None) -> tuple[str, list[str]]:
     registry = f"demo registry scale {scale}" if scale is not None else "the registry given"
-    title = f"## {summary['users']} users, {summary['seconds']:.0f} s, gunicorn --workers {summary['workers']}" + (
-        f" --threads {summary['threads']}" if summary["threads"] > 1 else " (sync)") + f", {registry}"
+    title = (f"## {summary['users']} readers, think {summary['think']:g} s, {summary['seconds']:.0f} s, "
+             f"gunicorn --workers {summary['workers']}"
+             + (f" --threads {summary['threads']}" if summary["threads"] > 1 else " (sync)") + f", {registry}"
+             + (f", snapshot change at {summary['snapshot_change']['at']:.0f} s" if "snapshot_change" in summary
+                else ""))
+    warm = summary["warm_up"]
+    warm_text = {"ready": f"`/ready` answered 200 after {warm['seconds']:.0f} s ({warm['body']})",
+                 "absent": f"no `/ready` (404): warmed by the generator's own visits in {warm['seconds']:.0f} s",
+                 "timeout": f"`/ready` not 200 after {warm['seconds']:.0f} s (last {warm['body']}): measured anyway"}
+    ratio = summary["served_offered"]
     lines = [title, "",
              f"Measured on {dt.date.today().isoformat()}: {summary['machine']}; load average "
-             f"{summary['load_before']} before, {summary['load_after']} after. "
+             f"{summary['load_before']} before, {summary['load_after']} after. Warm-up: {warm_text[warm['probe']]}. "
              f"**{summary['requests']:,} requests, {len(summary['errors'])} errors** in {summary['wall']:.0f} s "
              f"({summary['requests'] / summary['wall']:.1f} requests/s); {len(summary['refusals'])} views refused "
-             f"with a message, {summary['retries']} connection resets retried.", ""]
+             f"with a message, {summary['retries']} connection resets retried. "
+             f"**{_visits(summary['visits'])}; served ÷ offered "
+             f"{'—' if ratio is None else f'{ratio:.2f}'}.**", "",
+             "Per callback kind:", "", *_rows(summary["kinds"], "kind"), ""]
+    change = summary.get("snapshot_change")
+    if change:
+        lines += [f"The minute after the snapshot changed ({change['from']} → {change['to']}, at "
+                  f"{change['at']:.0f} s): {_visits(change['visits'])}.", "",
+                  *_rows(change["all"] + change["kinds"], "requests started in that minute"), ""]
     for caption, rows in (("All requests", summary["routes"]),
                           (f"Second half (started after {summary['seconds'] / 2:.0f} s)", summary["second_half"])):
-        lines += [f"{caption}:", "", "| route | requests | p50 | p95 | max |", "|---|---|---|---|---|"]
-        lines += [f"| {r['route']} | {r['n']:,} | {_ms(r['p50'])} | {_ms(r['p95'])} | {_ms(r['max'])} |"
-                  for r in rows]
-        lines.append("")
+        lines += [f"{caption}:", "", *_rows(rows, "route"), ""]
     if summary["errors"]:
         lines += ["Errors (first 20):", ""] + [f"- {route}: {error}" for route, error in summary["errors"][:20]] + [""]
     if summary["refusals"]:
@@ -464,16 +671,25 @@ def write(summary: dict, scale: float | None, doc: Path = DOC) -> Path:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--users", type=int, default=50)
-    ap.add_argument("--seconds", type=float, default=120)
+    ap.add_argument("--users", type=int, default=100)
+    ap.add_argument("--seconds", type=float, default=180)
     ap.add_argument("--scale", type=float, default=0.1)
     ap.add_argument("--registry-url", help="serve this registry instead of the demo registry of --scale")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--think", type=float, default=1.0, help="mean seconds between a user's actions")
+    ap.add_argument("--think", type=float, default=3.0,
+                    help="mean think time in seconds between a reader's actions (each drawn ± 50 %%, uniform)")
+    ap.add_argument("--snapshot-change-at", type=float, metavar="S",
+                    help="move registry_meta.snapshot_at one day on S seconds into the run (put back after it)")
+    ap.add_argument("--ready-timeout", type=float, default=READY_TIMEOUT_S,
+                    help="how long the warm-up phase waits for GET /ready to answer 200")
     ap.add_argument("--doc", default=str(DOC), help="where to write the results (markdown)")
     ap.add_argument("--no-static", action="store_true", help="do not fetch the static files on first load")
     ap.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)")
     args = ap.parse_args(argv)
+    if args.think <= 0:
+        ap.error("--think must be positive")
+    if args.snapshot_change_at is not None and not 0 <= args.snapshot_change_at < args.seconds:
+        ap.error("--snapshot-change-at must fall inside the run")
     if args.registry_url:
         url, scale = args.registry_url, None
     else:
@@ -481,14 +697,20 @@ def main(argv=None) -> int:
 
         url, scale = registries.sqlite_registry(args.scale), args.scale
     summary = run(url, args.users, args.seconds, args.workers, args.think, static=not args.no_static,
-                  threads=args.threads)
+                  threads=args.threads, snapshot_change_at=args.snapshot_change_at, ready_timeout=args.ready_timeout)
     doc = write(summary, scale, Path(args.doc))
-    for row in summary["routes"]:
+    for row in summary["kinds"] + summary["routes"]:
         print(f"{row['route']:<28} {row['n']:>6}  p50 {_ms(row['p50']):>9}  p95 {_ms(row['p95']):>9}")
+    print(_visits(summary["visits"]), f"served/offered {summary['served_offered']:.2f}")
+    if "snapshot_change" in summary:
+        change = summary["snapshot_change"]
+        print(f"minute after the snapshot change at {change['at']:.0f} s:", _visits(change["visits"]),
+              "; p95 of every request", _ms(change["all"][0]["p95"]) if change["all"] else "—")
     print(f"{summary['requests']} requests, {len(summary['errors'])} errors; wrote {doc}")
     for route, error in summary["errors"][:10]:
         print(f"  {route}: {error}")
-    return 1 if summary["errors"] else 0
+    mixed = summary["visits"]["mixed"]
+    return 1 if summary["errors"] or mixed else 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ is the generator's own, and the figures are kept beside the registries.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -99,3 +100,14 @@ def postgres_registry(server_url: str, scale: float) -> str:
     admin.dispose()
     _sync(url.render_as_string(hide_password=False))
     return url.render_as_string(hide_password=False)
+
+
+def registry_for(backend: str, scale: float) -> str:
+    """The registry of ``scale`` on ``backend`` (sqlite | postgresql, the latter in the cluster
+    ``AIDWATCH_TEST_PG_URL`` names, which ``make bench`` starts), generated on first use."""
+    if backend == "sqlite":
+        return sqlite_registry(scale)
+    server = os.environ.get("AIDWATCH_TEST_PG_URL")
+    if not server:
+        raise SystemExit("AIDWATCH_TEST_PG_URL is not set: run `make bench`")
+    return postgres_registry(server, scale)

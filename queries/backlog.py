@@ -1,8 +1,12 @@
 """Status-change backlog (学籍异动积压) and phantom-enrolment suspects: the SQL side.
 
-Every count here depends on the as-of date D directly, so the queries take D
-as a parameter and the page caches them per D. Working-day clocks are
-answered in SQL without a calendar table:
+The page's counts depend on the as-of date D directly, so its queries take D
+as a parameter and the page caches them per D. The briefing, which reads the
+counts at three dates (and at any date a reader picks), reads them from
+``change_days`` and ``suspect_days`` instead: the same rows grouped per
+region and day(s), without D, counted at D by ``aidwatch.metrics.backlog``
+(``changes_at``, ``suspects_at``). Working-day clocks are answered in SQL
+without a calendar table:
 
 - "D after due(start, n)" is "start ≤ the last start day whose due day is
   before D" (``overdue_until``), because the due day never moves back as the
@@ -29,10 +33,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from aidwatch import contract as c
-from aidwatch.metrics.backlog import COUNT_COLUMNS, LEAVING_TYPES, overdue_until, phantom_cutoffs
+from aidwatch.metrics.backlog import COUNT_COLUMNS, LEAVING_TYPES, PROGRAM_YEARS, overdue_until, phantom_cutoffs
 from aidwatch.policy import policy_for
 from aidwatch.workdays import calendar
-from queries.frames import counts_frame, to_frame
+from queries.frames import counts_frame, day_text, to_frame, typed_days
 from queries.regions import Region, child_grouping
 from queries.scope import Scope
 from queries.steps import step_lookup
@@ -122,6 +126,73 @@ def school_counts(conn: sa.Connection, scope: Scope, region: Region, year: int, 
     names = to_frame(conn.execute(q), ["code", "school_code", "name", "city", "city_code", "province_code"])
     names["code"] = names["code"].astype(str)
     return counts.merge(names, on="code", how="left")
+
+
+def _earliest(a: sa.ColumnElement, b: sa.ColumnElement) -> sa.ColumnElement:
+    """The earlier of two days either of which may be NULL (NULL when both are)."""
+    return sa.case((a.is_(None), b), (b.is_(None), a), (a <= b, a), else_=b)
+
+
+def change_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
+    """The status changes that occurred in year Y, counted per child region and their occurred, recorded
+    and decided day (approved or rejected, the earlier): ``code, occurred, recorded, decided, n`` (a day
+    NaT: not yet). No D: ``aidwatch.metrics.backlog.changes_at`` counts ``school_counts``' figures at any D
+    from it (the briefing's three dates, or any as-of change, without a query)."""
+    sc = c.status_change
+    g = child_grouping(sc, region, scope)
+    decided = _earliest(sc.c.approved_on, sc.c.rejected_on)
+    q = (sa.select(g.key, day_text(sc.c.occurred_on, "occurred"), day_text(sc.c.recorded_on, "recorded"),
+                   day_text(decided, "decided"), sa.func.count().label("n"))
+         .select_from(g.source)
+         .where(*g.where, sc.c.occurred_on >= dt.date(year, 1, 1), sc.c.occurred_on <= dt.date(year, 12, 31))
+         .group_by(g.key, sc.c.occurred_on, sc.c.recorded_on, decided))
+    days = ["occurred", "recorded", "decided"]
+    return typed_days(to_frame(conn.execute(q), ["code", *days, "n"]), days)
+
+
+def suspect_days(conn: sa.Connection, scope: Scope, region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(overstay, events)``: what ``phantom_counts`` counts at D, without D, for
+    ``aidwatch.metrics.backlog.suspects_at``.
+
+    ``overstay``: students on the roll per child region, programme length and enrolment day (``code,
+    program_years, enrolled, n``: rule 3 is a comparison of ``enrolled`` with a cut-off of D). ``events``:
+    one row per change of a student on the roll that can fire rule 1 or 2 (``code, student, rule, start,
+    end, program_years, enrolled``): a leaving change fires rule 1 from its ``start`` (occurred) until its
+    ``end`` (approved); a suspension fires rule 2 two years after its ``start`` until its ``end`` (the first
+    resumption after it). The student's own programme and enrolment tell whether rule 3 counts them already,
+    so a student firing two rules is one suspect. ``student`` is the registry's internal id, nothing
+    personal."""
+    sc, st = c.status_change, c.student
+    g = child_grouping(st, region, scope)
+    on_roll = st.c.status.in_(ON_ROLL)
+    overstay = (sa.select(g.key, st.c.program_years, day_text(st.c.enrolled_on, "enrolled"), sa.func.count().label("n"))
+                .select_from(g.source)
+                .where(*g.where, on_roll, st.c.program_years.in_(list(PROGRAM_YEARS)), st.c.enrolled_on.is_not(None))
+                .group_by(g.key, st.c.program_years, st.c.enrolled_on))
+    overstay_frame = typed_days(to_frame(conn.execute(overstay), ["code", "program_years", "enrolled", "n"]),
+                                ["enrolled"])
+    overstay_frame["program_years"] = pd.to_numeric(overstay_frame["program_years"]).astype("int64")
+    resume = c.status_change.alias("resume")
+    first_resume = (sa.select(sa.func.min(resume.c.occurred_on))
+                    .where(resume.c.student_id == sc.c.student_id, resume.c.change_type == "resume",
+                           resume.c.occurred_on > sc.c.occurred_on)
+                    .scalar_subquery())
+    leaving = sc.c.change_type.in_(LEAVING_TYPES)
+    province = region.province or scope.province
+    in_province = [] if province is None else [sc.c.province_code == province]
+    events = (sa.select(g.key, st.c.id, sa.case((leaving, 1), else_=2).label("rule"),
+                        day_text(sc.c.occurred_on, "start"),
+                        day_text(sa.case((leaving, sc.c.approved_on), else_=first_resume), "end"),
+                        st.c.program_years, day_text(st.c.enrolled_on, "enrolled"))
+              .select_from(g.source.join(sc, sc.c.student_id == st.c.id))
+              .where(*g.where, *in_province, on_roll, sc.c.occurred_on.is_not(None),
+                     sa.or_(leaving, sc.c.change_type == "suspend")))
+    event_frame = typed_days(to_frame(conn.execute(events),
+                                      ["code", "student", "rule", "start", "end", "program_years", "enrolled"]),
+                             ["start", "end", "enrolled"])
+    for col in ("student", "rule", "program_years"):  # a programme length unknown: 0, which no rule knows
+        event_frame[col] = pd.to_numeric(event_frame[col]).fillna(0).astype("int64")
+    return overstay_frame, event_frame
 
 
 def open_items(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """Inspection priorities: the SQL side.
 
 Coverage is counted per child region in the database (schools open at D,
-those inspected in year Y by D, serious findings). The risk score needs a few
+those inspected in year Y by D, serious findings); for the briefing, which
+reads it at several dates, per child region and day without D
+(``coverage_days``, counted at D by ``aidwatch.metrics.inspections.coverage_at``). The risk score needs a few
 per-school figures no other page gives: a school's attributes and inspection
 history, its late or missing aid approvals, and its phantom suspects and
 priority students without a grant *per school* (the backlog and rollout pages
@@ -26,7 +28,7 @@ import sqlalchemy as sa
 from aidwatch import contract as c
 from aidwatch.policy import policy_for
 from queries.backlog import ON_ROLL, phantom_candidates
-from queries.frames import counts_frame, to_frame
+from queries.frames import counts_frame, day_text, to_frame, typed_days
 from queries.regions import Region, child_grouping, child_names
 from queries.rollout import priority_filters, recipient_exists
 from queries.scope import Scope
@@ -118,6 +120,31 @@ def coverage_counts(conn: sa.Connection, scope: Scope, region: Region, year: int
          .where(*_schools_in(region, scope), _open_at(as_of)).group_by(key))
     counts = counts_frame(conn.execute(q), ["code", "schools", "inspected", "serious_findings"])
     return child_names(conn, region, scope), counts
+
+
+def coverage_days(conn: sa.Connection, scope: Scope, region: Region, year: int):
+    """``(children, schools, serious)``: ``coverage_counts`` without D, for
+    ``aidwatch.metrics.inspections.coverage_at``. ``schools``: the region's schools per child region, closing
+    day and first inspection of year Y (``code, closed, inspected, n``; a day NaT: none); ``serious``: the
+    serious inspections of year Y per child region, their school's closing day and their day (``code,
+    closed, inspected, n``)."""
+    s, i = c.school, c.inspection
+    key = {"nation": s.c.province_code, "province": s.c.city_code}.get(region.level, s.c.id).label("code")
+    first = (sa.select(i.c.school_id, sa.func.min(i.c.inspected_on).label("first"))
+             .where(*_inspections_in(region, scope), i.c.year == year).group_by(i.c.school_id).subquery())
+    schools = (sa.select(key, day_text(s.c.closed_on, "closed"), day_text(first.c.first, "inspected"),
+                         sa.func.count().label("n"))
+               .select_from(s.outerjoin(first, first.c.school_id == s.c.id))
+               .where(*_schools_in(region, scope)).group_by(key, s.c.closed_on, first.c.first))
+    serious = (sa.select(key, day_text(s.c.closed_on, "closed"), day_text(i.c.inspected_on, "inspected"),
+                         sa.func.count().label("n"))
+               .select_from(s.join(i, i.c.school_id == s.c.id))
+               .where(*_schools_in(region, scope), *_inspections_in(region, scope), i.c.year == year,
+                      i.c.serious.is_(sa.true()), i.c.inspected_on.is_not(None))
+               .group_by(key, s.c.closed_on, i.c.inspected_on))
+    columns, days = ["code", "closed", "inspected", "n"], ["closed", "inspected"]
+    return (child_names(conn, region, scope), typed_days(to_frame(conn.execute(schools), columns), days),
+            typed_days(to_frame(conn.execute(serious), columns), days))
 
 
 def approval_counts(conn: sa.Connection, scope: Scope, region: Region, year: int, as_of: dt.date) -> pd.DataFrame:

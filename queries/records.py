@@ -20,7 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from aidwatch import contract as c
-from queries.frames import to_frame
+from queries.frames import day_text, to_frame, typed_days
 from queries.regions import Region, child_grouping
 from queries.scope import Scope
 
@@ -35,35 +35,18 @@ def _done_by(column, as_of: dt.date) -> sa.ColumnElement:
     return sa.and_(column.is_not(None), column <= as_of)
 
 
-def _day(column, label: str) -> sa.ColumnElement:
-    """A date column fetched as the database sends it: SQLite's ISO text is parsed by pandas for the whole
-    column at once, not by SQLAlchemy value by value (half a second for the national graduates' days)."""
-    return sa.type_coerce(column, sa.String).label(label)
-
-
-def _typed(frame: pd.DataFrame, days: list[str]) -> pd.DataFrame:
-    """``code`` as a category, ``days`` as ``datetime64[s]`` (NaT: not yet), ``n`` as int64: typed in the
-    query's worker thread, compact in the result cache (``datetime.date`` objects and repeated code strings
-    pickle slowly)."""
-    frame["code"] = frame["code"].astype(str).astype("category")
-    for col in days:
-        frame[col] = pd.to_datetime(frame[col], format="ISO8601").astype("datetime64[s]")
-    frame["n"] = pd.to_numeric(frame["n"]).astype("int64")
-    return frame
-
-
 def record_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
     """Students of Y's intakes with a registration day, counted per child region, registration day and
     approval day: ``code, reg, app, n`` (``app`` NaT: not approved). Whatever the dates, odd ones included:
     ``aidwatch.metrics.records.lags_at`` decides what counts at D."""
     st = c.student
     g = child_grouping(st, region, scope)
-    q = (sa.select(g.key, _day(st.c.registered_on, "reg"), _day(st.c.reg_approved_on, "app"),
+    q = (sa.select(g.key, day_text(st.c.registered_on, "reg"), day_text(st.c.reg_approved_on, "app"),
                    sa.func.count().label("n"))
          .select_from(g.source)
          .where(*g.where, st.c.intake_term.in_(_terms(year)), st.c.registered_on.is_not(None))
          .group_by(g.key, st.c.registered_on, st.c.reg_approved_on))
-    return _typed(to_frame(conn.execute(q), ["code", "reg", "app", "n"]), ["reg", "app"])
+    return typed_days(to_frame(conn.execute(q), ["code", "reg", "app", "n"]), ["reg", "app"])
 
 
 def _year_window(year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
@@ -77,13 +60,13 @@ def graduation_days(conn: sa.Connection, scope: Scope, region: Region, year: int
     have a certificate number). ``aidwatch.metrics.records.graduation_at`` counts them at D."""
     gr = c.graduation
     g = child_grouping(gr, region, scope)
-    q = (sa.select(g.key, _day(gr.c.graduated_on, "graduated"), _day(gr.c.uploaded_on, "uploaded"),
-                   _day(gr.c.approved_on, "approved"), sa.func.count().label("n"),
+    q = (sa.select(g.key, day_text(gr.c.graduated_on, "graduated"), day_text(gr.c.uploaded_on, "uploaded"),
+                   day_text(gr.c.approved_on, "approved"), sa.func.count().label("n"),
                    sa.func.count(gr.c.certificate_no).label("certified"))
          .select_from(g.source)
          .where(*g.where, gr.c.graduated_on >= dt.date(year, 1, 1), gr.c.graduated_on <= dt.date(year, 12, 31))
          .group_by(g.key, gr.c.graduated_on, gr.c.uploaded_on, gr.c.approved_on))
-    frame = _typed(to_frame(conn.execute(q), ["code", "graduated", "uploaded", "approved", "n", "certified"]),
+    frame = typed_days(to_frame(conn.execute(q), ["code", "graduated", "uploaded", "approved", "n", "certified"]),
                    ["graduated", "uploaded", "approved"])
     frame["certified"] = pd.to_numeric(frame["certified"]).astype("int64")
     return frame

@@ -331,11 +331,11 @@ def test_inputs_are_the_pages_own_cached_queries(app):
         ran.clear()
         post_content(client, "br", {"as_of": "2025-06-10"})
         assert ran and not {"headcount_new", "registrations", "aid_days", "report_days"} & set(ran)
-        # the as-of counts run once per date; the day-grouped series once for all three
+        # every input is grouped by day: each runs once for all three dates
         # (the children of the nation are the deadline page's, already cached)
-        assert sorted(ran) == sorted(["duplicate_series", "record_days", "graduation_days", "student_days",
-                                      "province_days", "money_days", "schools"]
-                                     + ["school_counts", "phantom_counts", "coverage_counts"] * 3)
+        assert sorted(ran) == sorted(["duplicate_series", "record_days", "graduation_days", "change_days",
+                                      "suspect_days", "coverage_days", "student_days", "province_days", "money_days",
+                                      "schools"])
         ran.clear()
         post_content(client, "br", {"as_of": "2025-06-10"})
         assert ran == []
@@ -349,7 +349,7 @@ def test_one_failing_source_leaves_the_other_areas_standing(app, monkeypatch):
     def cancelled(conn, scope, *args):
         raise QueryTimeout("canceling statement due to statement timeout")
 
-    monkeypatch.setattr(inspections, "coverage_counts", cancelled)
+    monkeypatch.setattr(inspections, "coverage_days", cancelled)
     client = login(app.server.test_client(), "leader")
     response = post_content(client, "br", {"as_of": "2025-06-10"})
     row = component(json.loads(response.get_data(as_text=True)), "br-area-inspections")

@@ -44,3 +44,46 @@ def test_the_simulated_clicks_are_the_ones_the_pages_answer(tmp_path):
     picked = post(dash_requests.pick_date(dash_requests.picker_output(deps), "2025-05-20", "2025",
                                           "?as_of=2025-06-10&year=2025&province=44", "/deadlines"))
     assert dash_requests.answered_href(picked) == "/deadlines?as_of=2025-05-20&year=2025&province=44"
+
+
+def test_the_reader_follows_the_frames_own_links_and_each_answer_names_its_snapshot(tmp_path):
+    """The menu's links as the frame writes them (the briefing's drops the city), the exports each page links
+    to (every one exists: no download the page does not offer, such as a subscriptions CSV), and the snapshot
+    stamp of each content answer equal to the one its header names."""
+    app = make_app(f"sqlite:///{tmp_path / 'registry.sqlite'}", fixture_deadlines.TABLES, tmp_path)
+    client = login(app.server.test_client(), "ministry")
+    deps = client.get("/_dash-dependencies").get_json()
+    frame = dash_requests.post(client, dash_requests.router(
+        "/deadlines", "?as_of=2025-06-10&year=2025&province=44&city=440100")).get_json()
+    menu = dash_requests.links(frame, "aw-nav-link")
+    assert "/briefing?as_of=2025-06-10&year=2025&province=44" in menu
+    assert "/rollout?as_of=2025-06-10&year=2025&province=44&city=440100" in menu
+    assert dash_requests.links(frame, "aw-crumb") == ["/deadlines?as_of=2025-06-10&year=2025",
+                                                      "/deadlines?as_of=2025-06-10&year=2025&province=44"]
+    assert dash_requests.frame_snapshot(frame) == "2025-11-26 18:00"
+    exports = set()
+    for href in menu:
+        path, search, view = dash_requests.split_url(href)
+        layout = dash_requests.post(client, dash_requests.router(path, search)).get_json()
+        prefix = dash_requests.view_prefix(layout)
+        answer = dash_requests.post(client, dash_requests.content(prefix, view, deps)).get_json()
+        exports |= set(dash_requests.export_links(layout) + dash_requests.export_links(answer))
+        if path != "/subscriptions":  # a form, not figures read from the registry
+            assert dash_requests.content_snapshot(answer, prefix) == dash_requests.frame_snapshot(layout), path
+    assert exports and not any("subscriptions" in href for href in exports)
+    assert {href: client.get(href).status_code for href in exports} == {href: 200 for href in exports}
+
+
+def test_a_visit_whose_header_and_figures_name_two_snapshots_is_counted():
+    results = load.Results()
+    began = results.started
+    results.record_visit(began, True, False)
+    results.record_visit(began, True, True)
+    results.record_visit(began, False, None)
+    figures = results.visit_figures()
+    assert (figures["visits"], figures["served"], figures["failed"], figures["checked"], figures["mixed"]) == (
+        3, 2, 1, 2, 1)
+    assert load.next_snapshot("2026-11-26T18:00:00") == "2026-11-27T18:00:00"
+    assert [load.kind(r) for r in ("layout /briefing", "content /rollout", "drill", "as-of change", "GET export",
+                                   "GET static")] == ["router", "content", "drill", "as-of change", "GET export",
+                                                      "other GET/POST"]

@@ -1,14 +1,17 @@
 """The leadership briefing view model: every area's inputs in one concurrent batch → headlines, map, laggards, words.
 
 The briefing computes no metric of its own. Its inputs are the other pages'
-own queries (``briefing_queries``), run at once through
+own queries (``briefing_queries``), or, where a page counts as of one date
+(backlog, inspections), the same counts grouped by day, run at once through
 ``Registry.query_many`` and so cached under the same keys the pages use:
 a page seen before makes the briefing warm, and the other way round. Its
 figures are the pages' own metric functions applied to those results at D,
-a week and a month before D. Where a query groups by day (deadlines,
-duplicate alerts) the earlier dates come from the same result; where a
-query counts as of one date (backlog, inspections) it runs once per date,
-concurrently. ``aidwatch.metrics.briefing`` arranges the figures and
+a week and a month before D. Every query groups by day and has no D
+(deadlines, duplicate alerts, records, and the backlog's and inspections'
+day-grouped counts): each is cached once per (scope, region, year), and
+the three dates, or any other as-of date, are counted from the same
+results in Python, so that a date change costs no query.
+``aidwatch.metrics.briefing`` arranges the figures and
 ``aidwatch.narrative`` puts them into words.
 """
 
@@ -47,21 +50,18 @@ SOURCES = {"deadlines": ("registration", "approvals", "rollout"), "duplicates": 
            "funding": ("funding",)}
 
 
-def briefing_queries(region: Region, year: int, dates: dict) -> dict:
+def briefing_queries(region: Region, year: int) -> dict:
     """Every query the briefing reads, ``"source:name" → (fn, *args)`` for ``Registry.query_many``: the
-    deadline page's series (day-grouped: one run serves all three dates), the duplicate page's series and
-    the records page's records and graduates (likewise), and the backlog and inspection pages' as-of counts
-    once per date. The longest first (``Registry.query_many`` starts them in this order): the backlog's,
-    then the deadlines' (their own order puts the aid counts first), the small ones last."""
-    days = {when: day for when, day in dates.items() if day is not None}
-    calls = {}
-    for when, day in days.items():
-        calls[f"backlog:schools:{when}"] = (bl_q.school_counts, region, year, day)
-        calls[f"backlog:phantom:{when}"] = (bl_q.phantom_counts, region, day)
+    deadline page's series, the duplicate page's series, the records page's records and graduates, the
+    backlog's changes and suspects and the inspections' coverage, all grouped by day and without D (one run
+    serves every date). The longest first (``Registry.query_many`` starts them in this order): the
+    suspects and the deadlines' (their own order puts the aid counts first), the small ones last."""
+    calls = {"backlog:suspects": (bl_q.suspect_days, region)}
     calls |= {f"deadlines:{name}": call for name, call in dl_q.series_queries(region, year).items()}
+    calls["backlog:changes"] = (bl_q.change_days, region, year)
     calls["duplicates:series"] = (dup_q.duplicate_series, region, year)
     calls["backlog:children"] = (children, region)
-    calls |= {f"inspections:coverage:{when}": (insp_q.coverage_counts, region, year, day) for when, day in days.items()}
+    calls["inspections:coverage"] = (insp_q.coverage_days, region, year)
     calls["records:records"] = (rec_q.record_days, region, year)
     calls["records:graduation"] = (rec_q.graduation_days, region, year)
     calls["records:children"] = (children, region)
@@ -184,7 +184,7 @@ def briefing_data(query: dict, scope: Scope) -> BriefingView:
     reg, lang = r.registry, r.view.lang
     policy, cal = policy_for(r.year), calendar()
     dates = m.comparison_dates(r.as_of, dt.date(FIRST_YEAR, 1, 1))
-    results, failed_sources = _gather(reg, r.scope, briefing_queries(r.region, r.year, dates))
+    results, failed_sources = _gather(reg, r.scope, briefing_queries(r.region, r.year))
     failed = {area: describe(exc, lang)[0] for src, exc in failed_sources.items() for area in SOURCES[src]}
     own = "nation" if r.region.level == "nation" else r.region.province
     name = r.labels.get("province") or t("nation", lang)
@@ -199,13 +199,14 @@ def briefing_data(query: dict, scope: Scope) -> BriefingView:
         reports = m.report_summary(_report_tracker(results, now, r, policy, cal))
     groups, limit = (results["duplicates:series"].groups if "duplicates" not in failed_sources else None,
                      policy.duplicate_workdays)
+    coverage = results["inspections:coverage"]
     total_at = {
         "duplicates": lambda when, day: dup_m.total_row(own, name, dup_m.classify(groups, day, cal, limit), 0),
         "backlog": lambda when, day: bl_m.total_row(bl_m.region_rows(
-            results["backlog:children"], bl_m.child_counts(results[f"backlog:schools:{when}"], r.region.level),
-            results[f"backlog:phantom:{when}"]), own, name).iloc[0],
-        "inspections": lambda when, day: insp_m.total_row(
-            insp_m.coverage_rows(*results[f"inspections:coverage:{when}"]), own, name),
+            results["backlog:children"], bl_m.changes_at(results["backlog:changes"], r.year, day, policy, cal),
+            bl_m.suspects_at(*results["backlog:suspects"], day)), own, name).iloc[0],
+        "inspections": lambda when, day: insp_m.total_row(insp_m.coverage_rows(
+            coverage[0], insp_m.coverage_at(*coverage[1:], day)), own, name),
     }
     for area, total in total_at.items():
         if area in failed_sources:

@@ -16,6 +16,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from aidwatch.metrics.daycounts import day64, day_array, sum_per_code
 from aidwatch.metrics.rates import pct
 from aidwatch.policy import YearPolicy
 from aidwatch.workdays import WorkCalendar, note_past_calendar, shown
@@ -234,3 +235,80 @@ def suspect_cases(raw: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
         for e, n in zip(out["enrolled_on"], out["program_years"])
     ]
     return out[["student_id", *SUSPECT_COLUMNS]].reset_index(drop=True)
+
+
+def changes_at(days: pd.DataFrame, year: int, as_of: dt.date, policy: YearPolicy, cal: WorkCalendar) -> pd.DataFrame:
+    """``queries.backlog.school_counts``' counts summed per child region (what ``child_counts`` makes of
+    them), at D, from the day-grouped changes of ``queries.backlog.change_days``: ``code`` and
+    ``COUNT_COLUMNS``, for the regions with a change of year Y by D.
+
+    The same conditions as the SQL's, on days: a change counts from its ``occurred`` day (in Y, by D); it is
+    recorded / decided by D when that day is on or before D; recorded late after ``due(occurred, N)``, the
+    due days of the year's days up to D computed once (a year the calendar does not know raises
+    ``UnknownCalendarYear``, as the SQL's CASE tree does)."""
+    d = day64(as_of)
+    occurred, recorded_on = day_array(days, "occurred"), day_array(days, "recorded")
+    first, last = day64(dt.date(year, 1, 1)), min(day64(dt.date(year, 12, 31)), d)
+    keep = (occurred >= first) & (occurred <= last)
+    recorded, decided = recorded_on <= d, day_array(days, "decided") <= d
+    late = np.zeros(len(days), dtype=bool)
+    if keep.any():
+        window = np.arange(first, last + 1)
+        dues = cal.due_many(window, policy.status_change_workdays)
+        index = (occurred[keep] - first).astype("timedelta64[D]").astype(np.int64)
+        late[keep] = recorded_on[keep] > dues[index]
+    unrecorded_overdue = keep & ~recorded & (
+        occurred <= day64(overdue_until(cal, as_of, policy.status_change_workdays)))
+    awaiting = keep & recorded & ~decided
+    flags = {
+        "changes": keep,
+        "late_recorded": keep & recorded & late,
+        "unrecorded_overdue": unrecorded_overdue,
+        "awaiting_approval": awaiting,
+        "overdue_approval": awaiting & (recorded_on <= day64(overdue_until(cal, as_of,
+                                                                           policy.status_approval_workdays))),
+        "decided_recording": keep & recorded | unrecorded_overdue,
+    }
+    count = days["n"].to_numpy()
+    out = sum_per_code(days["code"], {k: count * v for k, v in flags.items()})
+    return out[out["changes"] > 0].reset_index(drop=True)
+
+
+def suspects_at(overstay: pd.DataFrame, events: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """``queries.backlog.phantom_counts`` at D from the day-grouped frames of ``queries.backlog.suspect_days``:
+    ``code, phantom_suspects, rule_1, rule_2, rule_3`` for the regions with a suspect.
+
+    Rule 3 (overstay) is the students enrolled before their programme's cut-off (``phantom_cutoffs``); rule 1
+    a leaving change occurred by D and not approved by D; rule 2 a suspension before the two-year cut-off
+    with no resumption after it up to D. A student counts once in ``phantom_suspects`` and once under each
+    rule they fire (their several changes firing one rule: once)."""
+    suspend_before, enrol_before = phantom_cutoffs(as_of)
+    d = day64(as_of)
+
+    # the cut-off per programme length, looked up by length (a length no rule knows: NaT, never before it)
+    cutoffs = np.full(max(PROGRAM_YEARS) + 2, np.datetime64("NaT"), dtype="datetime64[D]")
+    for n, day in enrol_before.items():
+        cutoffs[n] = day64(day)
+
+    def overstays(frame: pd.DataFrame) -> np.ndarray:
+        years = np.clip(frame["program_years"].to_numpy(), 0, len(cutoffs) - 1)
+        return day_array(frame, "enrolled") < cutoffs[years]
+
+    start, end, rule = day_array(events, "start"), day_array(events, "end"), events["rule"].to_numpy()
+    fires = np.where(rule == 1, start <= d, start < day64(suspend_before)) & ~(end <= d)
+    # only the changes firing at D are grouped per student: a few of the national frame's rows
+    firing = events[fires]
+    fired = (firing.assign(rule_1=firing["rule"] == 1, rule_2=firing["rule"] == 2)
+             .groupby("student", sort=False)
+             .agg(code=("code", "first"), rule_1=("rule_1", "any"), rule_2=("rule_2", "any"),
+                  program_years=("program_years", "first"), enrolled=("enrolled", "first")))
+    rule_3 = overstays(overstay) * overstay["n"].to_numpy()
+    by_rule = sum_per_code(overstay["code"], {"rule_3": rule_3})
+    by_event = sum_per_code(fired["code"].astype(str), {
+        "rule_1": fired["rule_1"].to_numpy(), "rule_2": fired["rule_2"].to_numpy(),
+        "only_events": ~overstays(fired)})
+    out = by_rule.merge(by_event, on="code", how="outer").fillna(0)
+    out["phantom_suspects"] = out["rule_3"] + out["only_events"]
+    out = out[["code", "phantom_suspects", "rule_1", "rule_2", "rule_3"]].astype(
+        {c: "int64" for c in ("phantom_suspects", "rule_1", "rule_2", "rule_3")})
+    return out[out["phantom_suspects"] > 0].sort_values("code").reset_index(drop=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from aidwatch.metrics.daycounts import day64, day_array, sum_per_code
 from aidwatch.metrics.rates import pct
 from aidwatch.workdays import WorkCalendar
 
@@ -164,6 +165,29 @@ def closed_by(closed_on: pd.Series, as_of: dt.date) -> np.ndarray:
     """True where a school's ``closed_on`` is on or before D."""
     days = pd.to_datetime(closed_on)
     return (days.notna() & (days <= pd.Timestamp(as_of))).to_numpy(bool)
+
+
+def coverage_at(schools: pd.DataFrame, serious: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """``queries.inspections.coverage_counts``' counts at D from the day-grouped frames of
+    ``queries.inspections.coverage_days``: per child region with a school open at D (not closed by D),
+    ``schools``, ``inspected`` (first inspection of year Y on or before D) and ``serious_findings``
+    (serious inspections of year Y by D at those schools)."""
+    d = day64(as_of)
+
+    def open_at(frame: pd.DataFrame) -> np.ndarray:
+        return ~(day_array(frame, "closed") <= d)
+
+    def by_d(frame: pd.DataFrame) -> np.ndarray:
+        return day_array(frame, "inspected") <= d
+
+    n = schools["n"].to_numpy()
+    out = sum_per_code(schools["code"], {"schools": n * open_at(schools),
+                                         "inspected": n * (open_at(schools) & by_d(schools))})
+    found = sum_per_code(serious["code"], {"serious_findings": serious["n"].to_numpy() * (open_at(serious)
+                                                                                           & by_d(serious))})
+    out = out.merge(found, on="code", how="left").fillna({"serious_findings": 0})
+    out = out.astype({"serious_findings": "int64"})
+    return out[out["schools"] > 0].reset_index(drop=True)
 
 
 def coverage_rows(children: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,9 @@ import numpy as np
 import pandas as pd
 
 from aidwatch.metrics.backlog import AGE_BUCKETS, _as_of_only, _bucket, overdue_until
+from aidwatch.metrics.daycounts import day64 as _d
+from aidwatch.metrics.daycounts import day_array as _day_array
+from aidwatch.metrics.daycounts import sum_per_code
 from aidwatch.metrics.rates import pct
 from aidwatch.policy import YearPolicy
 from aidwatch.workdays import WorkCalendar, note_past_calendar, shown
@@ -41,15 +44,6 @@ def lag_window(cal: WorkCalendar, year: int, as_of: dt.date) -> tuple[dt.date, d
     Never empty: a D before the window gives one day, outside every record's dates."""
     first = max(dt.date(year - 1, 1, 1), cal.first + dt.timedelta(days=1))
     return first, max(min(as_of, cal.last), first)
-
-
-def _d(day: dt.date) -> np.datetime64:
-    return np.datetime64(day, "D")
-
-
-def _day_array(frame: pd.DataFrame, col: str) -> np.ndarray:
-    """The column's days in their stored unit (no copy): compared with a day, they need no conversion."""
-    return frame[col].to_numpy()
 
 
 def lags_at(days: pd.DataFrame, year: int, as_of: dt.date, cal: WorkCalendar, n: int) -> pd.DataFrame:
@@ -122,15 +116,10 @@ def graduation_at(days: pd.DataFrame, year: int, as_of: dt.date, cal: WorkCalend
         "approval_overdue": keep & uploaded & ~approved & (
             uploaded_on <= _d(overdue_until(cal, as_of, policy.graduation_approval_workdays))),
     }
-    # Summed per region by bincount over the category codes: a date change on the national frame (hundreds of
-    # thousands of day combinations) costs milliseconds, where a groupby per count took tens of them.
-    code = days["code"].astype("category")
-    regions, count = code.cat.categories.astype(str), days["n"].to_numpy()
+    count = days["n"].to_numpy()
     weights = {k: count * v for k, v in flags.items()}
     weights["certificates_online"] = days["certified"].to_numpy() * (keep & approved)
-    out = pd.DataFrame({k: np.bincount(code.cat.codes.to_numpy(), weights=w, minlength=len(regions))
-                        for k, w in weights.items()}).astype("int64")
-    out.insert(0, "code", regions)
+    out = sum_per_code(days["code"], weights)
     return out[out["graduates"] > 0].reset_index(drop=True)
 
 

@@ -12,7 +12,7 @@ from aidwatch.viewstate import PARAMS, lang_of, BadView
 from dashboard import auth
 from queries import appdb
 from views.common import CASE_LISTS_SHOWN, PAST_CALENDAR_NOTED
-from views.context import child_query, last_known_year, view_from
+from views.context import child_query, last_known_year, registry, view_from
 from views.errors import describe
 from aidwatch.i18n import t
 from dashboard.components.frame import calendar_view_banner
@@ -82,12 +82,20 @@ def register_content(app, prefix: str, build, drills: tuple[str, ...] = ()) -> N
         lang = lang_of(query)
         query = query if isinstance(query, dict) else {}
         try:
+            snapshot = registry().freshness().key
             children = build(query, auth.current_scope(), lang)
             audit_case_lists(prefix, query)
             return [*past_calendar_banner(lang), *(children if isinstance(children, list) else [children]),
-                    *(drill_location(p) for p in (prefix, *drills))]
+                    *(drill_location(p) for p in (prefix, *drills)), snapshot_stamp(prefix, snapshot)]
         except Exception as exc:  # noqa: BLE001 — every failure becomes a message (views.errors)
             return message(exc, lang)
+
+
+def snapshot_stamp(prefix: str, snapshot: str) -> dcc.Store:
+    """The replica snapshot a page's content was read from (``Freshness.key``), invisible: the frame above
+    names the snapshot too, so a load test (``bench.load``) can tell a page whose figures and header come
+    from two snapshots (a new snapshot arriving between the router's answer and the content's)."""
+    return dcc.Store(id=f"{prefix}-snapshot", data=snapshot)
 
 
 def register_drill(app, prefix: str, path: str) -> None:
