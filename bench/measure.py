@@ -25,7 +25,7 @@ from aidwatch import contract as c
 from aidwatch.replica import readonly_engine
 from bench import dash_requests
 from bench.pages import PageBench
-from dashboard import appdb, create_app
+from dashboard import answers, appdb, create_app
 from dashboard.auth import User
 
 USER, PASSWORD = "bench", "bench-password-1234"
@@ -77,8 +77,10 @@ def _layout(app, page_module, view: dict) -> float:
 
 
 def _cold(app) -> None:
+    """Empty the result cache and the shared answers (a warm view is served as its stored answer)."""
     reg = app.server.extensions["aidwatch_registry"]
     reg.cache.clear()
+    answers.of(app).cache.clear()
     reg._freshness = None
 
 

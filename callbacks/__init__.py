@@ -6,19 +6,6 @@ from callbacks import (a11y, backlog, briefing, deadlines, duplicates, inspectio
                        school, subscriptions, view)
 
 
-#: Each page's data function (URL query → the view's data): what ``dashboard.warmup`` runs for the
-#: nation's first view. The school profile and the data-quality page are not opened first.
-FIRST_VIEWS = {
-    "deadlines": deadlines.deadline_data,
-    "rollout": rollout.rollout_data,
-    "duplicates": duplicates.duplicate_data,
-    "backlog": backlog.backlog_data,
-    "records": records.records_data,
-    "inspections": inspections.inspection_data,
-    "briefing": briefing.briefing_data,
-}
-
-
 def register(app) -> None:
     view.register(app)
     a11y.register(app)

@@ -8,7 +8,7 @@ from dash import Input, Output, State, ctx, dcc, no_update
 from flask_login import current_user
 
 from aidwatch.masking import mask_frame
-from dashboard import appdb, auth, context
+from dashboard import answers, appdb, auth, context
 from dashboard.errors import describe
 from dashboard.context import child_query
 from dashboard.viewstate import PARAMS, BadView, lang_of
@@ -27,8 +27,10 @@ def case_list(name: str, frame):
     """``frame`` (a list of students) masked for the screen or an export, and noted for the audit log.
 
     Every case list a page shows goes through here, so ``register_content``
-    can write one audit row per view that showed personal data.
+    can write one audit row per view that showed personal data; such an answer is never shared
+    (``dashboard.answers``), so every view of it is audited.
     """
+    answers.keep_private()
     masked = mask_frame(frame)
     if flask.has_request_context():
         flask.g.setdefault(_SHOWN, []).append((name, len(masked)))
@@ -86,8 +88,11 @@ def register_content(app, prefix: str, build, drills: tuple[str, ...] = ()) -> N
     drilling sections registers a drill per section prefix).
 
     Case lists shown are audited before they leave; if the audit row cannot be
-    written, the page shows a message instead of the cases.
+    written, the page shows a message instead of the cases. The answer is rendered once per snapshot,
+    scope and view and shared (``dashboard.answers``), unless it shows a failure or case lists.
     """
+    answers.share(app, f"{prefix}-content.children")
+
     @app.callback(Output(f"{prefix}-content", "children"), Input(f"{prefix}-view", "data"))
     def render(query):
         lang = lang_of(query)

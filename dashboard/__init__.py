@@ -23,7 +23,7 @@ from flask_caching import Cache
 import callbacks
 from aidwatch.config import PROJECT_ROOT, from_env, public_url
 from callbacks import a11y
-from dashboard import appdb, auth, compression, digests, exports, guards, headers
+from dashboard import answers, appdb, auth, compression, digests, exports, guards, headers, warmup
 from dashboard.context import EXTENSION
 from dashboard.components.frame import html_lang, page_title
 from dashboard.i18n import t
@@ -112,6 +112,12 @@ def create_app(config: dict | None = None) -> Dash:
     def healthz():
         return {"ok": True}
 
+    @server.get("/ready")
+    def ready():
+        """Readiness for a load balancer: 200 once this snapshot's warm-up is done, 503 before (``warmup``)."""
+        body, done = warmup.readiness(app, cfg["WARM_INTERVAL_S"])
+        return body, 200 if done else 503
+
     server.config["AIDWATCH_PDF_FONT"] = cfg.get("PDF_FONT")  # the briefing PDF's font (dashboard.briefing_pdf)
     server.config["AIDWATCH_PUBLIC_URL"] = public_url(cfg)  # the base of absolute links in exports and messages
     exports.register(server)
@@ -138,6 +144,7 @@ def create_app(config: dict | None = None) -> Dash:
                            html.Div(id=a11y.ANNOUNCE, role="status", className="visually-hidden",
                                     **{"aria-live": "polite"})])
     page_language(app)
+    answers.install(app, cfg)
     callbacks.register(app)
     guards.install(server, ["/", *(module.PATH for module in PAGES.values())])
     guards.install_callback_check(app)

@@ -49,7 +49,7 @@ from dashboard import appdb
 from queries.scope import Scope
 
 #: Reachable without a session.
-PUBLIC_PATHS = frozenset({"/login", "/logout", "/_favicon.ico", "/healthz"})
+PUBLIC_PATHS = frozenset({"/login", "/logout", "/_favicon.ico", "/healthz", "/ready"})
 PUBLIC_PREFIXES = ("/assets/",)
 SESSION_VERSION_KEY = "_aw_sv"
 SESSION_ID_KEY = "_aw_sid"  # a random id per login: a logout revokes it in the app DB (``appdb.revoke_session``)

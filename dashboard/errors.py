@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from aidwatch.workdays import UnknownCalendarYear
+from dashboard.answers import keep_private
 from dashboard.i18n import t
 from dashboard.registry import NotCached, QueryTimeout, ReplicaUnavailable, db_failure
 from dashboard.viewstate import BadView
@@ -24,7 +25,9 @@ class FontMissing(RuntimeError):
 
 
 def describe(exc: Exception, lang: str) -> tuple[str, int]:
-    """(message, HTTP status) for ``exc``."""
+    """(message, HTTP status) for ``exc``; the request's callback answer is then not shared (a failure
+    is rendered again by the next reader, never kept for the snapshot)."""
+    keep_private()
     if isinstance(exc, OutOfScope):
         # also a region that does not exist (``queries.regions.NoSuchRegion``): one status and one text for
         # both, naming nothing, so that the answer cannot tell a province user what exists elsewhere
