@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from flask_login import login_user
 
@@ -99,8 +98,18 @@ def warm(app, snapshot: str | None = None) -> dict[str, float]:
 
     if snapshot:
         cache.set(key, dict(progress), timeout=STALL_S)
-    with ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="aidwatch-warmup") as pool:
-        list(pool.map(one, views))
+    queue = iter(views)
+
+    def drain():
+        while (view := next(queue, None)) is not None:
+            one(view)
+
+    # daemon threads, not a pool: a worker told to stop exits without finishing the warm-up first
+    threads = [threading.Thread(target=drain, name="aidwatch-warmup", daemon=True) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return took
 
 
