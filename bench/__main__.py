@@ -25,7 +25,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args(argv)
     from dashboard import PAGES as PAGE_MODULES
-    from cli import warmup
+    from dashboard import warmup
 
     results, browser, warm_up = {}, {}, {}
     load_before = os.getloadavg()

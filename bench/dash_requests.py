@@ -14,6 +14,8 @@ import json
 import re
 from urllib.parse import parse_qsl, urlsplit
 
+from dashboard.answers import content_request
+
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
 
 
@@ -35,17 +37,10 @@ def content(prefix: str, view: dict, dependencies: list[dict] | None = None) -> 
     With the app's ``dependencies`` (``/_dash-dependencies``), a content callback that also listens to
     other inputs (the subscriptions page's ``sb-changed``) gets each of them, unset, as a browser sends
     them on the first render; without, the callback is taken to listen to the view alone."""
-    inputs = [{"id": f"{prefix}-view", "property": "data"}]
-    for dep in dependencies or ():
-        if dep["output"] == f"{prefix}-content.children":
-            inputs = [{"id": i["id"], "property": i["property"]} for i in dep["inputs"]]
-    return {
-        "output": f"{prefix}-content.children",
-        "outputs": {"id": f"{prefix}-content", "property": "children"},
-        "inputs": [i | {"value": view if i["id"] == f"{prefix}-view" else None} for i in inputs],
-        "changedPropIds": [f"{prefix}-view.data"],
-        "state": [],
-    }
+    output = f"{prefix}-content.children"
+    inputs = next(([{"id": i["id"], "property": i["property"]} for i in dep["inputs"]]
+                   for dep in dependencies or () if dep["output"] == output), None)
+    return content_request(output, view, inputs)
 
 
 def drill_output(dependencies: list[dict], prefix: str) -> str | None:

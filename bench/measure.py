@@ -25,7 +25,7 @@ from aidwatch import contract as c
 from aidwatch.replica import readonly_engine
 from bench import dash_requests
 from bench.pages import PageBench
-from dashboard import create_app
+from dashboard import answers, create_app
 from queries import appdb
 from dashboard.auth import User
 
@@ -78,8 +78,10 @@ def _layout(app, page_module, view: dict) -> float:
 
 
 def _cold(app) -> None:
+    """Empty the result cache and the shared answers (a warm view is served as its stored answer)."""
     reg = app.server.extensions["aidwatch_registry"]
     reg.cache.clear()
+    answers.of(app).cache.clear()
     reg._freshness = None
 
 

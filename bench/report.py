@@ -72,7 +72,8 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
         "- **cold**: the page's layout and content callbacks with an empty result cache (the first view); the "
         "registry's files were read into the operating system's file cache first, as a replica server keeps "
         "its working set in memory;",
-        "- **warm**: the same again with the cache full; **as-of**: another as-of date, cache warm;",
+        "- **warm**: the same again, served as its stored answer (`dashboard/answers.py`); **as-of**: another "
+        "as-of date, rendered from the warm result cache;",
         "- **drill**: the largest province's view, cold; **floor**: the page's SQL run directly, uncached;",
         "- **overhead** = cold ÷ floor − 1: what the dashboard adds to the database's own time;",
         f"- **÷ cores** = floor ÷ {os.cpu_count()}: a lower bound on the cold view here. A view's queries run "
@@ -107,12 +108,13 @@ def write(scale: float, results: dict, browser: dict, rss_mib: float, generation
         lines += _first_visits(browser.get(backend, {}))
     if warm_up:
         lines += ["## Warm-up per snapshot", "",
-                  "In service every page's national first view, then each province's, is computed once per "
-                  "replica snapshot in the background (`cli/warmup.py`, every `AIDWATCH_WARM_INTERVAL_S`), "
-                  "so the first person to open a page or drill to a province gets the **warm** time above, and "
-                  "**cold** / **drill** are what the warm-up pays once. The national part's duration, for the "
-                  "ministry and leadership scopes together (the province part follows it):", "",
-                  "| backend | warm-up of every page, both scopes |", "|---|---|"]
+                  "In service every page's landing views — the nation and each province for the ministry and "
+                  "leadership, each province supervisor's own — are rendered in both languages once per replica "
+                  "snapshot in the background (`dashboard/warmup.py`, every `AIDWATCH_WARM_INTERVAL_S`; `GET "
+                  "/ready` answers 200 once it is done), so the first person to open a page or drill to a "
+                  "province gets the **warm** time above, and **cold** / **drill** are what the warm-up pays "
+                  "once. Its duration:", "",
+                  "| backend | warm-up of every landing view |", "|---|---|"]
         for backend, w in warm_up.items():
             lines.append(f"| {backend} | {w['total']:.1f} s ({len(w['views'])} views) |")
         lines.append("")

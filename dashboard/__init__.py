@@ -20,7 +20,7 @@ from dash import dcc, html, Dash
 from flask import send_from_directory, Flask
 from flask_caching import Cache
 
-from dashboard import auth, callbacks, compression, export_routes, guards, headers
+from dashboard import answers, auth, callbacks, compression, export_routes, guards, headers, warmup
 from aidwatch.config import PROJECT_ROOT, from_env, public_url
 from dashboard.callbacks import a11y
 from notifications import digests
@@ -115,6 +115,12 @@ def create_app(config: dict | None = None) -> Dash:
     def healthz():
         return {"ok": True}
 
+    @server.get("/ready")
+    def ready():
+        """Readiness for a load balancer: 200 once this snapshot's warm-up is done, 503 before (``warmup``)."""
+        body, done = warmup.readiness(app, cfg["WARM_INTERVAL_S"])
+        return body, 200 if done else 503
+
     server.config["AIDWATCH_CLOCK"] = cfg.get("CLOCK")  # the tests' clock (seconds), else time.time
     server.config["AIDWATCH_PDF_FONT"] = cfg.get("PDF_FONT")  # the briefing PDF's font (exports.briefing_pdf)
     server.config["AIDWATCH_PUBLIC_URL"] = public_url(cfg)  # the base of absolute links in exports and messages
@@ -142,6 +148,7 @@ def create_app(config: dict | None = None) -> Dash:
                            html.Div(id=a11y.ANNOUNCE, role="status", className="visually-hidden",
                                     **{"aria-live": "polite"})])
     page_language(app)
+    answers.install(app, cfg)
     callbacks.register(app)
     guards.install(server, ["/", *(module.PATH for module in PAGES.values())])
     guards.install_callback_check(app)

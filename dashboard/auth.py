@@ -58,7 +58,7 @@ __all__ = ["MSG_EXPIRED", "MSG_THROTTLED", "NotLoggedIn", "Sessions", "User", "a
            "init_auth", "safe_next"]
 
 #: Reachable without a session.
-PUBLIC_PATHS = frozenset({"/login", "/logout", "/_favicon.ico", "/healthz"})
+PUBLIC_PATHS = frozenset({"/login", "/logout", "/_favicon.ico", "/healthz", "/ready"})
 PUBLIC_PREFIXES = ("/assets/",)
 SESSION_VERSION_KEY = "_aw_sv"
 SESSION_ID_KEY = "_aw_sid"  # a random id per login: a logout revokes it in the app DB (``appdb.revoke_session``)

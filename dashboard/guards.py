@@ -50,7 +50,7 @@ def install(server, page_paths) -> None:
         request = flask.request
         path = request.path
         if request.method not in ("GET", "HEAD") or path.startswith(("/_", "/assets/", "/export/", "/vendor/")) \
-                or path in ("/login", "/logout", "/healthz"):
+                or path in ("/login", "/logout", "/healthz", "/ready"):
             return None
         lang = "en" if request.args.get("lang") == "en" else "zh"
         if path not in pages:

@@ -1,14 +1,16 @@
-"""The warm-up computes each page's national and province views once per snapshot, for the scopes that open them."""
+"""The warm-up renders every page's landing views once per snapshot, and ``/ready`` says when it is done."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from cli import warmup
+from cli import warmup as warmup_thread
+from dashboard import answers, warmup
 from tests import fixture_deadlines
 from tests.apps import login, make_app, post_content, text_of
 
 VIEW = {"as_of": "2025-06-10", "year": "2025"}
+PAGES = ("br", "dl", "ro", "dup", "bl", "rg", "fd", "insp", "sch", "dq")
 
 
 def statements(app) -> list[str]:
@@ -23,32 +25,44 @@ def statements(app) -> list[str]:
     return seen
 
 
-def test_warm_views_are_served_without_a_query_and_only_once_per_snapshot(new_database, backend, tmp_path):
-    app = make_app(new_database(backend), fixture_deadlines.TABLES, tmp_path)
-    took = warmup.warm_if_new(app)
-    pages = warmup.FIRST_VIEWS
-    # the fixture's provinces: 44, 45 and 11, for both roles and for each province's supervisor
-    expected = {f"warm-up-{role}/{page}/{region}" for role in warmup.ROLES for page in pages
-                for region in ("nation", "44", "45", "11")}
-    expected |= {f"warm-up-province-{code}/{page}/nation" for code in ("44", "45", "11") for page in pages}
-    assert set(took) == expected
-    assert warmup.warm_if_new(app) is None  # same snapshot: nothing to do
+def test_landing_views_are_rendered_once_per_snapshot_and_served_as_they_are(new_database, backend, tmp_path):
+    app = make_app(new_database(backend), fixture_deadlines.TABLES, tmp_path, WARM_INTERVAL_S=300)
+    anonymous = app.server.test_client()
+    # the fixture's provinces 44, 45 and 11: the nation and each province for both roles, each province's
+    # supervisor's landing view; every page, both languages
+    views = len(PAGES) * 2 * (2 * (1 + 3) + 3)
+    before = anonymous.get("/ready")
+    assert before.status_code == 503
+    assert before.get_json() == {"snapshot": "2025-11-26T18:00:00", "warmed": 0, "pending": views}
 
-    seen = statements(app)
+    took = warmup.warm_if_new(app)
+    assert len(took) == views
+    assert {key for key in took if key.startswith("warm-up-province-44/")} == {
+        f"warm-up-province-44/{page}-content.children/nation/{lang}" for page in PAGES for lang in ("zh", "en")}
+    assert warmup.warm_if_new(app) is None  # same snapshot: nothing to do
+    ready = anonymous.get("/ready")
+    assert ready.status_code == 200
+    assert ready.get_json() == {"snapshot": "2025-11-26T18:00:00", "warmed": views, "pending": 0}
+    assert anonymous.get("/healthz").status_code == 200
+
+    rendered, seen = answers.of(app).rendered, statements(app)
     for user in ("ministry", "leader"):
         client = login(app.server.test_client(), user)
-        for prefix in ("dl", "ro", "dup", "bl"):
-            body = text_of(post_content(client, prefix, {}))
-            assert "aw-message" not in body
-    assert seen == []
+        for prefix in PAGES:
+            for view in ({}, {"lang": "en"}, {"province": "45"}):
+                assert "aw-message" not in text_of(post_content(client, prefix, view))
     gd = login(app.server.test_client(), "gd")
     assert "广州市" in text_of(post_content(gd, "dl", {}))  # the supervisor's landing view
-    assert seen == []
-    # a city was not warmed: the counter does see its queries
+    assert "Guangzhou" in text_of(post_content(gd, "dl", {"lang": "en"}))
+    assert (answers.of(app).rendered, seen) == (rendered, [])
+    # a city was not warmed: it is rendered, with its queries
     body = text_of(post_content(gd, "dl", VIEW | {"city": "440100"}))
-    assert "广州市交通技师学院" in body and seen
+    assert "广州市交通技师学院" in body and seen and answers.of(app).rendered == rendered + 1
 
 
-def test_interval_zero_starts_nothing(new_database, tmp_path):
-    app = make_app(new_database("sqlite"), fixture_deadlines.TABLES, tmp_path)
-    assert warmup.start(app, 0) is None
+def test_ready_needs_no_login_and_waits_for_nothing_without_a_warm_up(new_database, tmp_path):
+    app = make_app(new_database("sqlite"), fixture_deadlines.TABLES, tmp_path, WARM_INTERVAL_S=0)
+    ready = app.server.test_client().get("/ready")
+    assert ready.status_code == 200 and ready.get_json() == {"snapshot": "2025-11-26T18:00:00", "warmed": 0,
+                                                             "pending": 0}
+    assert warmup_thread.start(app, 0) is None

@@ -16,6 +16,8 @@ from queries.regions import Region
 CASE_LISTS_SHOWN = "aidwatch_case_lists"
 #: Where a request notes the figures it shows empty for want of next year's calendar (flask.g), for its banner.
 PAST_CALENDAR_NOTED = "aidwatch_past_calendar"
+#: Where a request notes that its answer is not to be shared between readers (``dashboard.answers``).
+PRIVATE_ANSWER = "aidwatch_answer_private"
 # The figures ``case_list`` notes, "past_<case list>_<due-day column>", marked for `make i18n` (docs/i18n.md).
 PAST_CALENDAR_FIGURES = (
     N_("past_status_changes_record_due_on"), N_("past_status_changes_approval_due_on"),
@@ -28,8 +30,10 @@ def case_list(name: str, frame):
     """``frame`` (a list of students) masked for the screen or an export, and noted for the audit log.
 
     Every case list a page shows goes through here, so ``register_content``
-    can write one audit row per view that showed personal data.
+    can write one audit row per view that showed personal data; such an answer is never shared
+    (``dashboard.answers``), so every view of it is audited.
     """
+    keep_private()
     masked = mask_frame(frame)
     if flask.has_request_context():
         flask.g.setdefault(CASE_LISTS_SHOWN, []).append((name, len(masked)))
@@ -67,3 +71,10 @@ def own_code(region) -> str:
     """The code of the selected region's own row in a page's table ("nation" for the nation)."""
     return {"nation": "nation", "province": region.province, "city": region.city}.get(region.level,
                                                                                        str(region.school))
+
+
+def keep_private() -> None:
+    """This request's answer is not shared between readers: it shows a failure or case lists (each view
+    audited). ``dashboard.answers`` reads the mark."""
+    if flask.has_request_context():
+        setattr(flask.g, PRIVATE_ANSWER, True)

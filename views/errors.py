@@ -15,6 +15,7 @@ from queries.registry import db_failure, NotCached, QueryTimeout, ReplicaUnavail
 from aidwatch.viewstate import BadView
 from queries.regions import UnknownRegion
 from queries.scope import OutOfScope
+from views.common import keep_private
 
 log = logging.getLogger("aidwatch.errors")
 
@@ -28,7 +29,9 @@ class OtherProvince(PermissionError):
 
 
 def describe(exc: Exception, lang: str) -> tuple[str, int]:
-    """(message, HTTP status) for ``exc``."""
+    """(message, HTTP status) for ``exc``; the request's callback answer is then not shared (a failure
+    is rendered again by the next reader, never kept for the snapshot)."""
+    keep_private()
     if isinstance(exc, OutOfScope):
         # also a region that does not exist (``queries.regions.NoSuchRegion``): one status and one text for
         # both, naming nothing, so that the answer cannot tell a province user what exists elsewhere

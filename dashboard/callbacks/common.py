@@ -16,6 +16,7 @@ from views.context import child_query, last_known_year, registry, view_from
 from views.errors import describe
 from aidwatch.i18n import t
 from dashboard.components.frame import calendar_view_banner
+from dashboard import answers
 
 
 def message(exc: Exception, lang: str):
@@ -75,8 +76,11 @@ def register_content(app, prefix: str, build, drills: tuple[str, ...] = ()) -> N
     drilling sections registers a drill per section prefix).
 
     Case lists shown are audited before they leave; if the audit row cannot be
-    written, the page shows a message instead of the cases.
+    written, the page shows a message instead of the cases. The answer is rendered once per snapshot,
+    scope and view and shared (``dashboard.answers``), unless it shows a failure or case lists.
     """
+    answers.share(app, f"{prefix}-content.children")
+
     @app.callback(Output(f"{prefix}-content", "children"), Input(f"{prefix}-view", "data"))
     def render(query):
         lang = lang_of(query)

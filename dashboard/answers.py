@@ -1,0 +1,218 @@
+"""Content answers rendered once per replica snapshot and served to every reader of the same scope.
+
+Between two snapshots, a page's content callback (``dashboard.callbacks.common.register_content``) gives the
+same bytes to every reader with the same data scope, view and language: the frame with the
+reader's name and CSRF token comes from the router callback, never from a content callback. So the
+whole answer — Dash's serialised response, Brotli-compressed — is kept in a cache shared by every
+worker (files under ``instance/answers`` on one host; Redis with ``AIDWATCH_CACHE_URL``, across
+hosts) and a warm view is served without building a figure or serialising JSON.
+
+The key holds the page's output, the canonical view (``View.query()``, language included), the
+reader's ``Scope``, the replica snapshot and its default as-of day, the working-day calendar's years
+and sources, and a digest of the code that renders (``code_version``): a forged request for another province is computed for the forger's own
+scope and refused, a new snapshot or a new deploy makes every older answer unreachable (they age
+out: the file cache keeps ``THRESHOLD`` answers, Redis each for ``REDIS_TIMEOUT_S``).
+
+Never stored: a malformed view (no key: it is rendered, as its message, each time), an answer that
+describes a failure (``views.errors.describe`` calls ``views.common.keep_private``) and an answer with case
+lists (``views.common.case_list`` does): those are rendered, and case lists audited, on every
+request.
+
+Single flight: a reader who finds no answer takes the key's lock — a file lock shared by the workers
+of a host, or a Redis lock shared by every host — and looks again, so concurrent readers of one cold
+view wait for the first one's answer instead of each rendering it. A reader who waits longer than
+``WAIT_S`` renders it itself: the lock never refuses a reader.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import logging
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import brotli
+import dash
+import flask
+import redis
+from filelock import FileLock, Timeout
+from flask_caching import Cache
+
+from aidwatch.workdays import calendar
+from dashboard.auth import current_scope
+from views.common import PRIVATE_ANSWER
+from views.context import registry, view_from
+
+log = logging.getLogger("aidwatch.answers")
+
+EXTENSION = "aidwatch_answers"
+DISPATCH = "/_dash-update-component"
+#: Answers one host keeps on disk without Redis; beyond it the oldest files go first (``cachelib``).
+#: A snapshot's warm-up stores about 20 per province (``dashboard.warmup``); docs/load.md has the sizes.
+THRESHOLD = 5000
+#: Without a threshold in Redis, an answer lives this long (give the Redis server a ``maxmemory`` too).
+REDIS_TIMEOUT_S = 2 * 86400
+#: How long a reader waits for another's rendering of the same view before rendering it itself.
+WAIT_S = 60
+#: A Redis lock outlives a crashed holder by at most this long.
+LOCK_TTL_S = 120
+#: File locks: one of this many files per key (by its digest), so the lock files never pile up.
+LOCK_STRIPES = 256
+#: Brotli quality of a stored answer: rendered once, served many times, so smaller beats faster.
+BR_QUALITY = 9
+#: The packages whose code shapes an answer (``code_version``).
+PACKAGES = ("aidwatch", "queries", "views", "exports", "notifications", "dashboard")
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of Dash's version and every file of ``PACKAGES``: answers of other code (an earlier deploy
+    sharing the Redis) are never served."""
+    digest = hashlib.sha256(dash.__version__.encode())
+    for package in PACKAGES:
+        root = Path(importlib.import_module(package).__file__).parent
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@contextmanager
+def _file_flight(folder: Path, key: str):
+    lock = FileLock(folder / f"{int(hashlib.sha256(key.encode()).hexdigest(), 16) % LOCK_STRIPES:03d}.lock")
+    try:
+        lock.acquire(timeout=WAIT_S)
+    except Timeout:
+        log.warning("waited %s s for another rendering of %s; rendering it here", WAIT_S, key)
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _redis_flight(client: redis.Redis, key: str):
+    lock = client.lock("aidwatch-answer-lock:" + hashlib.sha256(key.encode()).hexdigest(), timeout=LOCK_TTL_S)
+    held = lock.acquire(blocking_timeout=WAIT_S)
+    if not held:
+        log.warning("waited %s s for another rendering of %s; rendering it here", WAIT_S, key)
+    try:
+        yield
+    finally:
+        if held:
+            try:
+                lock.release()
+            except redis.exceptions.LockError:  # held past LOCK_TTL_S: another reader has it now
+                pass
+
+
+class Answers:
+    """The shared answers of one app: which callbacks are shared, their cache, and the lock per key."""
+
+    def __init__(self, cache: Cache, flight, version: str):
+        self.cache = cache
+        self.flight = flight          # key → a context manager held while its answer is rendered
+        self.version = version
+        self.outputs: set[str] = set()
+        #: Answers this process rendered for a shared view (stored or not): what single flight keeps at one.
+        self.rendered = 0
+        self._count = threading.Lock()
+
+    def key(self, body) -> str | None:
+        """The cache key of a shared content callback request in the reader's scope; None for any other
+        request, a malformed view, or when the snapshot cannot be read (then rendered as a message)."""
+        if not isinstance(body, dict) or body.get("output") not in self.outputs:
+            return None
+        inputs = body.get("inputs")
+        query = inputs[0].get("value") if isinstance(inputs, list) and inputs and isinstance(inputs[0], dict) \
+            else None
+        try:
+            view = view_from(query if isinstance(query, dict) else {})
+            fresh = registry().freshness()
+            scope = current_scope()
+            days = sorted(calendar().sources.items())  # the working-day years known, and from where
+        except Exception:  # noqa: BLE001 — BadView, ReplicaUnavailable, no login: the callback says which
+            return None
+        return "aidwatch-answer:" + repr((self.version, body["output"], view.query(), scope, fresh.key,
+                                          fresh.default_as_of, hashlib.sha256(repr(days).encode()).hexdigest()[:8]))
+
+    def answer(self, key: str, dispatch) -> flask.Response:
+        """The stored answer of ``key``, else ``dispatch()``'s, rendered once across workers and stored."""
+        stored = self.cache.get(key)
+        if stored is None:
+            with self.flight(key):
+                stored = self.cache.get(key)
+                if stored is None:
+                    response = dispatch()
+                    with self._count:
+                        self.rendered += 1
+                    if response.status_code != 200 or flask.g.get(PRIVATE_ANSWER):
+                        return response
+                    stored = brotli.compress(response.get_data(), quality=BR_QUALITY)
+                    self.cache.set(key, stored)
+        return _respond(stored)
+
+
+def _respond(stored: bytes) -> flask.Response:
+    """A stored answer as it is kept, Brotli, or decompressed for a client without it (flask-compress
+    then gzips it where accepted)."""
+    if flask.request.accept_encodings.quality("br"):
+        response = flask.Response(stored, mimetype="application/json")
+        response.headers["Content-Encoding"] = "br"
+    else:
+        response = flask.Response(brotli.decompress(stored), mimetype="application/json")
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def install(app, cfg: dict) -> Answers:
+    """Serve ``app``'s callback requests through its ``Answers`` (Redis with ``CACHE_URL``, else files under
+    the instance folder); callbacks opt in with ``share``."""
+    server = app.server
+    if cfg.get("CACHE_URL"):
+        cache = Cache(server, config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": cfg["CACHE_URL"],
+                                      "CACHE_DEFAULT_TIMEOUT": REDIS_TIMEOUT_S})
+        flight = functools.partial(_redis_flight, redis.Redis.from_url(cfg["CACHE_URL"]))
+    else:
+        instance = Path(cfg["INSTANCE_DIR"])
+        (instance / "answer-locks").mkdir(parents=True, exist_ok=True)
+        cache = Cache(server, config={"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(instance / "answers"),
+                                      "CACHE_THRESHOLD": THRESHOLD, "CACHE_DEFAULT_TIMEOUT": 0})
+        flight = functools.partial(_file_flight, instance / "answer-locks")
+    answers = server.extensions[EXTENSION] = Answers(cache, flight, code_version())
+    dispatch = server.view_functions[DISPATCH]
+
+    @functools.wraps(dispatch)  # keeps Dash's view name (``dash.dash.dispatch``), as integrations expect
+    def serve():
+        key = answers.key(flask.request.get_json(silent=True))
+        return dispatch() if key is None else answers.answer(key, dispatch)
+
+    server.view_functions[DISPATCH] = serve
+    return answers
+
+
+def of(app) -> Answers:
+    return app.server.extensions[EXTENSION]
+
+
+def share(app, output: str) -> None:
+    """Serve the callback of ``output`` (``dl-content.children``) from the shared answers."""
+    of(app).outputs.add(output)
+
+
+def content_request(output: str, view: dict, inputs: list[dict] | None = None) -> dict:
+    """The body a browser posts for the content callback ``output`` (``{prefix}-content.children``) of
+    ``view``: each of ``inputs`` unset but the view store (default: the view store alone)."""
+    prefix = output.split("-content.", 1)[0]
+    inputs = inputs or [{"id": f"{prefix}-view", "property": "data"}]
+    return {
+        "output": output,
+        "outputs": {"id": f"{prefix}-content", "property": "children"},
+        "inputs": [i | {"value": view if i["id"] == f"{prefix}-view" else None} for i in inputs],
+        "changedPropIds": [f"{prefix}-view.data"],
+        "state": [],
+    }

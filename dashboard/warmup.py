@@ -1,0 +1,148 @@
+"""Render the views everyone opens first, once per replica snapshot, before anyone asks for them.
+
+On the mornings before a deadline the ministry, leadership and thirty-two provincial offices open
+the dashboard within the same hour. Every answer of a content callback is shared per snapshot, scope
+and view (``dashboard.answers``), so the landing views — every page for the nation and for each
+province as the ministry and leadership open them, each province supervisor's own landing view, in
+Chinese and English — are rendered in the background as soon as a new snapshot is seen, in
+``THREADS`` threads (the warm-up must not starve the readers of the same worker).
+
+Each view goes through the app's own callback dispatch, as a request of a built-in account with the
+role's scope would, inside a request context of its own: the exact code path and cache key of a
+reader's request, and no real user's session is involved. One worker of all those sharing the
+answers warms a snapshot (elected under the answers' lock); its progress is kept with the answers,
+so every worker's ``GET /ready`` tells a load balancer whether this snapshot's warm-up is done. The thread
+that checks for a new snapshot and calls ``warm_if_new`` is the process's (``cli.warmup``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from flask_login import login_user
+
+from dashboard import answers
+from dashboard.auth import User
+from views.context import EXTENSION
+from queries.deadlines import children
+from queries.regions import Region
+from queries.scope import Scope
+
+log = logging.getLogger("aidwatch.warmup")
+
+#: The roles whose national and province views are warmed (besides each province supervisor's own).
+ROLES = ("ministry", "leadership")
+LANGS = ({}, {"lang": "en"})
+#: Views rendered at once: a view's SQL releases the GIL while its figures hold it, so two overlap
+#: one's queries with the other's drawing; the readers keep the other worker and its core.
+THREADS = 2
+#: A warm-up that has not moved for this long is taken over by another worker's next check.
+STALL_S = 600
+
+
+def plan(app) -> list[tuple[User, str, dict]]:
+    """Every landing view to warm, nation first: (built-in account, content output, view)."""
+    codes = [str(code) for code in app.server.extensions[EXTENSION].query(
+        children, Scope("ministry"), Region("nation"))["code"]]
+    national = [User(-n, f"warm-up-{role}", role, None, 0) for n, role in enumerate(ROLES, start=1)]
+    views = [(user, {}) for user in national] + [(user, {"province": code}) for code in codes for user in national]
+    views += [(User(-100 - int(code), f"warm-up-province-{code}", "province", code, 0), {}) for code in codes]
+    outputs = sorted(answers.of(app).outputs)
+    return [(user, output, query | lang) for user, query in views for lang in LANGS for output in outputs]
+
+
+def render(app, user: User, output: str, query: dict) -> bool:
+    """One view as ``user`` would open it, through the app's dispatch; whether its answer is stored. A
+    failure is logged and skipped (the view is then rendered on demand): the warm-up never takes the app
+    down."""
+    body = answers.content_request(output, query)
+    # an app context of its own: a fresh ``g`` per view (a failure's mark must not outlive its request)
+    with app.server.app_context(), app.server.test_request_context(answers.DISPATCH, method="POST", json=body,
+                                                                   headers={"Accept-Encoding": "br"}):
+        login_user(user)
+        shared = answers.of(app)
+        try:
+            key = shared.key(body)
+            response = app.server.view_functions[answers.DISPATCH]()
+        except Exception:  # noqa: BLE001 — logged; see above
+            log.exception("warm-up of %s %s for %s failed", output, query, user.username)
+            return False
+        return key is not None and response.status_code == 200 and shared.cache.get(key) is not None
+
+
+def _state_key(app, snapshot: str) -> str:
+    return f"aidwatch-warm:{answers.of(app).version}:{snapshot}"
+
+
+def warm(app, snapshot: str | None = None) -> dict[str, float]:
+    """Render every view of ``plan``; seconds per ``user/output/region/lang``. With ``snapshot``, the
+    progress (``{"warmed": n, "pending": m}``) is kept with the answers as it goes, for ``readiness``."""
+    views = plan(app)
+    cache, key = answers.of(app).cache, _state_key(app, snapshot or "")
+    took: dict[str, float] = {}
+    progress = {"warmed": 0, "pending": len(views)}
+    lock = threading.Lock()
+
+    def one(view):
+        user, output, query = view
+        started = time.perf_counter()
+        stored = render(app, user, output, query)
+        with lock:
+            took[f"{user.username}/{output}/{query.get('province', 'nation')}/{query.get('lang', 'zh')}"] = \
+                time.perf_counter() - started
+            progress["warmed"] += stored
+            progress["pending"] -= 1
+            if snapshot:
+                cache.set(key, dict(progress), timeout=STALL_S if progress["pending"] else None)
+
+    if snapshot:
+        cache.set(key, dict(progress), timeout=STALL_S)
+    queue = iter(views)
+
+    def drain():
+        while (view := next(queue, None)) is not None:
+            one(view)
+
+    # daemon threads, not a pool: a worker told to stop exits without finishing the warm-up first
+    threads = [threading.Thread(target=drain, name="aidwatch-warmup", daemon=True) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return took
+
+
+def warm_if_new(app) -> dict[str, float] | None:
+    """Warm the current snapshot unless a worker sharing the answers has warmed it or is warming it; None
+    when nothing was to do."""
+    fresh = app.server.extensions[EXTENSION].freshness()
+    shared = answers.of(app)
+    key = _state_key(app, fresh.key)
+    with shared.flight(key):
+        if fresh.stale or shared.cache.get(key) is not None:
+            return None
+        shared.cache.set(key, {"warmed": 0, "pending": None}, timeout=STALL_S)  # elected
+    started = time.perf_counter()
+    took = warm(app, fresh.key)
+    log.info("warmed %d views for snapshot %s in %.1f s", len(took), fresh.key, time.perf_counter() - started)
+    return took
+
+
+def readiness(app, interval_s: float) -> tuple[dict, bool]:
+    """``({"snapshot", "warmed", "pending"}, done)``: whether the current snapshot's warm-up is done (with
+    no warm-up, ``interval_s`` 0, there is nothing to wait for). Not ready while the replica cannot be
+    reached and no snapshot is known."""
+    try:
+        fresh = app.server.extensions[EXTENSION].freshness()
+    except Exception:  # noqa: BLE001 — ReplicaUnavailable: nothing can be served yet
+        return {"snapshot": None, "warmed": 0, "pending": 0}, False
+    if interval_s <= 0:
+        return {"snapshot": fresh.key, "warmed": 0, "pending": 0}, True
+    state = answers.of(app).cache.get(_state_key(app, fresh.key)) or {}
+    pending = state.get("pending")
+    if pending is None:  # not started yet, or elected and about to start: all of it
+        pending = len(plan(app))
+    body = {"snapshot": fresh.key, "warmed": state.get("warmed", 0), "pending": pending}
+    return body, pending == 0
