@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bench import dash_requests
-from dashboard import create_app
+from dashboard import answers, create_app
 from queries import appdb
 from tests.conftest import BACKENDS
 from tests.registry_builder import build_registry
@@ -33,6 +33,13 @@ def make_app(url: str, tables: dict, tmp_path, **config):
     for name, (role, province) in USERS.items():
         appdb.add_user(engine, name, role, province, PASSWORD)
     return app
+
+
+def forget(app) -> None:
+    """Empty ``app``'s query results and shared answers: a test that makes a source fail must not be served
+    what earlier tests of its module computed for the same view."""
+    app.server.extensions["aidwatch_registry"].cache.clear()
+    answers.of(app).cache.clear()
 
 
 def login(client, username: str):

@@ -44,7 +44,7 @@ from flask_login import login_user
 from fpdf import FPDF
 from pypdf import PdfReader
 
-from dashboard import answers, landing
+from dashboard import landing
 from queries import appdb
 from dashboard.auth import User
 from exports.briefing_pdf import find_font
@@ -53,7 +53,7 @@ from exports.pdf_identity import IdentityFontsProducer
 from queries.registry import QueryTimeout
 from queries import inspections
 from tests import fixture_briefing
-from tests.apps import app_fixture, chart_titles, login, post_content, text_of
+from tests.apps import app_fixture, chart_titles, forget, login, post_content, text_of
 
 VIEW = "as_of=2025-06-10&year=2025"
 
@@ -350,9 +350,7 @@ def test_one_failing_source_leaves_the_other_areas_standing(app, monkeypatch):
         raise QueryTimeout("canceling statement due to statement timeout")
 
     monkeypatch.setattr(inspections, "coverage_days", cancelled)
-    # earlier tests rendered this view: its results and its answer must not come from their caches
-    app.server.extensions["aidwatch_registry"].cache.clear()
-    answers.of(app).cache.clear()
+    forget(app)  # earlier tests rendered this view: its results and its answer must not come from their caches
     client = login(app.server.test_client(), "leader")
     response = post_content(client, "br", {"as_of": "2025-06-10"})
     row = component(json.loads(response.get_data(as_text=True)), "br-area-inspections")

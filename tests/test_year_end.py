@@ -19,7 +19,7 @@ from aidwatch.workdays import UnknownCalendarYear
 from views import briefing as briefing_view
 from dashboard import context
 from tests import fixture_year_end
-from tests.apps import app_fixture, login, open_view
+from tests.apps import app_fixture, forget, login, open_view
 
 app = app_fixture(fixture_year_end.TABLES)
 DAYS = [dt.date(2026, 12, d) for d in range(17, 32)]
@@ -166,6 +166,7 @@ def test_a_count_into_the_unknown_year_fails_its_briefing_area_alone(app, monkey
         raise UnknownCalendarYear(2027)
 
     monkeypatch.setattr(briefing_view.dup_m, "classify", needs_2027)
+    forget(app)  # earlier tests rendered this view: its answer must not come from their cache
     client = login(app.server.test_client(), "leader")
     page = open_view(client, "/briefing", {"as_of": "2026-12-31", "year": "2026"})
     assert page.content_status == 200 and "aw-message" not in page.content
