@@ -53,6 +53,7 @@ from aidwatch.viewstate import safe_next
 from dashboard.auth_views import MSG_EXPIRED, MSG_THROTTLED, client_params
 from queries import appdb
 from queries.scope import Scope
+from views.context import APP_DB, app_db
 
 __all__ = ["MSG_EXPIRED", "MSG_THROTTLED", "NotLoggedIn", "Sessions", "User", "app_db", "current_scope",
            "init_auth", "safe_next"]
@@ -64,7 +65,7 @@ SESSION_VERSION_KEY = "_aw_sv"
 SESSION_ID_KEY = "_aw_sid"  # a random id per login: a logout revokes it in the app DB (``appdb.revoke_session``)
 LOGIN_AT_KEY = "_aw_t0"    # when the session logged in (seconds since the epoch, by the app's clock)
 SEEN_AT_KEY = "_aw_seen"   # the session's last request
-EXTENSION_KEY = "aidwatch_app_db"
+EXTENSION_KEY = APP_DB  # the app database engine, read back with ``app_db()``
 #: A session ends after this long without a request (``AIDWATCH_IDLE_MINUTES``) ...
 DEFAULT_IDLE_MINUTES = 30
 #: ... and this long after its login, however active (``AIDWATCH_SESSION_HOURS``).
@@ -180,11 +181,6 @@ def _secret_key(config: dict) -> str:
 
 
 # --- helpers for the rest of the app ----------------------------------------------------------
-
-
-def app_db() -> sa.Engine:
-    """The app DB engine of the current Flask app (for audit rows from exports etc.)."""
-    return flask.current_app.extensions[EXTENSION_KEY]
 
 
 def current_scope() -> Scope:

@@ -20,6 +20,8 @@ from queries.registry import Registry
 from queries.scope import Scope
 
 EXTENSION = "aidwatch_registry"
+#: Where the app keeps the engine of its own database (users, audit log, subscriptions, supervision requests).
+APP_DB = "aidwatch_app_db"
 
 
 def registry() -> Registry:
@@ -76,4 +78,4 @@ def child_query(view: View, code: str, scope: Scope) -> str:
 
 def app_db():
     """The dashboard's own database (users, audit, subscriptions, supervision requests) of the current app."""
-    return current_app.extensions["aidwatch_app_db"]
+    return current_app.extensions[APP_DB]

@@ -12,9 +12,7 @@ import json
 import click
 
 from aidwatch.supervision import EXPORT_COLUMNS
-
-#: Where the app keeps its own database's engine (``dashboard.auth.EXTENSION_KEY``).
-APP_DB = "aidwatch_app_db"
+from views.context import app_db
 
 
 def _context():
@@ -73,7 +71,7 @@ def open_(username, province, city, school, page_path, message_file, due_workday
         raise click.UsageError("give --due-workdays or --due, not both")
     app, context = _context()
     with context:
-        engine = app.server.extensions[APP_DB]
+        engine = app_db()
         name, scope = _actor(engine, username)
         registry = app.server.extensions["aidwatch_registry"]
         request_id = _run(lambda: actions.open_request(engine, registry, name, scope, province, city, school,
@@ -92,7 +90,7 @@ def reply(request_id, username, message_file, planned) -> None:
 
     app, context = _context()
     with context:
-        engine = app.server.extensions[APP_DB]
+        engine = app_db()
         name, scope = _actor(engine, username)
         _run(lambda: actions.reply(engine, name, scope, request_id, message_file.read(), planned))
     click.echo(f"replied to request {request_id}")
@@ -108,7 +106,7 @@ def close(request_id, username, message_file) -> None:
 
     app, context = _context()
     with context:
-        engine = app.server.extensions[APP_DB]
+        engine = app_db()
         name, scope = _actor(engine, username)
         _run(lambda: actions.close(engine, name, scope, request_id, message_file.read()))
     click.echo(f"closed request {request_id}")
@@ -124,7 +122,7 @@ def list_(username, as_json) -> None:
 
     app, context = _context()
     with context:
-        engine = app.server.extensions[APP_DB]
+        engine = app_db()
         scope = _actor(engine, username)[1] if username else Scope("ministry")
         rows = actions.listing(engine, scope)
     if as_json:
