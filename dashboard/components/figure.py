@@ -85,3 +85,8 @@ def titled_graph(title: str, *, id: str, figure, after: list | tuple = (), level
     heading = getattr(dash_html, f"H{level}")(title, id=title_id, className="aw-chart-title")
     return dash_html.Div([heading, graph(id=id, figure=figure, **props), *after], role="figure",
                          className="aw-chart", **{"aria-labelledby": title_id})
+
+
+def count_ticks(values) -> dict:
+    """Whole-number ticks for counts: small counts would otherwise get ticks at 0.5."""
+    return {"dtick": 1} if len(values) == 0 or max(values) <= 5 else {"tickformat": ",d"}

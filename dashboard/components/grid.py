@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 import pandas as pd
 
+from aidwatch.i18n import t, value_name
 from dashboard.context import drill_links
 
 #: Tab leaves the grid (arrows move between its cells), so crossing a 32-row table takes one Tab, not 224
@@ -75,3 +76,26 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], row_id: st
         **({"eventListeners": {"cellKeyDown": ["aidwatchDrillOnEnter(params)"]}} if drill is not None else {}),
         className="aw-grid" + (" aw-clickable" if clickable else ""),
     )
+
+
+#: Minimum widths so that long tables scroll sideways instead of cutting dates and ID numbers short.
+CASE_WIDTHS = {"name": 90, "id_number": 175, "rule": 250, "status": 90}
+
+
+def case_frame(frame: pd.DataFrame, fields: list[str], value_cols: tuple, lang: str) -> pd.DataFrame:
+    """A case list's rows as the grid shows them: ``fields`` in order, the ``value_cols`` codes named in the
+    reader's language, dates (columns ending in ``_on``) as ISO days, a missing one empty."""
+    out = frame.reindex(columns=fields).copy()
+    for col in value_cols:
+        if col in out:
+            out[col] = out[col].map(lambda v: value_name(v, lang) if isinstance(v, str) and v else "")
+    for col in out.columns:
+        if col.endswith("_on"):
+            out[col] = out[col].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else "")
+    return out
+
+
+def case_columns(fields, labels: dict, lang: str) -> list[dict]:
+    """A case list's columns: each field's header (``labels`` first, else its own key), wide enough for it."""
+    return [{"field": f, "headerName": labels.get(f) or t(f, lang), "headerTooltip": labels.get(f) or t(f, lang),
+             "minWidth": CASE_WIDTHS.get(f, 115)} for f in fields]

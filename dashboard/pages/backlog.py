@@ -14,11 +14,12 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from aidwatch.i18n import N_, t, value_name
-from aidwatch.metrics.backlog import AGE_BUCKETS, CASE_COLUMNS, MIN_RANK_VOLUME, SUSPECT_COLUMNS
+from aidwatch.metrics.backlog import CASE_COLUMNS, MIN_RANK_VOLUME, SUSPECT_COLUMNS
 from dashboard.components.exports import export_links
-from dashboard.components.figure import axis_label, titled_graph
+from dashboard.components.ages import age_figure
+from dashboard.components.figure import axis_label, count_ticks, titled_graph
 from dashboard.components.stacked import label_empty_stacks
-from dashboard.components.grid import data_grid
+from dashboard.components.grid import case_columns, case_frame, data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
 from views.palette import STATUS_COLORS
@@ -67,29 +68,6 @@ def summary_cards(total: pd.DataFrame, lang: str) -> dbc.Row:
     return dbc.Row(cards, className="g-2 aw-cards")
 
 
-def _count_ticks(values) -> dict:
-    """Whole-number ticks for counts: small counts would otherwise get ticks at 0.5."""
-    return {"dtick": 1} if len(values) == 0 or max(values) <= 5 else {"tickformat": ",d"}
-
-
-def age_figure(buckets: pd.DataFrame, lang: str) -> go.Figure:
-    """Open items per working-day age bucket, the overdue part in red."""
-    labels = [b[0] for b in AGE_BUCKETS]
-    within = buckets["n"] - buckets["overdue"]
-    fig = go.Figure([
-        go.Bar(x=labels, y=within, name=t("bl_within", lang), marker_color=STATUS_COLORS["on_track"]),
-        go.Bar(x=labels, y=buckets["overdue"], name=t("bl_overdue", lang), marker_color=STATUS_COLORS["overdue"]),
-    ])
-    fig.update_layout(
-        barmode="stack", height=230, margin=dict(l=10, r=10, t=10, b=70), plot_bgcolor="white",
-        paper_bgcolor="white",
-        xaxis=dict(title=t("bl_wd", lang)), yaxis=dict(gridcolor="#eee", rangemode="tozero", **_count_ticks(buckets["n"])),
-        # below the axis: above the plot there is no room on a phone
-        legend=dict(orientation="h", y=-0.45, x=0, yanchor="top", traceorder="normal"),
-    )
-    return label_empty_stacks(fig, lang)
-
-
 def type_table(types: pd.DataFrame, lang: str):
     if types.empty:
         return html.Div(t("bl_none_open", lang), className="aw-hint")
@@ -127,7 +105,7 @@ def bars(rows: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_layout(
         barmode="stack", height=max(230, 26 * len(data) + 70), margin=dict(l=10, r=20, t=10, b=30), plot_bgcolor="white",
         paper_bgcolor="white", yaxis=dict(automargin=True),
-        xaxis=dict(gridcolor="#eee", rangemode="tozero", **_count_ticks(data["total"])),
+        xaxis=dict(gridcolor="#eee", rangemode="tozero", **count_ticks(data["total"])),
         legend=dict(orientation="h", y=-0.08 if len(data) > 8 else -0.2, traceorder="normal"),
         clickmode="event",
     )
@@ -168,38 +146,18 @@ def rank_grid(ranked: pd.DataFrame, lang: str):
     return data_grid("bl-rank", ranked, columns, height=360)
 
 
-def _display(frame: pd.DataFrame, fields: list[str], value_cols: tuple, lang: str) -> pd.DataFrame:
-    out = frame.reindex(columns=fields).copy()
-    for col in value_cols:
-        if col in out:
-            out[col] = out[col].map(lambda v: value_name(v, lang) if isinstance(v, str) and v else "")
-    for col in out.columns:
-        if col.endswith("_on"):
-            out[col] = out[col].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else "")
-    return out
-
-
-#: Minimum widths so that long tables scroll sideways instead of cutting dates and ID numbers short.
-WIDTHS = {"name": 90, "id_number": 175, "rule": 250, "status": 90}
-
-
-def _columns(fields, labels: dict, lang: str) -> list[dict]:
-    return [{"field": f, "headerName": labels.get(f) or t(f, lang), "headerTooltip": labels.get(f) or t(f, lang),
-             "minWidth": WIDTHS.get(f, 115)} for f in fields]
-
-
 def case_grid(cases: pd.DataFrame, lang: str):
     """A school's changes, masked by the caller, with both clocks."""
-    frame = _display(cases, ["change_id", *CASE_COLUMNS], ("change_type", "recording", "approval"), lang)
+    frame = case_frame(cases, ["change_id", *CASE_COLUMNS], ("change_type", "recording", "approval"), lang)
     frame["change_id"] = frame["change_id"].astype(str)
-    columns = _columns(CASE_COLUMNS, {"name": t("student", lang)}, lang)
+    columns = case_columns(CASE_COLUMNS, {"name": t("student", lang)}, lang)
     return data_grid("bl-cases", frame, columns, row_id="change_id", height=420)
 
 
 def suspect_grid(suspects: pd.DataFrame, lang: str):
     """A school's suspects, masked by the caller: the rule that fired and its evidence dates."""
-    frame = _display(suspects, SUSPECT_COLUMNS, ("status", "rule", "change_type"), lang)
-    columns = _columns(SUSPECT_COLUMNS, {"name": t("student", lang), "status": t("student_status", lang)}, lang)
+    frame = case_frame(suspects, SUSPECT_COLUMNS, ("status", "rule", "change_type"), lang)
+    columns = case_columns(SUSPECT_COLUMNS, {"name": t("student", lang), "status": t("student_status", lang)}, lang)
     return data_grid("bl-suspects", frame, columns, height=360)
 
 

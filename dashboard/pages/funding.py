@@ -22,13 +22,12 @@ from aidwatch.metrics.funding import CASE_COLUMNS
 from dashboard.components.chartalt import chart_alternative
 from dashboard.components.exports import export_links
 from dashboard.components.figure import axis_label, titled_graph
-from dashboard.components.grid import data_grid
+from dashboard.components.grid import case_columns, case_frame, data_grid
 from views.palette import STATUS_COLORS, TEXT_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.context import drill_links, drill_template
 from aidwatch.i18n import N_, status_name, t, value_name
 from dashboard.pages import framed
-from dashboard.pages.backlog import _columns, _display
 
 # Keys composed at run time (a column, a term, a cause, a status), marked for `make i18n` (docs/i18n.md).
 COMPOSED_KEYS = (
@@ -236,10 +235,10 @@ def _cases(data, lang: str):
     if data.cases_note:
         body.append(dbc.Alert(data.cases_note, color="secondary"))
     elif len(data.cases):
-        frame = _display(data.cases, CASE_COLUMNS, ("kind",), lang)
+        frame = case_frame(data.cases, CASE_COLUMNS, ("kind",), lang)
         frame["amount"] = [money(v, lang, 2) for v in data.cases["amount"]]
         frame["term"] = [term_label(v, lang) for v in data.cases["term"]]
-        body.append(data_grid("fd-cases", frame, _columns(CASE_COLUMNS, {"name": t("student", lang)}, lang),
+        body.append(data_grid("fd-cases", frame, case_columns(CASE_COLUMNS, {"name": t("student", lang)}, lang),
                               height=360))
     else:
         body.append(dbc.Alert(t("fd_cases_none", lang), color="success"))

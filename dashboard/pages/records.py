@@ -18,14 +18,14 @@ from aidwatch.i18n import N_, t
 from aidwatch.metrics.records import GRADUATE_CASE_COLUMNS, RECORD_CASE_COLUMNS
 from dashboard.components.chartalt import chart_alternative
 from dashboard.components.exports import export_links
-from dashboard.components.figure import axis_label, titled_graph
+from dashboard.components.ages import age_figure
+from dashboard.components.figure import axis_label, count_ticks, titled_graph
 from dashboard.components.stacked import label_empty_stacks
-from dashboard.components.grid import data_grid
+from dashboard.components.grid import case_columns, case_frame, data_grid
 from views.palette import STATUS_COLORS
 from dashboard.components.tilegrid import tile_map
 from dashboard.context import drill_links, drill_template
 from dashboard.pages import framed
-from dashboard.pages.backlog import _columns, _count_ticks, _display, age_figure
 
 # Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
 # for `make i18n` (docs/i18n.md).
@@ -82,7 +82,7 @@ def _hbar_layout(fig: go.Figure, n: int, values, barmode: str) -> go.Figure:
     fig.update_layout(
         barmode=barmode, height=max(230, 26 * n * (2 if barmode == "group" else 1) + 70),
         margin=dict(l=10, r=20, t=10, b=30), plot_bgcolor="white", paper_bgcolor="white",
-        yaxis=dict(automargin=True), xaxis=dict(gridcolor="#eee", rangemode="tozero", **_count_ticks(values)),
+        yaxis=dict(automargin=True), xaxis=dict(gridcolor="#eee", rangemode="tozero", **count_ticks(values)),
         legend=dict(orientation="h", y=-0.08 if n > 8 else -0.2, traceorder="normal"), clickmode="event")
     return fig
 
@@ -181,8 +181,8 @@ def tiles_and_bars(prefix: str, rows: pd.DataFrame, lang: str):
 
 
 def case_grid(grid_id: str, cases: pd.DataFrame, fields: list, state: str, lang: str):
-    frame = _display(cases, fields, (state,), lang)
-    return data_grid(grid_id, frame, _columns(fields, {"name": t("student", lang)}, lang), height=360)
+    frame = case_frame(cases, fields, (state,), lang)
+    return data_grid(grid_id, frame, case_columns(fields, {"name": t("student", lang)}, lang), height=360)
 
 
 def _cases(data, lang: str) -> list:
