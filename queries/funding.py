@@ -89,13 +89,14 @@ def schools(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.
 def student_days(conn: sa.Connection, scope: Scope, region: Region, year: int) -> pd.DataFrame:
     """Students with a counted tuition record, per school, term, the day they were first declared there and
     the day a counted tuition record of theirs there was first approved (NaT: never): ``school, term,
-    declared, approved, n``. Per school: a student declared at two schools counts at each."""
+    declared, approved, n``. Per school: a student declared at two schools counts at each. Grouped in the
+    order of ``ix_aid_record_term_kind_school_student`` (a school lies in one province), so the count streams."""
     a = c.aid_record
     g = school_grouping(a, region, scope)
     per_student = (sa.select(a.c.school_id, a.c.term, sa.func.min(a.c.submitted_on).label("declared"),
                              sa.func.min(_effective_approval(a)).label("approved"))
                    .where(*g.where, *_counted(a, year), a.c.kind == "tuition")
-                   .group_by(a.c.school_id, a.c.term, a.c.student_id).subquery())
+                   .group_by(a.c.term, a.c.province_code, a.c.school_id, a.c.student_id).subquery())
     p = per_student.c
     q = (sa.select(p.school_id, p.term, _day(p.declared, "declared"), _day(p.approved, "approved"),
                    sa.func.count().label("n"))

@@ -65,6 +65,11 @@ INDEXES: tuple[Index, ...] = (
     Index("ix_aid_record_grant_recipients", "aid_record",
           ("term", "kind", "province_code", "approved_on", "grade", "grant_tier", "amount", "school_id"),
           "expansion rollout: grant recipients by approval day, year of study, tier and amount, in index order"),
+    Index("ix_aid_record_term_kind_school_student", "aid_record",
+          ("term", "kind", "province_code", "school_id", "student_id", "status", "submitted_on", "approved_on",
+           "amount"),
+          "funding gap: each student's first declaration and approval per school and term, and the amounts, "
+          "covering, so the per-student groups stream through the index and never read the table"),
     Index("ix_aid_record_student", "aid_record", ("student_id", "term", "kind", "approved_on"),
           "a student's aid history (case lists); a priority student's first grant day, covering"),
     Index("ix_status_change_province_occurred_school", "status_change",
