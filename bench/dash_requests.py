@@ -196,8 +196,8 @@ def frame_snapshot(layout_response) -> str | None:
     return _minute(str(fresh["props"].get("children"))) if fresh else None
 
 
-def content_snapshot(content_response, prefix: str) -> str | None:
-    """The snapshot a content answer was read from (its ``{prefix}-snapshot`` stamp), to the minute; None
+def content_snapshot(content_response) -> str | None:
+    """The snapshot a content answer was read from (its ``aw-snapshot`` stamp), to the minute; None
     when the answer carries no stamp (a message, or a page without one)."""
-    stamp = find(content_response, f"{prefix}-snapshot")
-    return _minute(stamp["props"].get("data")) if stamp else None
+    stamp = find(content_response, "aw-snapshot")
+    return _minute(stamp["props"]["data"]["key"]) if stamp else None

@@ -82,7 +82,7 @@ def _cold(app) -> None:
     reg = app.server.extensions["aidwatch_registry"]
     reg.cache.clear()
     answers.of(app).cache.clear()
-    reg._freshness = None
+    reg.forget_freshness()
 
 
 def _median(values) -> float:

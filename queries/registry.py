@@ -44,6 +44,13 @@ FRESHNESS_TTL_S = 30
 RETRY_S = 5
 #: The cache key of the last freshness read from the replica, shared by every app server.
 LAST_GOOD_KEY = "aidwatch:last-good-freshness"
+#: The cache key of the current freshness and the wall time it was read, shared by every worker and host:
+#: one of them reads the replica every ``freshness_ttl_s``, and all of them move to a new snapshot together.
+CURRENT_KEY = "aidwatch:current-freshness"
+#: How long a worker trusts its own copy of the shared freshness before looking at the shared one again:
+#: workers disagree on the snapshot for at most this long after a change (the page's header follows its
+#: figures for the rest, ``dashboard.callbacks.common.snapshot_stamp``).
+LOCAL_TTL_S = 1.0
 #: Errors that mean the replica (or the SQLite file) cannot be reached at all.
 UNREACHABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, FileNotFoundError)
 
@@ -170,7 +177,12 @@ class Registry:
             return fn(conn, scope, *args)
 
     def freshness(self) -> Freshness:
-        """The replica's freshness, looked up at most every ``freshness_ttl_s`` seconds.
+        """The replica's freshness, looked up at most every ``freshness_ttl_s`` seconds by any worker.
+
+        The last lookup is shared (``CURRENT_KEY``), so that the workers of a
+        host (and every host, with Redis) answer from the same snapshot: a page's
+        frame and its figures, served by two workers a moment apart, would
+        otherwise name two snapshots for up to ``freshness_ttl_s`` after a change.
 
         When the replica cannot be reached, the last freshness any app server read
         (``LAST_GOOD_KEY`` in the shared cache) comes back marked ``stale``, so the
@@ -183,10 +195,15 @@ class Registry:
         if cached:
             current = cached[1]
             down = current is None or current.stale
-            if now - cached[0] < (self.retry_s if down else self.freshness_ttl_s):
+            if now - cached[0] < (self.retry_s if down else min(LOCAL_TTL_S, self.freshness_ttl_s)):
                 if current is None:
                     raise ReplicaUnavailable("the registry replica cannot be reached")
                 return current
+            if not down:
+                shared = self.cache.get(CURRENT_KEY)
+                if shared is not None and 0 <= time.time() - shared[0] < self.freshness_ttl_s:
+                    self._freshness = (now, shared[1])
+                    return shared[1]
         try:
             info = freshness(self.engine)
         except UNREACHABLE as exc:
@@ -197,7 +214,14 @@ class Registry:
         self._freshness = (now, fresh)
         self._last_good = fresh
         self.cache.set(LAST_GOOD_KEY, fresh, timeout=0)
+        self.cache.set(CURRENT_KEY, (time.time(), fresh), timeout=max(1, int(self.freshness_ttl_s) * 2))
         return fresh
+
+    def forget_freshness(self) -> None:
+        """Look at the replica again on the next request, in every worker (a new snapshot is known to be
+        there: tests and benchmarks that change it)."""
+        self._freshness = None
+        self.cache.delete(CURRENT_KEY)
 
     def _fall_back(self, now: float, exc: Exception) -> Freshness:
         last = self.cache.get(LAST_GOOD_KEY) or self._last_good

@@ -84,3 +84,28 @@ def test_clicking_a_tile_and_a_bar_drills_down(dash_duo, new_database, tmp_path)
     dash_duo.click_at_coord_fractions("#dl-tiles .scatterlayer .trace:last-child .point:nth-child(2)", 0.5, 0.5)
     wait_url(dash_duo, "province=44")
     dash_duo.wait_for_contains_text("#aw-breadcrumb", "广东省")
+
+
+def test_the_header_names_the_snapshot_the_figures_were_read_from(dash_duo, new_database, tmp_path, monkeypatch):
+    """A new snapshot landing between the frame's request and the content's (two workers, a moment apart):
+    the header is rewritten to the content's snapshot, never left naming another."""
+    import dataclasses
+    import datetime as dt
+
+    from dashboard import context
+
+    drawn = context.frame_context
+
+    def a_day_behind(lang):
+        ctx = drawn(lang)
+        return dataclasses.replace(ctx, snapshot_at=ctx.snapshot_at - dt.timedelta(days=1))
+
+    monkeypatch.setattr(context, "frame_context", a_day_behind)
+    app = make_app(new_database("sqlite"), fixture_deadlines.TABLES, tmp_path)
+    open_page(dash_duo, app, "ministry", f"/deadlines?{VIEW}")
+    dash_duo.wait_for_text_to_equal('#dl-grid .ag-row[row-id="44"] .ag-cell[col-id="done"]', "5")
+    dash_duo.wait_for_text_to_equal("#aw-freshness", "数据截至 2025-11-26 18:00")
+    # a page without figures of the replica keeps the frame's own line: the frame was a day behind
+    click(dash_duo, dash_duo.driver.find_element(By.CSS_SELECTOR, '.aw-nav-link[href^="/subscriptions"]'))
+    wait_url(dash_duo, "/subscriptions")
+    dash_duo.wait_for_text_to_equal("#aw-freshness", "数据截至 2025-11-25 18:00")

@@ -69,19 +69,19 @@ def test_the_reader_follows_the_frames_own_links_and_each_answer_names_its_snaps
         answer = dash_requests.post(client, dash_requests.content(prefix, view, deps)).get_json()
         exports |= set(dash_requests.export_links(layout) + dash_requests.export_links(answer))
         if path not in ("/subscriptions", "/supervision"):  # the app database's forms and lists, not the registry's figures
-            assert dash_requests.content_snapshot(answer, prefix) == dash_requests.frame_snapshot(layout), path
+            assert dash_requests.content_snapshot(answer) == dash_requests.frame_snapshot(layout), path
     assert exports and not any("subscriptions" in href for href in exports)
     assert {href: client.get(href).status_code for href in exports} == {href: 200 for href in exports}
 
 
-def test_a_visit_whose_header_and_figures_name_two_snapshots_is_counted():
+def test_a_visit_whose_frame_and_figures_come_from_two_snapshots_is_counted():
     results = load.Results()
     began = results.started
     results.record_visit(began, True, False)
     results.record_visit(began, True, True)
     results.record_visit(began, False, None)
     figures = results.visit_figures()
-    assert (figures["visits"], figures["served"], figures["failed"], figures["checked"], figures["mixed"]) == (
+    assert (figures["visits"], figures["served"], figures["failed"], figures["checked"], figures["redrawn"]) == (
         3, 2, 1, 2, 1)
     assert load.next_snapshot("2026-11-26T18:00:00") == "2026-11-27T18:00:00"
     assert [load.kind(r) for r in ("layout /briefing", "content /rollout", "drill", "as-of change", "GET export",

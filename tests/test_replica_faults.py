@@ -209,3 +209,31 @@ def test_statement_timeout_ends_with_a_message_and_a_log(new_database, tmp_path,
 
     monkeypatch.setattr(backlog_queries, "school_counts", real)
     assert card_figures(open_view(client, "/backlog", {"province": "44"}).content) == GD_CARDS
+
+
+def test_workers_sharing_a_cache_move_to_a_new_snapshot_together(tmp_path, monkeypatch):
+    """Two workers (two ``Registry`` objects over one shared cache): once one of them has read a new snapshot,
+    the other answers from it at its next look at the shared entry, not when its own 30 s run out."""
+    from cachelib import SimpleCache
+
+    from queries import registry as registry_module
+    from queries.registry import Registry
+    from tests.registry_builder import build_registry
+
+    url = build_registry(f"sqlite:///{tmp_path / 'registry.sqlite'}", fixture_backlog.TABLES)
+    shared = SimpleCache()
+    first, second = (Registry(url, shared, 5000, 1) for _ in range(2))
+    assert first.freshness().key == second.freshness().key == "2025-10-20T18:00:00"
+    with sa.create_engine(url).begin() as conn:
+        conn.execute(sa.text("UPDATE registry_meta SET value = '2025-10-21T18:00:00' WHERE key = 'snapshot_at'"))
+    first.forget_freshness()  # the first worker's turn to read the replica
+    assert first.freshness().key == "2025-10-21T18:00:00"
+    assert second.freshness().key == "2025-10-20T18:00:00"  # its own copy, for at most LOCAL_TTL_S
+    monkeypatch.setattr(registry_module, "LOCAL_TTL_S", 0.0)
+
+    def not_read(engine):
+        raise AssertionError("the second worker read the replica instead of the shared entry")
+
+    monkeypatch.setattr(registry_module, "freshness", not_read)
+    assert second.freshness().key == "2025-10-21T18:00:00"  # from the shared entry
+    first.engine.dispose(), second.engine.dispose()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dashboard.callbacks import (a11y, backlog, briefing, deadlines, duplicates, funding, inspections, quality, records,
+from dashboard.callbacks import (a11y, common, backlog, briefing, deadlines, duplicates, funding, inspections, quality, records,
                                  rollout, school, subscriptions, supervision, view)
 
 
 def register(app) -> None:
     view.register(app)
     a11y.register(app)
+    common.register_snapshot_header(app)
     for module in (briefing, deadlines, rollout, duplicates, backlog, records, funding, inspections, school, quality,
                    subscriptions, supervision):
         module.register(app)

@@ -15,7 +15,7 @@ from views.common import CASE_LISTS_SHOWN, PAST_CALENDAR_NOTED
 from views.context import child_query, last_known_year, registry, view_from
 from views.errors import describe
 from aidwatch.i18n import t
-from dashboard.components.frame import calendar_view_banner
+from dashboard.components.frame import FRAME_SNAPSHOT, FRESHNESS, calendar_view_banner, freshness_text
 from dashboard import answers
 
 
@@ -86,20 +86,42 @@ def register_content(app, prefix: str, build, drills: tuple[str, ...] = ()) -> N
         lang = lang_of(query)
         query = query if isinstance(query, dict) else {}
         try:
-            snapshot = registry().freshness().key
+            fresh = registry().freshness()
             children = build(query, auth.current_scope(), lang)
             audit_case_lists(prefix, query)
             return [*past_calendar_banner(lang), *(children if isinstance(children, list) else [children]),
-                    *(drill_location(p) for p in (prefix, *drills)), snapshot_stamp(prefix, snapshot)]
+                    *(drill_location(p) for p in (prefix, *drills)), snapshot_stamp(fresh, lang)]
         except Exception as exc:  # noqa: BLE001 — every failure becomes a message (views.errors)
             return message(exc, lang)
 
 
-def snapshot_stamp(prefix: str, snapshot: str) -> dcc.Store:
-    """The replica snapshot a page's content was read from (``Freshness.key``), invisible: the frame above
-    names the snapshot too, so a load test (``bench.load``) can tell a page whose figures and header come
-    from two snapshots (a new snapshot arriving between the router's answer and the content's)."""
-    return dcc.Store(id=f"{prefix}-snapshot", data=snapshot)
+#: The stamp every page's content carries: the snapshot its figures were read from.
+SNAPSHOT_STAMP = "aw-snapshot"
+
+
+def snapshot_stamp(fresh, lang: str) -> dcc.Store:
+    """The replica snapshot a page's content was read from (``Freshness.key``) and the header's line for it.
+
+    The frame (the router's answer) names a snapshot too, and the two come from two requests, perhaps
+    two workers: a new snapshot can land between them. ``register_snapshot_header`` then makes the header
+    name the content's snapshot, so a reader never sees figures of one snapshot under another's name; a
+    load test (``bench.load``) counts how often it had to.
+    """
+    return dcc.Store(id=SNAPSHOT_STAMP,
+                     data={"key": fresh.key, "text": freshness_text(fresh.snapshot_at, fresh.replay_lag, lang)})
+
+
+def register_snapshot_header(app) -> None:
+    """The header follows the content's snapshot stamp when the frame was drawn from another snapshot
+    (in the browser: no round trip)."""
+    app.clientside_callback(
+        """function (stamp, frameKey) {
+            if (!stamp || stamp.key === frameKey) { return window.dash_clientside.no_update; }
+            return [stamp.text, stamp.key];
+        }""",
+        Output(FRESHNESS, "children"), Output(FRAME_SNAPSHOT, "data"),
+        Input(SNAPSHOT_STAMP, "data"), State(FRAME_SNAPSHOT, "data"),
+    )
 
 
 def register_drill(app, prefix: str, path: str) -> None:

@@ -57,14 +57,22 @@ class FrameContext:
     csrf_token: str = ""                   # for the logout form: a logout is a POST with the session's token
 
 
+#: The header's line naming the snapshot, and the snapshot key the frame was drawn from beside it.
+FRESHNESS, FRAME_SNAPSHOT = "aw-freshness", "aw-frame-snapshot"
+
+
+def freshness_text(snapshot_at: dt.datetime | None, replay_lag: dt.timedelta | None, lang: str) -> str:
+    """The header's line: the replica's snapshot to the minute, and its replay lag where it has one."""
+    text = t("no_snapshot", lang) if snapshot_at is None else f"{t('snapshot', lang)} {snapshot_at:%Y-%m-%d %H:%M}"
+    if replay_lag is not None:
+        text += f" · {t('lag', lang)} {int(replay_lag.total_seconds() // 60)} min"
+    return text
+
+
 def _freshness(ctx: FrameContext, lang: str):
-    if ctx.snapshot_at is None:
-        text = t("no_snapshot", lang)
-    else:
-        text = f"{t('snapshot', lang)} {ctx.snapshot_at:%Y-%m-%d %H:%M}"
-    if ctx.replay_lag is not None:
-        text += f" · {t('lag', lang)} {int(ctx.replay_lag.total_seconds() // 60)} min"
-    return html.Span(text, className="aw-fresh", id="aw-freshness")
+    key = ctx.snapshot_at.isoformat() if ctx.snapshot_at else "unknown"
+    return html.Span([html.Span(freshness_text(ctx.snapshot_at, ctx.replay_lag, lang), id=FRESHNESS),
+                      dcc.Store(id=FRAME_SNAPSHOT, data=key)], className="aw-fresh")
 
 
 def stale_banner(ctx: FrameContext, lang: str):
