@@ -510,6 +510,7 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
     base = f"http://127.0.0.1:{port}"
     results = Results()
     change: dict = {}
+    rss = RssPeaks(proc.pid)
     try:
         _wait_up(base + "/healthz", proc)
         ready = wait_ready(base, ready_timeout)
@@ -540,6 +541,7 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
             runner.join(max(0.0, until - time.monotonic()) + TIMEOUT_S + 30)
         wall = time.monotonic() - started
     finally:
+        rss_peaks = rss.stop()
         proc.terminate()
         proc.wait(30)
         log.close()
@@ -554,7 +556,8 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
                "second_half": results.table(since=seconds / 2), "visits": visits,
                "served_offered": (visits["served"] / offered) if offered else None, "warm_up": ready,
                "machine": _machine(), "load_before": load_before, "load_after": _load_average(),
-               "registry": registry_url, "log": str(folder / "gunicorn.log")}
+               "registry": registry_url, "log": str(folder / "gunicorn.log"), "rss_peaks_mib": rss_peaks,
+               "answers_mib": _folder_mib(folder / "answers")}
     if snapshot_change_at is not None:
         at = change.get("at", snapshot_change_at)
         summary["snapshot_change"] = {
@@ -565,8 +568,59 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
     return summary
 
 
+def _folder_mib(folder: Path) -> float:
+    """The shared answers' size on disk at the end of the run (what one host's cache grew to)."""
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20 if folder.exists() else 0.0
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms"
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (gunicorn's workers), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                # the command may hold spaces and brackets: the fields after its closing ")" are fixed
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def _rss_mib(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+class RssPeaks:
+    """The largest resident set each gunicorn worker reached, sampled every second while the server runs
+    (the warm-up included): the issue's memory target is per worker, with the caches full."""
+
+    def __init__(self, master: int):
+        self.master, self.peaks, self._stop = master, {}, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(1.0):
+            for pid in _children(self.master):
+                rss = _rss_mib(pid)
+                if rss is not None:
+                    self.peaks[pid] = max(rss, self.peaks.get(pid, 0.0))
+
+    def stop(self) -> list[float]:
+        self._stop.set()
+        self._thread.join(5)
+        return sorted((round(v) for v in self.peaks.values()), reverse=True)
 
 
 def _load_average() -> str:
@@ -642,7 +696,9 @@ def _section(summary: dict, scale: float | None) -> tuple[str, list[str]]:
              f"({summary['requests'] / summary['wall']:.1f} requests/s); {len(summary['refusals'])} views refused "
              f"with a message, {summary['retries']} connection resets retried. "
              f"**{_visits(summary['visits'])}; served ÷ offered "
-             f"{'—' if ratio is None else f'{ratio:.2f}'}.**", "",
+             f"{'—' if ratio is None else f'{ratio:.2f}'}.** Peak RSS per worker: "
+             f"{', '.join(f'{v:,} MiB' for v in summary['rss_peaks_mib']) or '—'}; shared answers on disk at "
+             f"the end: {summary['answers_mib']:.1f} MiB.", "",
              "Per callback kind:", "", *_rows(summary["kinds"], "kind"), ""]
     change = summary.get("snapshot_change")
     if change:
@@ -687,7 +743,8 @@ def main(argv=None) -> int:
                     help="how long the warm-up phase waits for GET /ready to answer 200")
     ap.add_argument("--doc", default=str(DOC), help="where to write the results (markdown)")
     ap.add_argument("--no-static", action="store_true", help="do not fetch the static files on first load")
-    ap.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)")
+    ap.add_argument("--threads", type=int, default=8,
+                    help="gunicorn threads per worker (8, as the Procfile; 1: sync workers)")
     args = ap.parse_args(argv)
     if args.think <= 0:
         ap.error("--think must be positive")
@@ -710,6 +767,7 @@ def main(argv=None) -> int:
         print(f"minute after the snapshot change at {change['at']:.0f} s:", _visits(change["visits"]),
               "; p95 of every request", _ms(change["all"][0]["p95"]) if change["all"] else "—")
     print(f"{summary['requests']} requests, {len(summary['errors'])} errors; wrote {doc}")
+    print(f"peak RSS per worker (MiB): {summary['rss_peaks_mib']}; shared answers {summary['answers_mib']:.1f} MiB")
     for route, error in summary["errors"][:10]:
         print(f"  {route}: {error}")
     return 1 if summary["errors"] else 0

@@ -72,6 +72,15 @@ def _cache_config(cfg: dict) -> dict:
     return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000, "CACHE_DEFAULT_TIMEOUT": 3600}
 
 
+def _shared_config(cfg: dict) -> dict:
+    """Where the workers keep what they must agree on (the replica's current and last good freshness):
+    Redis across hosts, else files under the instance folder, which every worker of the host reads."""
+    if cfg.get("CACHE_URL"):
+        return _cache_config(cfg)
+    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(Path(cfg["INSTANCE_DIR"]) / "shared"),
+            "CACHE_THRESHOLD": 100, "CACHE_DEFAULT_TIMEOUT": 0}
+
+
 def page_language(app: Dash) -> None:
     """Serve each page's HTML with ``<html lang>`` and the ``<title>`` of its path and language, so that the
     first paint and anything reading the HTML (a screen reader before scripts run) have them; later
@@ -98,7 +107,7 @@ def create_app(config: dict | None = None) -> Dash:
 
     cache = Cache(server, config=_cache_config(cfg))
     server.extensions[EXTENSION] = Registry(cfg["REGISTRY_URL"], cache, cfg["STATEMENT_TIMEOUT_MS"],
-                                           cfg["QUERY_THREADS"])
+                                           cfg["QUERY_THREADS"], shared=Cache(server, config=_shared_config(cfg)))
 
     @server.get("/vendor/bootstrap.min.css")
     def bootstrap_css():

@@ -117,10 +117,14 @@ class DeadlineView:
 
 
 class Registry:
-    def __init__(self, url: str, cache: Cache, statement_timeout_ms: int, query_threads: int):
+    def __init__(self, url: str, cache: Cache, statement_timeout_ms: int, query_threads: int,
+                 shared: Cache | None = None):
         self.url = url
         self.query_threads = query_threads
         self.cache = cache
+        #: What every worker (and host) must agree on, the replica's freshness: ``cache`` itself when that is
+        #: shared (Redis), else a store the workers of a host share (``dashboard._shared_config``).
+        self.shared = cache if shared is None else shared
         self.statement_timeout_ms = statement_timeout_ms
         self.freshness_ttl_s = FRESHNESS_TTL_S
         self.retry_s = RETRY_S
@@ -200,7 +204,7 @@ class Registry:
                     raise ReplicaUnavailable("the registry replica cannot be reached")
                 return current
             if not down:
-                shared = self.cache.get(CURRENT_KEY)
+                shared = self.shared.get(CURRENT_KEY)
                 if shared is not None and 0 <= time.time() - shared[0] < self.freshness_ttl_s:
                     self._freshness = (now, shared[1])
                     return shared[1]
@@ -213,18 +217,18 @@ class Registry:
             log.warning("replica reachable again; snapshot %s", fresh.key)
         self._freshness = (now, fresh)
         self._last_good = fresh
-        self.cache.set(LAST_GOOD_KEY, fresh, timeout=0)
-        self.cache.set(CURRENT_KEY, (time.time(), fresh), timeout=max(1, int(self.freshness_ttl_s) * 2))
+        self.shared.set(LAST_GOOD_KEY, fresh, timeout=0)
+        self.shared.set(CURRENT_KEY, (time.time(), fresh), timeout=max(1, int(self.freshness_ttl_s) * 2))
         return fresh
 
     def forget_freshness(self) -> None:
         """Look at the replica again on the next request, in every worker (a new snapshot is known to be
         there: tests and benchmarks that change it)."""
         self._freshness = None
-        self.cache.delete(CURRENT_KEY)
+        self.shared.delete(CURRENT_KEY)
 
     def _fall_back(self, now: float, exc: Exception) -> Freshness:
-        last = self.cache.get(LAST_GOOD_KEY) or self._last_good
+        last = self.shared.get(LAST_GOOD_KEY) or self._last_good
         if last is None:
             self._freshness = (now, None)
             log.error("replica unavailable, no earlier snapshot to fall back on: %s", _reason(exc))

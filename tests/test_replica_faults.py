@@ -212,17 +212,18 @@ def test_statement_timeout_ends_with_a_message_and_a_log(new_database, tmp_path,
 
 
 def test_workers_sharing_a_cache_move_to_a_new_snapshot_together(tmp_path, monkeypatch):
-    """Two workers (two ``Registry`` objects over one shared cache): once one of them has read a new snapshot,
-    the other answers from it at its next look at the shared entry, not when its own 30 s run out."""
-    from cachelib import SimpleCache
+    """Two workers (two ``Registry`` objects, each with its own result cache, sharing the instance folder's
+    files as the app factory gives them): once one of them has read a new snapshot, the other answers from
+    it at its next look at the shared entry, not when its own 30 s run out."""
+    from cachelib import FileSystemCache, SimpleCache
 
     from queries import registry as registry_module
     from queries.registry import Registry
     from tests.registry_builder import build_registry
 
     url = build_registry(f"sqlite:///{tmp_path / 'registry.sqlite'}", fixture_backlog.TABLES)
-    shared = SimpleCache()
-    first, second = (Registry(url, shared, 5000, 1) for _ in range(2))
+    first, second = (Registry(url, SimpleCache(), 5000, 1, shared=FileSystemCache(str(tmp_path / "shared")))
+                     for _ in range(2))
     assert first.freshness().key == second.freshness().key == "2025-10-20T18:00:00"
     with sa.create_engine(url).begin() as conn:
         conn.execute(sa.text("UPDATE registry_meta SET value = '2025-10-21T18:00:00' WHERE key = 'snapshot_at'"))
