@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from flask import abort, current_app, jsonify, request, Response
 from flask_login import current_user
 
@@ -21,6 +23,8 @@ from queries import appdb
 from views import (backlog, briefing, deadlines, duplicates, funding, inspections, quality, records, rollout,
                    rollout_report, supervision)
 from views.briefing_document import briefing_document
+from queries.regions import children
+from views.context import resolve
 from views.errors import describe
 
 EXPORTS = {"deadlines": deadlines.export_frame, "rollout": rollout.export_frame,
@@ -59,6 +63,26 @@ DOCUMENTS = {("briefing", "pdf"): briefing_pdf_document, ("briefing", "docx"): b
              ("rollout-report", "docx"): rollout_report_document}
 
 
+def table_for(export_frame, query: dict, scope) -> pd.DataFrame:
+    """``export_frame(query, scope)``; for a reader without case lists at a school (leadership), whose page
+    shows the school's figures and not its cases, the school's own rows of its city's table instead of the
+    refusal the case list would give: the export holds what the page shows."""
+    try:
+        return export_frame(query, scope)
+    except PermissionError:
+        if not query.get("school") or scope.cases_allowed:
+            raise
+        r = resolve(query, scope)  # a URL may name the school alone
+        parent = {k: v for k, v in query.items() if k != "school"} | {"province": r.region.province,
+                                                                        "city": r.region.city}
+        frame = export_frame(parent, scope)
+        if "code" not in frame:
+            raise
+        # a city's table names its schools by their official code
+        code = str(r.registry.query(children, scope, r.region)["school_code"].iloc[0])
+        return frame[frame["code"].astype(str) == code].reset_index(drop=True)
+
+
 def register(server) -> None:
     @server.get("/export/<page>.<fmt>")
     def export(page: str, fmt: str):
@@ -72,7 +96,7 @@ def register(server) -> None:
             if document is not None:
                 body, rows = document(query, scope)
             else:
-                frame = EXPORTS[page](query, scope)
+                frame = table_for(EXPORTS[page], query, scope)
                 body, rows = None, len(frame)
         except Exception as exc:  # noqa: BLE001 — mapped to a message and status in one place
             text, status = describe(exc, lang)

@@ -81,8 +81,13 @@ def test_forged_callback_with_wrong_types_is_refused_cleanly(app):
 def test_leadership_sees_schools_but_no_case_lists(app):
     client = login(app.server.test_client(), "leader")
     assert client.get("/export/deadlines.csv?year=2025&as_of=2025-05-20&city=440100").status_code == 200
+    # the school's page shows its figures, not its cases: its export is the school's own rows
     response = client.get("/export/deadlines.csv?year=2025&as_of=2025-05-20&school=1")
-    assert response.status_code == 403
+    assert response.status_code == 200
+    lines = response.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "deadline,code,name,due_on,done,total,pct_done,working_days_left,status"
+    assert lines[1:] and all(",4401001,广州市交通技师学院," in line for line in lines[1:])
+    assert "王" not in response.data.decode("utf-8-sig")
     body = text_of(render(client, {"school": "1", "as_of": "2025-05-20", "year": "2025"}))
     assert "仅查看汇总" in body and "王" not in body
 
