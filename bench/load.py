@@ -491,8 +491,10 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
     ``snapshot_change_at``: move the registry's snapshot one day on that many seconds into the run, and back
     afterwards)."""
     folder = Path(folder or tempfile.mkdtemp(prefix="aidwatch-load-"))
+    folder.mkdir(parents=True, exist_ok=True)
     snapshot, provinces = _registry_facts(registry_url)
-    app_db = f"sqlite:///{folder / 'app.sqlite'}"
+    # a new app database every run (its accounts are this run's readers), whatever the instance folder holds
+    app_db = f"sqlite:///{Path(tempfile.mkdtemp(prefix='aidwatch-load-db-')) / 'app.sqlite'}"
     names = _accounts(app_db, users, provinces)
     port = free_port()
     env = {**os.environ, "AIDWATCH_REGISTRY_URL": registry_url, "AIDWATCH_APP_DB_URL": app_db,
@@ -519,6 +521,7 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
             ready["seconds"] += warm_by_visits(base, kinds, snapshot)
         rng = random.Random(seed)
         load_before = _load_average()
+        server_cpu_before, own_cpu_before = rss.cpu_total(), time.process_time()
         results.started = time.monotonic()
         until = results.started + seconds
         max_actions = int(seconds / (think * 0.5)) + 2 if think > 0 else int(seconds * 20)
@@ -540,6 +543,8 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
         for runner in runners:
             runner.join(max(0.0, until - time.monotonic()) + TIMEOUT_S + 30)
         wall = time.monotonic() - started
+        time.sleep(1.1)  # one more sample of the workers' CPU
+        cpu = {"server": rss.cpu_total() - server_cpu_before, "generator": time.process_time() - own_cpu_before}
     finally:
         rss_peaks = rss.stop()
         proc.terminate()
@@ -556,7 +561,7 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
                "second_half": results.table(since=seconds / 2), "visits": visits,
                "served_offered": (visits["served"] / offered) if offered else None, "warm_up": ready,
                "machine": _machine(), "load_before": load_before, "load_after": _load_average(),
-               "registry": registry_url, "log": str(folder / "gunicorn.log"), "rss_peaks_mib": rss_peaks,
+               "registry": registry_url, "log": str(folder / "gunicorn.log"), "rss_peaks_mib": rss_peaks, "cpu_s": cpu,
                "answers_mib": _folder_mib(folder / "answers")}
     if snapshot_change_at is not None:
         at = change.get("at", snapshot_change_at)
@@ -601,21 +606,36 @@ def _rss_mib(pid: int) -> float | None:
     return None
 
 
+def _cpu_s(pid: int) -> float | None:
+    """The CPU seconds (user + system) ``pid`` has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class RssPeaks:
     """The largest resident set each gunicorn worker reached, sampled every second while the server runs
-    (the warm-up included): the issue's memory target is per worker, with the caches full."""
+    (the warm-up included): the issue's memory target is per worker, with the caches full. Also each
+    worker's CPU seconds, so that a run can tell the server's share of the machine from the generator's."""
 
     def __init__(self, master: int):
-        self.master, self.peaks, self._stop = master, {}, threading.Event()
+        self.master, self.peaks, self.cpu, self._stop = master, {}, {}, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.wait(1.0):
             for pid in _children(self.master):
-                rss = _rss_mib(pid)
+                rss, cpu = _rss_mib(pid), _cpu_s(pid)
                 if rss is not None:
                     self.peaks[pid] = max(rss, self.peaks.get(pid, 0.0))
+                if cpu is not None:
+                    self.cpu[pid] = cpu
+
+    def cpu_total(self) -> float:
+        return sum(self.cpu.values())
 
     def stop(self) -> list[float]:
         self._stop.set()
@@ -698,7 +718,9 @@ def _section(summary: dict, scale: float | None) -> tuple[str, list[str]]:
              f"**{_visits(summary['visits'])}; served ÷ offered "
              f"{'—' if ratio is None else f'{ratio:.2f}'}.** Peak RSS per worker: "
              f"{', '.join(f'{v:,} MiB' for v in summary['rss_peaks_mib']) or '—'}; shared answers on disk at "
-             f"the end: {summary['answers_mib']:.1f} MiB.", "",
+             f"the end: {summary['answers_mib']:.1f} MiB. CPU during the run: the server's workers "
+             f"{summary['cpu_s']['server']:,.0f} s, the generator {summary['cpu_s']['generator']:,.0f} s, of "
+             f"{summary['wall'] * (os.cpu_count() or 1):,.0f} core-seconds.", "",
              "Per callback kind:", "", *_rows(summary["kinds"], "kind"), ""]
     change = summary.get("snapshot_change")
     if change:
@@ -745,6 +767,9 @@ def main(argv=None) -> int:
     ap.add_argument("--no-static", action="store_true", help="do not fetch the static files on first load")
     ap.add_argument("--threads", type=int, default=8,
                     help="gunicorn threads per worker (8, as the Procfile; 1: sync workers)")
+    ap.add_argument("--instance", metavar="DIR",
+                    help="the server's instance folder (shared answers, warm-up progress); a folder of an earlier "
+                         "run of the same registry and snapshot starts warm (default: a new temporary folder)")
     args = ap.parse_args(argv)
     if args.think <= 0:
         ap.error("--think must be positive")
@@ -757,7 +782,8 @@ def main(argv=None) -> int:
 
         url, scale = registries.sqlite_registry(args.scale), args.scale
     summary = run(url, args.users, args.seconds, args.workers, args.think, static=not args.no_static,
-                  threads=args.threads, snapshot_change_at=args.snapshot_change_at, ready_timeout=args.ready_timeout)
+                  threads=args.threads, snapshot_change_at=args.snapshot_change_at, ready_timeout=args.ready_timeout,
+                  folder=Path(args.instance) if args.instance else None)
     doc = write(summary, scale, Path(args.doc))
     for row in summary["kinds"] + summary["routes"]:
         print(f"{row['route']:<28} {row['n']:>6}  p50 {_ms(row['p50']):>9}  p95 {_ms(row['p95']):>9}")
@@ -767,7 +793,8 @@ def main(argv=None) -> int:
         print(f"minute after the snapshot change at {change['at']:.0f} s:", _visits(change["visits"]),
               "; p95 of every request", _ms(change["all"][0]["p95"]) if change["all"] else "—")
     print(f"{summary['requests']} requests, {len(summary['errors'])} errors; wrote {doc}")
-    print(f"peak RSS per worker (MiB): {summary['rss_peaks_mib']}; shared answers {summary['answers_mib']:.1f} MiB")
+    print(f"peak RSS per worker (MiB): {summary['rss_peaks_mib']}; shared answers {summary['answers_mib']:.1f} MiB; "
+          f"CPU s: {summary['cpu_s']}")
     for route, error in summary["errors"][:10]:
         print(f"  {route}: {error}")
     return 1 if summary["errors"] else 0

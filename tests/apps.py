@@ -148,3 +148,15 @@ def open_view(client, path: str, query: dict | None = None) -> PageView:
     view = dash_requests.store_view(data, prefix)
     content = post_content(client, prefix, view if view is not None else {})
     return PageView(routed.status_code, text_of(routed), prefix, content.status_code, text_of(content))
+
+
+def school_export_rows(client, url: str, city: str) -> list[str]:
+    """A school's export (``url`` names ``school=``) for a reader without case lists: 200, the city export's
+    header, and rows that are each a row of the city's own export (the school's, not its cases); the rows."""
+    school = client.get(url)
+    assert school.status_code == 200, school.data
+    city_url = url.replace("school=", f"city={city}&_school=")
+    own = school.data.decode("utf-8-sig").splitlines()
+    whole = client.get(city_url).data.decode("utf-8-sig").splitlines()
+    assert own[0] == whole[0] and own[1:] and set(own[1:]) <= set(whole[1:]), (own, whole[:3])
+    return own[1:]

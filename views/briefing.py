@@ -264,7 +264,7 @@ def _funding_area(results: dict, region: Region, year: int, dates: dict, names, 
     found = {key.split(":", 1)[1]: value for key, value in results.items() if key.startswith("funding:")}
     kids, policy = found["children"], policy_for(year)
     views = _at_dates(dates, lambda when, day: fd_m.view_rows(found, kids, region.level, region.province, own,
-                                                               name, policy, day))
+                                                               name, policy, day, latest_only=True))
     totals = {when: (None if v is None or v[1].empty else v[1].iloc[-1]) for when, v in views.items()}
     heads = {}
     for h in m.total_headlines("funding", totals).values():

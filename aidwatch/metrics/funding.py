@@ -211,15 +211,17 @@ def cases(raw: pd.DataFrame, as_of: dt.date, cal: WorkCalendar) -> pd.DataFrame:
 
 
 def view_rows(found: dict, children: pd.DataFrame, level: str, province: str | None, own: str, name: str,
-              policy: YearPolicy, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+              policy: YearPolicy, as_of: dt.date, latest_only: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every begun term's rows at D from one view's query results (``queries.funding.series_queries``):
     the child regions' rows, each term's sorted by the estimated gap, and the selected region's own row per
     term. ``level`` is the level whose children ``children`` are; ``province`` the region's province (None
-    for the nation, whose rows are provinces and whose own row has no average)."""
+    for the nation, whose rows are provinces and whose own row has no average). ``latest_only``: the latest
+    begun term alone (the briefing's figures, at three dates)."""
     rows, totals = [], []
     codes = children["code"].astype(str)
     child_province = dict(zip(codes, codes)) if level == "nation" else dict.fromkeys(codes, province)
-    for term in terms_at(policy, as_of):
+    begun = terms_at(policy, as_of)
+    for term in begun[-1:] if latest_only else begun:
         averages = province_averages(found["provinces"], term.code, as_of)
         counts = school_counts(found["schools"], found["students"], term.code, as_of)
         part = term_rows(children, counts, unapproved_fen(found["money"], term.code, as_of), averages,
