@@ -50,9 +50,10 @@ log = logging.getLogger("aidwatch.answers")
 
 EXTENSION = "aidwatch_answers"
 DISPATCH = "/_dash-update-component"
-#: Answers one host keeps on disk without Redis; beyond it the oldest files go first (``cachelib``).
-#: A snapshot's warm-up stores about 20 per province (``dashboard.warmup``); docs/load.md has the sizes.
-THRESHOLD = 5000
+#: Answers one host keeps on disk without Redis; beyond it the oldest files go first (``cachelib``, which
+#: then opens every file on each write: keep it well above what a snapshot stores). A snapshot's warm-up
+#: stores about 1,960 (``dashboard.warmup``), 4–5 KiB each; docs/load.md has the sizes.
+THRESHOLD = 20_000
 #: Without a threshold in Redis, an answer lives this long (give the Redis server a ``maxmemory`` too).
 REDIS_TIMEOUT_S = 2 * 86400
 #: How long a reader waits for another's rendering of the same view before rendering it itself.
