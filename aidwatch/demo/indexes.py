@@ -70,6 +70,9 @@ INDEXES: tuple[Index, ...] = (
            "amount"),
           "funding gap: each student's first declaration and approval per school and term, and the amounts, "
           "covering, so the per-student groups stream through the index and never read the table"),
+    Index("ix_aid_record_school_term", "aid_record", ("school_id", "term"),
+          "data quality at a school and its cases: one school's aid records of a year and those with an odd "
+          "term, sought by school instead of read across every school's records of the year"),
     Index("ix_aid_record_student", "aid_record", ("student_id", "term", "kind", "approved_on"),
           "a student's aid history (case lists); a priority student's first grant day, covering"),
     Index("ix_status_change_province_occurred_school", "status_change",
