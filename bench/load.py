@@ -485,11 +485,12 @@ def next_snapshot(value: str) -> str:
 
 def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: float = 1.0, seed: int = 2025,
         folder: Path | None = None, static: bool = True, threads: int = 1,
-        snapshot_change_at: float | None = None, ready_timeout: float = READY_TIMEOUT_S) -> dict:
+        snapshot_change_at: float | None = None, ready_timeout: float = READY_TIMEOUT_S,
+        warm_up: bool = True) -> dict:
     """Serve ``registry_url`` with gunicorn, wait for its warm-up, and let ``users`` simulated readers work for
     ``seconds`` (``static=False``: skip the page's static files, which a browser caches after its first visit;
     ``snapshot_change_at``: move the registry's snapshot one day on that many seconds into the run, and back
-    afterwards)."""
+    afterwards; ``warm_up=False``: the server does not warm its landing views, so the run starts at once)."""
     folder = Path(folder or tempfile.mkdtemp(prefix="aidwatch-load-"))
     folder.mkdir(parents=True, exist_ok=True)
     snapshot, provinces = _registry_facts(registry_url)
@@ -501,6 +502,8 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
            "AIDWATCH_SECRET_KEY": "l" * 40, "AIDWATCH_INSTANCE_DIR": str(folder),
            # every simulated user logs in from 127.0.0.1: the per-address login throttle would refuse most
            "AIDWATCH_LOGIN_RATE": "10000 per minute"}
+    if not warm_up:  # the server's own warm-up off: ``/ready`` answers at once, the readers meet cold views
+        env["AIDWATCH_WARM_INTERVAL_S"] = "0"
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     log = open(folder / "gunicorn.log", "wb")
     original = _snapshot_value(registry_url) if snapshot_change_at is not None else None
