@@ -72,13 +72,17 @@ def landing(**query):
 RESULTS_THRESHOLD = 50_000
 
 
+def _redis(cfg: dict, timeout: int) -> dict:
+    return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": cfg["CACHE_URL"], "CACHE_DEFAULT_TIMEOUT": timeout}
+
+
 def _cache_config(cfg: dict) -> dict:
     """Where query results are kept: Redis across hosts; else files under the instance folder, which the
     workers of a host share (a result one worker computed is read by the other instead of computed again)
     and which live in the operating system's file cache, not in each worker's memory (a worker that kept
     them in its own heap grew past 1.5 GiB at scale 0.1 under load, docs/load.md)."""
     if cfg.get("CACHE_URL"):
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": cfg["CACHE_URL"], "CACHE_DEFAULT_TIMEOUT": 3600}
+        return _redis(cfg, 3600)
     return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(Path(cfg["INSTANCE_DIR"]) / "results"),
             "CACHE_THRESHOLD": RESULTS_THRESHOLD, "CACHE_DEFAULT_TIMEOUT": 3600}
 
@@ -87,7 +91,7 @@ def _shared_config(cfg: dict) -> dict:
     """Where the workers keep what they must agree on (the replica's current and last good freshness):
     Redis across hosts, else files under the instance folder, which every worker of the host reads."""
     if cfg.get("CACHE_URL"):
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": cfg["CACHE_URL"], "CACHE_DEFAULT_TIMEOUT": 0}
+        return _redis(cfg, 0)
     return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(Path(cfg["INSTANCE_DIR"]) / "shared"),
             "CACHE_THRESHOLD": 100, "CACHE_DEFAULT_TIMEOUT": 0}
 

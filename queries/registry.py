@@ -85,6 +85,11 @@ def db_failure(exc: BaseException) -> Exception | None:
     return None
 
 
+def snapshot_key(snapshot_at: dt.datetime | None) -> str:
+    """A snapshot's name in cache keys and on the page (the frame's and the content's stamps compare it)."""
+    return snapshot_at.isoformat() if snapshot_at else "unknown"
+
+
 @dataclass(frozen=True)
 class Freshness:
     snapshot_at: dt.datetime | None
@@ -97,7 +102,7 @@ class Freshness:
 
     @property
     def key(self) -> str:
-        return self.snapshot_at.isoformat() if self.snapshot_at else "unknown"
+        return snapshot_key(self.snapshot_at)
 
     @property
     def default_as_of(self) -> dt.date:

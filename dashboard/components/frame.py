@@ -16,6 +16,7 @@ from dash import dcc, html
 from dashboard.components.supervise import supervise_link
 from aidwatch.i18n import N_, t
 from aidwatch.viewstate import FIRST_YEAR, View
+from queries.registry import snapshot_key
 
 # Keys composed at run time (from a prefix and a code, or taken from a column or value list), marked
 # for `make i18n` (docs/i18n.md).
@@ -70,9 +71,8 @@ def freshness_text(snapshot_at: dt.datetime | None, replay_lag: dt.timedelta | N
 
 
 def _freshness(ctx: FrameContext, lang: str):
-    key = ctx.snapshot_at.isoformat() if ctx.snapshot_at else "unknown"
     return html.Span([html.Span(freshness_text(ctx.snapshot_at, ctx.replay_lag, lang), id=FRESHNESS),
-                      dcc.Store(id=FRAME_SNAPSHOT, data=key)], className="aw-fresh")
+                      dcc.Store(id=FRAME_SNAPSHOT, data=snapshot_key(ctx.snapshot_at))], className="aw-fresh")
 
 
 def stale_banner(ctx: FrameContext, lang: str):
