@@ -137,7 +137,9 @@ def assemble(results: dict, region: Region) -> tuple[pd.DataFrame, pd.DataFrame]
     parts.append(pd.DataFrame({"deadline": "rollout_report", "measure": "done",
                                "code": [k for k, v in days.items() if v is not None],
                                "day": pd.to_datetime([v for v in days.values() if v is not None]), "n": 1}))
-    series = pd.concat([p for p in parts if len(p)], ignore_index=True).reindex(columns=SERIES_COLUMNS)
+    # no parts at all: a city without schools (its deadlines are then empty, not an error)
+    series = pd.concat([p for p in parts if len(p)] or [pd.DataFrame(columns=SERIES_COLUMNS)],
+                       ignore_index=True).reindex(columns=SERIES_COLUMNS)
     # categories: every as-of change groups this frame several times (aidwatch.metrics.deadlines.cumulative)
     series = series.astype({"deadline": "category", "measure": "category", "code": "category"})
     series["day"] = pd.to_datetime(series["day"]).astype("datetime64[s]")

@@ -244,7 +244,7 @@ def priority_counts(days: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 def priority_table(codes, counts: pd.DataFrame) -> pd.DataFrame:
     """Per code: ``priority_students, priority_without_grant, coverage_pct``, the without-grant count of every
     hardship group (``without_<group>``), and ``full_coverage_gap``: those of the seven 特困 groups."""
-    codes = [str(x) for x in codes]
+    codes = pd.Index([str(x) for x in codes], dtype=str)  # typed: no codes (a city without schools) is not float
     columns = pd.MultiIndex.from_product([("students", "without_grant"), HARDSHIP_GROUPS])
     if counts.empty:
         wide = pd.DataFrame(0, index=codes, columns=columns)
