@@ -73,8 +73,9 @@ def picker_output(dependencies: list[dict]) -> str | None:
     return None
 
 
-def pick_date(output: str, day: str, year: str, search: str, pathname: str) -> dict:
-    """The view bar's date field set to ``day`` (and confirmed); the answer is the URL of the same view on that day."""
+def pick_date(output: str, day: str, year: str, search: str, pathname: str, shown: dict | None = None) -> dict:
+    """The view bar's date field set to ``day`` (and confirmed), on a page showing ``shown`` (``shown_view``);
+    the answer is the URL of the same view on that day."""
     return {
         "output": output,
         "outputs": _href_output(output),
@@ -82,7 +83,8 @@ def pick_date(output: str, day: str, year: str, search: str, pathname: str) -> d
                    {"id": "view-year", "property": "value", "value": year}],
         "changedPropIds": ["view-asof.value"],
         "state": [{"id": "view-query", "property": "data", "value": search},
-                  {"id": "url", "property": "pathname", "value": pathname}],
+                  {"id": "url", "property": "pathname", "value": pathname},
+                  {"id": "aw-frame-snapshot", "property": "data", "value": shown}],
     }
 
 
@@ -194,6 +196,16 @@ def frame_snapshot(layout_response) -> str | None:
     """The snapshot the page's header names (``aw-freshness``), to the minute."""
     fresh = find(layout_response, "aw-freshness")
     return _minute(str(fresh["props"].get("children"))) if fresh else None
+
+
+def shown_view(layout_response, content_response=None) -> dict | None:
+    """The snapshot, as-of day and year the page shows, as the browser holds them after both answers: the
+    content's stamp where it has one (the header follows it), else the frame's store."""
+    stamp = find(content_response, "aw-snapshot") if content_response is not None else None
+    if stamp:
+        return {k: stamp["props"]["data"].get(k) for k in ("key", "as_of", "year")}
+    frame = find(layout_response, "aw-frame-snapshot")
+    return frame["props"]["data"] if frame else None
 
 
 def content_snapshot(content_response) -> str | None:

@@ -192,7 +192,7 @@ class User:
         self.snapshot, self.static = snapshot, static
         self.session = requests.Session()
         self.dependencies: list[dict] = []
-        self.path, self.view, self.content, self.prefix = "/", {}, b"", None
+        self.path, self.view, self.content, self.prefix, self.shown = "/", {}, b"", None, None
         #: what the page on screen links to: the menu, the breadcrumb (up), its downloads
         self.menu: list[str] = []
         self.crumbs: list[str] = []
@@ -276,6 +276,7 @@ class User:
                        or path == "/school"]
         self.exports = dash_requests.export_links(frame)
         self.content = b""
+        self.shown = dash_requests.shown_view(frame)
         ok, redrawn = True, None
         if prefix:
             content = self._callback(f"content {path}", dash_requests.content(prefix, self.view, self.dependencies))
@@ -283,6 +284,7 @@ class User:
             if ok:
                 self.content = content.content
                 answer = content.json()
+                self.shown = dash_requests.shown_view(frame, answer)
                 self.exports += dash_requests.export_links(answer)
                 shown, read = dash_requests.frame_snapshot(frame), dash_requests.content_snapshot(answer)
                 redrawn = None if shown is None or read is None else shown != read
@@ -340,7 +342,7 @@ class User:
         day = self.snapshot - dt.timedelta(days=7 * self.rng.randint(1, 30))
         search = "?" + urlencode(self.view) if self.view else ""
         self._follow(self._callback("as-of change", dash_requests.pick_date(
-            output, day.isoformat(), str(day.year), search, self.path)))
+            output, day.isoformat(), str(day.year), search, self.path, self.shown)))
 
     def _export(self) -> None:
         """One of the downloads the page on screen links to (none: the menu instead)."""

@@ -18,6 +18,13 @@ describes a failure (``views.errors.describe`` calls ``views.common.keep_private
 lists (``views.common.case_list`` does): those are rendered, and case lists audited, on every
 request.
 
+A new snapshot costs its readers nothing: while it is being warmed (``dashboard.warmup``), a reader
+whose view has no answer yet is served that view's answer of the last snapshot whose warm-up finished,
+if one is kept (``Answers.bridge``); the answer carries its snapshot's stamp, and the page's header and
+view bar follow it (``dashboard.callbacks.common.register_snapshot_header``). Once the new snapshot is
+warmed, the older answers are unreachable. A view with no older answer (a drill nobody opened before) is
+rendered from the new snapshot, as always; the warm-up itself never takes a bridged answer.
+
 Single flight: a reader who finds no answer takes the key's lock — a file lock shared by the workers
 of a host, or a Redis lock shared by every host — and looks again, so concurrent readers of one cold
 view wait for the first one's answer instead of each rendering it. A reader who waits longer than
@@ -62,6 +69,8 @@ WAIT_S = 60
 LOCK_TTL_S = 120
 #: File locks: one of this many files per key (by its digest), so the lock files never pile up.
 LOCK_STRIPES = 256
+#: Set on ``flask.g`` by the warm-up's requests: they render the current snapshot, never take a bridged answer.
+WARMING = "aidwatch_warming"
 #: Brotli quality of a stored answer: rendered once, served many times, so smaller beats faster.
 BR_QUALITY = 9
 #: The packages whose code shapes an answer (``code_version``).
@@ -121,11 +130,35 @@ class Answers:
         self.outputs: set[str] = set()
         #: Answers this process rendered for a shared view (stored or not): what single flight keeps at one.
         self.rendered = 0
+        #: Answers this process served from the last warmed snapshot while the current one was warming.
+        self.bridged = 0
         self._count = threading.Lock()
 
-    def key(self, body) -> str | None:
-        """The cache key of a shared content callback request in the reader's scope; None for any other
-        request, a malformed view, or when the snapshot cannot be read (then rendered as a message)."""
+    @property
+    def warmed_key(self) -> str:
+        """Where the last snapshot whose warm-up finished is kept, as ``(key, default as-of day)``."""
+        return f"aidwatch-warmed:{self.version}"
+
+    def mark_warmed(self, fresh) -> None:
+        """``fresh``'s snapshot is warmed: readers of a newer one are bridged to it until that one is."""
+        self.cache.set(self.warmed_key, (fresh.key, fresh.default_as_of), timeout=0)
+
+    def bridge(self, body) -> str | None:
+        """The key of ``body``'s answer in the last warmed snapshot, while the current one is not warmed
+        (and the replica answers); None otherwise."""
+        warmed = self.cache.get(self.warmed_key)
+        if warmed is None:
+            return None
+        try:
+            fresh = registry().freshness()
+        except Exception:  # noqa: BLE001 — ReplicaUnavailable: no bridge (the callback says why)
+            return None
+        return None if fresh.stale or warmed[0] == fresh.key else self.key(body, snapshot=warmed)
+
+    def key(self, body, snapshot: tuple[str, object] | None = None) -> str | None:
+        """The cache key of a shared content callback request in the reader's scope (of the current
+        snapshot, or of ``snapshot`` as ``(key, default as-of day)``); None for any other request, a malformed
+        view, or when the snapshot cannot be read (then rendered as a message)."""
         if not isinstance(body, dict) or body.get("output") not in self.outputs:
             return None
         inputs = body.get("inputs")
@@ -138,12 +171,20 @@ class Answers:
             days = sorted(calendar().sources.items())  # the working-day years known, and from where
         except Exception:  # noqa: BLE001 — BadView, ReplicaUnavailable, no login: the callback says which
             return None
-        return "aidwatch-answer:" + repr((self.version, body["output"], view.query(), scope, fresh.key,
-                                          fresh.default_as_of, hashlib.sha256(repr(days).encode()).hexdigest()[:8]))
+        snapshot = snapshot or (fresh.key, fresh.default_as_of)
+        return "aidwatch-answer:" + repr((self.version, body["output"], view.query(), scope, *snapshot,
+                                          hashlib.sha256(repr(days).encode()).hexdigest()[:8]))
 
-    def answer(self, key: str, dispatch) -> flask.Response:
-        """The stored answer of ``key``, else ``dispatch()``'s, rendered once across workers and stored."""
+    def answer(self, key: str, dispatch, bridge=None) -> flask.Response:
+        """The stored answer of ``key``, else (with ``bridge``, a callable giving the key of the same view in
+        the last warmed snapshot) that snapshot's answer, else ``dispatch()``'s, rendered once across
+        workers and stored."""
         stored = self.cache.get(key)
+        if stored is None and bridge is not None and (old := bridge()) is not None:
+            stored = self.cache.get(old)
+            if stored is not None:
+                with self._count:
+                    self.bridged += 1
         if stored is None:
             with self.flight(key):
                 stored = self.cache.get(key)
@@ -189,8 +230,11 @@ def install(app, cfg: dict) -> Answers:
 
     @functools.wraps(dispatch)  # keeps Dash's view name (``dash.dash.dispatch``), as integrations expect
     def serve():
-        key = answers.key(flask.request.get_json(silent=True))
-        return dispatch() if key is None else answers.answer(key, dispatch)
+        body = flask.request.get_json(silent=True)
+        key = answers.key(body)
+        if key is None:
+            return dispatch()
+        return answers.answer(key, dispatch, None if flask.g.get(WARMING) else functools.partial(answers.bridge, body))
 
     server.view_functions[DISPATCH] = serve
     return answers

@@ -11,7 +11,8 @@ Each view goes through the app's own callback dispatch, as a request of a built-
 role's scope would, inside a request context of its own: the exact code path and cache key of a
 reader's request, and no real user's session is involved. One worker of all those sharing the
 answers warms a snapshot (elected under the answers' lock); its progress is kept with the answers,
-so every worker's ``GET /ready`` tells a load balancer whether this snapshot's warm-up is done. The thread
+so every worker's ``GET /ready`` tells a load balancer whether this snapshot's warm-up is done. Until it is,
+readers are served the last warmed snapshot's answers where they are kept (``answers.Answers.bridge``). The thread
 that checks for a new snapshot and calls ``warm_if_new`` is the process's (``cli.warmup``).
 """
 
@@ -21,6 +22,7 @@ import logging
 import threading
 import time
 
+import flask
 from flask_login import login_user
 
 from dashboard import answers
@@ -62,6 +64,7 @@ def render(app, user: User, output: str, query: dict) -> bool:
     with app.server.app_context(), app.server.test_request_context(answers.DISPATCH, method="POST", json=body,
                                                                    headers={"Accept-Encoding": "br"}):
         login_user(user)
+        setattr(flask.g, answers.WARMING, True)
         shared = answers.of(app)
         try:
             key = shared.key(body)
@@ -126,6 +129,7 @@ def warm_if_new(app) -> dict[str, float] | None:
         shared.cache.set(key, {"warmed": 0, "pending": None}, timeout=STALL_S)  # elected
     started = time.perf_counter()
     took = warm(app, fresh.key)
+    shared.mark_warmed(fresh)
     log.info("warmed %d views for snapshot %s in %.1f s", len(took), fresh.key, time.perf_counter() - started)
     return took
 

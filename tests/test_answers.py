@@ -126,6 +126,41 @@ def test_a_new_snapshot_makes_every_older_answer_unreachable(app, new_database):
         b"2025-11-27 06:00", b"2025-11-26 18:00") == before
 
 
+def _move_snapshot(app, value: str):
+    registry = app.server.extensions["aidwatch_registry"]
+    with sa.create_engine(registry.url).begin() as conn:
+        conn.execute(sa.text("UPDATE registry_meta SET value = :v WHERE key = 'snapshot_at'"), {"v": value})
+    registry.forget_freshness()  # the next request reads the freshness again (it would in 30 s)
+    return registry.freshness()
+
+
+def test_while_a_new_snapshot_warms_readers_get_the_last_warmed_answers(app):
+    """Warmed S1, then S2 lands: a view S1 answered is served S1's bytes (its stamp names S1) without a
+    rendering; a view nobody opened is rendered from S2; the warm-up's own request renders S2; once S2 is
+    warmed, S1's answers are unreachable."""
+    from dashboard import warmup
+    from dashboard.auth import User
+
+    client = login(app.server.test_client(), "ministry")
+    shared = answers.of(app)
+    s1 = post_content(client, "dl", VIEW).data
+    shared.mark_warmed(app.server.extensions["aidwatch_registry"].freshness())
+    s2 = _move_snapshot(app, "2025-11-27T06:00:00")
+    assert post_content(client, "dl", VIEW).data == s1 and b"2025-11-26T18:00:00" in s1
+    assert (rendered(app), shared.bridged) == (1, 1)
+    province = text_of(post_content(client, "dl", VIEW | {"province": "44"}))  # no S1 answer: rendered from S2
+    assert "2025-11-27T06:00:00" in province and rendered(app) == 2
+    # the warm-up renders S2 (a built-in ministry account: the ministry's scope, the same key)
+    assert warmup.render(app, User(-1, "warm-up-ministry", "ministry", None, 0), "dl-content.children", VIEW)
+    assert rendered(app) == 3 and shared.bridged == 1
+    shared.mark_warmed(s2)
+    now = post_content(client, "dl", VIEW).data
+    assert b"2025-11-27T06:00:00" in now and rendered(app) == 3 and shared.bridged == 1
+    # with S2 warmed, S3's readers are bridged to S2, never to S1
+    _move_snapshot(app, "2025-11-28T06:00:00")
+    assert post_content(client, "dl", VIEW).data == now
+
+
 def _serve(app):
     """``app`` on a threaded WSGI server on a loopback port; (base URL, stop)."""
     from werkzeug.serving import make_server

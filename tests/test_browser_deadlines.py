@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from dash.testing.wait import until as wait_until
 from selenium.webdriver.common.by import By
 
 from tests import fixture_deadlines
@@ -109,3 +110,39 @@ def test_the_header_names_the_snapshot_the_figures_were_read_from(dash_duo, new_
     click(dash_duo, dash_duo.driver.find_element(By.CSS_SELECTOR, '.aw-nav-link[href^="/subscriptions"]'))
     wait_url(dash_duo, "/subscriptions")
     dash_duo.wait_for_text_to_equal("#aw-freshness", "数据截至 2025-11-25 18:00")
+
+
+def test_the_view_bar_shows_the_day_of_the_figures_when_the_snapshot_moved(dash_duo, new_database, tmp_path,
+                                                                           monkeypatch):
+    """The frame drawn from the snapshot before (its default as-of day a day earlier), the figures from
+    the current one, with no as-of in the URL (the landing view, served from the last warmed snapshot
+    while a new one warms, or the other way round): the header and the date field follow the figures,
+    and that is not taken for a date the reader picked (the URL stays without ``as_of``)."""
+    import dataclasses
+    import datetime as dt
+
+    from dashboard import context
+
+    drawn, resolved = context.frame_context, context.resolve_current
+
+    def frame_a_day_behind(lang):
+        ctx = drawn(lang)
+        return dataclasses.replace(ctx, snapshot_at=ctx.snapshot_at - dt.timedelta(days=1))
+
+    def view_a_day_behind(query):
+        r = resolved(query)
+        return r if r.view.as_of else dataclasses.replace(r, as_of=r.as_of - dt.timedelta(days=1))
+
+    monkeypatch.setattr(context, "frame_context", frame_a_day_behind)
+    monkeypatch.setattr(context, "resolve_current", view_a_day_behind)
+    app = make_app(new_database("sqlite"), fixture_deadlines.TABLES, tmp_path)
+    open_page(dash_duo, app, "ministry", "/deadlines?deadline=spring_registration")
+    dash_duo.wait_for_text_to_equal("#aw-freshness", "数据截至 2025-11-26 18:00")
+    wait_until(lambda: dash_duo.find_element("#view-asof").get_attribute("value") == "2025-11-26", 10)
+    dash_duo.wait_for_text_to_equal('#dl-grid .ag-row[row-id="44"] .ag-cell[col-id="done"]', "5")
+    assert "as_of" not in url(dash_duo)
+    # a date the reader does pick is still a new view
+    field = dash_duo.find_element("#view-asof")
+    dash_duo.driver.execute_script("arguments[0].value = ''", field)
+    field.send_keys("05202025\n")
+    wait_url(dash_duo, "as_of=2025-05-20")

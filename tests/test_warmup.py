@@ -40,6 +40,8 @@ def test_landing_views_are_rendered_once_per_snapshot_and_served_as_they_are(new
     assert {key for key in took if key.startswith("warm-up-province-44/")} == {
         f"warm-up-province-44/{page}-content.children/nation/{lang}" for page in PAGES for lang in ("zh", "en")}
     assert warmup.warm_if_new(app) is None  # same snapshot: nothing to do
+    # the snapshot a newer one's readers are bridged to while it warms (tests/test_answers.py)
+    assert answers.of(app).cache.get(answers.of(app).warmed_key)[0] == "2025-11-26T18:00:00"
     ready = anonymous.get("/ready")
     assert ready.status_code == 200
     assert ready.get_json() == {"snapshot": "2025-11-26T18:00:00", "warmed": views, "pending": 0}

@@ -15,7 +15,7 @@ from views.common import CASE_LISTS_SHOWN, PAST_CALENDAR_NOTED
 from views.context import child_query, last_known_year, registry, view_from
 from views.errors import describe
 from aidwatch.i18n import t
-from dashboard.components.frame import FRAME_SNAPSHOT, FRESHNESS, calendar_view_banner, freshness_text
+from dashboard.components.frame import FRAME_SNAPSHOT, FRESHNESS, calendar_view_banner, freshness_text, shown_view
 from dashboard import answers
 
 
@@ -90,7 +90,7 @@ def register_content(app, prefix: str, build, drills: tuple[str, ...] = ()) -> N
             children = build(query, auth.current_scope(), lang)
             audit_case_lists(prefix, query)
             return [*past_calendar_banner(lang), *(children if isinstance(children, list) else [children]),
-                    *(drill_location(p) for p in (prefix, *drills)), snapshot_stamp(fresh, lang)]
+                    *(drill_location(p) for p in (prefix, *drills)), snapshot_stamp(fresh, query, lang)]
         except Exception as exc:  # noqa: BLE001 — every failure becomes a message (views.errors)
             return message(exc, lang)
 
@@ -99,27 +99,36 @@ def register_content(app, prefix: str, build, drills: tuple[str, ...] = ()) -> N
 SNAPSHOT_STAMP = "aw-snapshot"
 
 
-def snapshot_stamp(fresh, lang: str) -> dcc.Store:
-    """The replica snapshot a page's content was read from (``Freshness.key``) and the header's line for it.
+def snapshot_stamp(fresh, query: dict, lang: str) -> dcc.Store:
+    """The replica snapshot a page's content was read from (``Freshness.key``), the as-of day and year its
+    figures are for, and the header's line for the snapshot.
 
-    The frame (the router's answer) names a snapshot too, and the two come from two requests, perhaps
-    two workers: a new snapshot can land between them. ``register_snapshot_header`` then makes the header
-    name the content's snapshot, so a reader never sees figures of one snapshot under another's name; a
-    load test (``bench.load``) counts how often it had to.
+    The frame (the router's answer) names a snapshot and shows an as-of day too, and the two come from two
+    requests, perhaps two workers: a new snapshot can land between them, and while a new snapshot is being
+    warmed a reader is served the last warmed one's answer (``dashboard.answers``). ``register_snapshot_header``
+    then makes the header and the view bar show the content's snapshot and day, so a reader never sees
+    figures of one snapshot under another's name, or of one day under another's date; a load test
+    (``bench.load``) counts how often it had to.
     """
-    return dcc.Store(id=SNAPSHOT_STAMP,
-                     data={"key": fresh.key, "text": freshness_text(fresh.snapshot_at, fresh.replay_lag, lang)})
+    as_of, year = view_from(query).resolved(fresh.default_as_of)
+    return dcc.Store(id=SNAPSHOT_STAMP, data=shown_view(fresh.key, as_of, year) | {
+        "text": freshness_text(fresh.snapshot_at, fresh.replay_lag, lang)})
 
 
 def register_snapshot_header(app) -> None:
-    """The header follows the content's snapshot stamp when the frame was drawn from another snapshot
-    (in the browser: no round trip)."""
+    """The header and the view bar follow the content's snapshot stamp when the frame was drawn from another
+    snapshot (in the browser: no round trip). The view bar's fields then say the content's day and year: with
+    no ``as_of`` in the URL that is its snapshot's day; ``pick`` knows them as shown, not as picked."""
     app.clientside_callback(
-        """function (stamp, frameKey) {
-            if (!stamp || stamp.key === frameKey) { return window.dash_clientside.no_update; }
-            return [stamp.text, stamp.key];
+        """function (stamp, frame) {
+            var skip = window.dash_clientside.no_update;
+            if (!stamp || !frame || stamp.key === frame.key) { return [skip, skip, skip, skip]; }
+            var moved = stamp.as_of !== frame.as_of || stamp.year !== frame.year;
+            return [stamp.text, {key: stamp.key, as_of: stamp.as_of, year: stamp.year},
+                    moved ? stamp.as_of : skip, moved ? stamp.year : skip];
         }""",
         Output(FRESHNESS, "children"), Output(FRAME_SNAPSHOT, "data"),
+        Output("view-asof", "value"), Output("view-year", "value"),
         Input(SNAPSHOT_STAMP, "data"), State(FRAME_SNAPSHOT, "data"),
     )
 

@@ -70,9 +70,16 @@ def freshness_text(snapshot_at: dt.datetime | None, replay_lag: dt.timedelta | N
     return text
 
 
-def _freshness(ctx: FrameContext, lang: str):
+def shown_view(key: str, as_of: dt.date, year: int) -> dict:
+    """What a page shows of its snapshot: its key, and the as-of day and year its figures are for (the view
+    bar's). The frame's store and the content's stamp both hold one; the content's wins (``SNAPSHOT_STAMP``)."""
+    return {"key": key, "as_of": as_of.isoformat(), "year": year}
+
+
+def _freshness(ctx: FrameContext, lang: str, as_of: dt.date, year: int):
     return html.Span([html.Span(freshness_text(ctx.snapshot_at, ctx.replay_lag, lang), id=FRESHNESS),
-                      dcc.Store(id=FRAME_SNAPSHOT, data=snapshot_key(ctx.snapshot_at))], className="aw-fresh")
+                      dcc.Store(id=FRAME_SNAPSHOT, data=shown_view(snapshot_key(ctx.snapshot_at), as_of, year))],
+                     className="aw-fresh")
 
 
 def stale_banner(ctx: FrameContext, lang: str):
@@ -181,7 +188,7 @@ def page_frame(path: str, view: View, as_of: dt.date, year: int, labels: dict, c
             html.Div([
                 html.Nav(nav, className="aw-nav", **{"aria-label": t("main_nav", lang)}),
                 html.Div([
-                    _freshness(ctx, lang),
+                    _freshness(ctx, lang, as_of, year),
                     html.Span([html.Strong(ctx.username), " · ", ctx.scope_label], className="aw-user", id="aw-user"),
                     dcc.Link(html.Span(t("lang_switch", lang), lang=html_lang(other)),
                              href=path + view.query(lang=other), id="aw-lang", className="aw-lang"),
