@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.commands import audit, calendar, demo, digests, replica, serve, supervision, users
+from cli.commands import audit, calendar, demo, digests, replica, serve, supervision, users, warm
 
 
 @click.group()
@@ -21,3 +21,8 @@ main.add_command(digests.subscriptions)
 main.add_command(digests.digests)
 main.add_command(calendar.calendar_group)
 main.add_command(supervision.supervision)
+main.add_command(warm.warm)
+
+
+if __name__ == "__main__":  # ``python -m cli.main``: the warm-up child (cli.warmup) runs so
+    main()

@@ -117,9 +117,9 @@ def warm(app, snapshot: str | None = None) -> dict[str, float]:
     return took
 
 
-def warm_if_new(app) -> dict[str, float] | None:
-    """Warm the current snapshot unless a worker sharing the answers has warmed it or is warming it; None
-    when nothing was to do."""
+def claim(app):
+    """The current snapshot's ``Freshness`` if no worker sharing the answers has warmed it or is warming it,
+    and now this caller is (elected under the answers' lock); None when nothing is to do."""
     fresh = app.server.extensions[EXTENSION].freshness()
     shared = answers.of(app)
     key = _state_key(app, fresh.key)
@@ -127,11 +127,29 @@ def warm_if_new(app) -> dict[str, float] | None:
         if fresh.stale or shared.cache.get(key) is not None:
             return None
         shared.cache.set(key, {"warmed": 0, "pending": None}, timeout=STALL_S)  # elected
+    return fresh
+
+
+def warm_claimed(app, snapshot: str) -> dict[str, float] | None:
+    """Warm ``snapshot`` (claimed with ``claim``, here or by the process that started this one) and make it
+    the snapshot newer ones are bridged to; None, and nothing done, when the replica has moved on since
+    the claim (the next check claims the newer one)."""
+    fresh = app.server.extensions[EXTENSION].freshness()
+    if fresh.key != snapshot:
+        log.info("snapshot %s claimed, %s current: not warmed", snapshot, fresh.key)
+        return None
     started = time.perf_counter()
     took = warm(app, fresh.key)
-    shared.mark_warmed(fresh)
+    answers.of(app).mark_warmed(fresh)
     log.info("warmed %d views for snapshot %s in %.1f s", len(took), fresh.key, time.perf_counter() - started)
     return took
+
+
+def warm_if_new(app) -> dict[str, float] | None:
+    """Warm the current snapshot here unless a worker sharing the answers has warmed it or is warming it;
+    None when nothing was to do."""
+    fresh = claim(app)
+    return None if fresh is None else warm_claimed(app, fresh.key)
 
 
 def readiness(app, interval_s: float) -> tuple[dict, bool]:

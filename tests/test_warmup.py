@@ -68,3 +68,25 @@ def test_ready_needs_no_login_and_waits_for_nothing_without_a_warm_up(new_databa
     assert ready.status_code == 200 and ready.get_json() == {"snapshot": "2025-11-26T18:00:00", "warmed": 0,
                                                              "pending": 0}
     assert warmup_thread.start(app, 0) is None
+
+
+def test_the_server_warms_a_new_snapshot_in_a_child_process_that_exits(new_database, tmp_path):
+    """The server's check claims the snapshot and a child process (``aidwatch warm --claimed``), configured
+    from the environment as the server is, renders it into the shared answers: the server then serves
+    the landing views without rendering one, and the next check finds nothing to do."""
+    import os
+
+    url = new_database("sqlite")
+    app = make_app(url, fixture_deadlines.TABLES, tmp_path, WARM_INTERVAL_S=300)
+    env = {**os.environ, "AIDWATCH_REGISTRY_URL": url, "AIDWATCH_APP_DB_URL": f"sqlite:///{tmp_path / 'app.sqlite'}",
+           "AIDWATCH_SECRET_KEY": "t" * 32, "AIDWATCH_INSTANCE_DIR": str(tmp_path / "instance"), "AIDWATCH_DEMO": "0"}
+    assert app.server.test_client().get("/ready").status_code == 503
+    assert warmup_thread.check(app, env) == 0
+    views = len(PAGES) * 2 * (2 * (1 + 3) + 3)
+    ready = app.server.test_client().get("/ready")
+    assert ready.status_code == 200 and ready.get_json()["warmed"] == views
+    assert answers.of(app).cache.get(answers.of(app).warmed_key)[0] == "2025-11-26T18:00:00"
+    client = login(app.server.test_client(), "ministry")
+    assert "广州市" in text_of(post_content(client, "dl", {"province": "44"}))
+    assert answers.of(app).rendered == 0  # rendered by the child, not here
+    assert warmup_thread.check(app, env) is None
