@@ -551,7 +551,7 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
         time.sleep(1.1)  # one more sample of the workers' CPU
         cpu = {"server": rss.cpu_total() - server_cpu_before, "generator": time.process_time() - own_cpu_before}
     finally:
-        rss_peaks = rss.stop()
+        rss_peaks, warm_rss = rss.stop()
         proc.terminate()
         proc.wait(30)
         log.close()
@@ -566,8 +566,8 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
                "second_half": results.table(since=seconds / 2), "visits": visits,
                "served_offered": (visits["served"] / offered) if offered else None, "warm_up": ready,
                "machine": _machine(), "load_before": load_before, "load_after": _load_average(),
-               "registry": registry_url, "log": str(folder / "gunicorn.log"), "rss_peaks_mib": rss_peaks, "cpu_s": cpu,
-               "answers_mib": _folder_mib(folder / "answers")}
+               "registry": registry_url, "log": str(folder / "gunicorn.log"), "rss_peaks_mib": rss_peaks,
+               "warm_rss_mib": warm_rss, "cpu_s": cpu, "answers_mib": _folder_mib(folder / "answers")}
     if snapshot_change_at is not None:
         at = change.get("at", snapshot_change_at)
         summary["snapshot_change"] = {
@@ -627,25 +627,38 @@ class RssPeaks:
 
     def __init__(self, master: int):
         self.master, self.peaks, self.cpu, self._stop = master, {}, {}, threading.Event()
+        #: the warm-up's child processes a worker starts (``cli.warmup``): their peaks apart, their CPU the server's
+        self.child_peaks: dict[int, float] = {}
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
+
+    def _sample(self, pid: int, peaks: dict) -> None:
+        rss, cpu = _rss_mib(pid), _cpu_s(pid)
+        if rss is not None:
+            peaks[pid] = max(rss, peaks.get(pid, 0.0))
+        if cpu is not None:
+            self.cpu[pid] = cpu
 
     def _run(self) -> None:
         while not self._stop.wait(1.0):
             for pid in _children(self.master):
-                rss, cpu = _rss_mib(pid), _cpu_s(pid)
-                if rss is not None:
-                    self.peaks[pid] = max(rss, self.peaks.get(pid, 0.0))
-                if cpu is not None:
-                    self.cpu[pid] = cpu
+                self._sample(pid, self.peaks)
+                for child in _children(pid):
+                    self._sample(child, self.child_peaks)
 
     def cpu_total(self) -> float:
         return sum(self.cpu.values())
 
-    def stop(self) -> list[float]:
+    def stop(self) -> tuple[list[float], float | None]:
+        """Each worker's peak RSS (MiB, largest first), and the largest warm-up child's (None: none ran)."""
         self._stop.set()
         self._thread.join(5)
-        return sorted((round(v) for v in self.peaks.values()), reverse=True)
+        return (sorted((round(v) for v in self.peaks.values()), reverse=True),
+                round(max(self.child_peaks.values())) if self.child_peaks else None)
+
+
+def _warm_rss(mib: float | None) -> str:
+    return "" if mib is None else f", the warm-up's child process {mib:,.0f} MiB"
 
 
 def _load_average() -> str:
@@ -722,8 +735,9 @@ def _section(summary: dict, scale: float | None) -> tuple[str, list[str]]:
              f"with a message, {summary['retries']} connection resets retried. "
              f"**{_visits(summary['visits'])}; served ÷ offered "
              f"{'—' if ratio is None else f'{ratio:.2f}'}.** Peak RSS per worker: "
-             f"{', '.join(f'{v:,} MiB' for v in summary['rss_peaks_mib']) or '—'}; shared answers on disk at "
-             f"the end: {summary['answers_mib']:.1f} MiB. CPU during the run: the server's workers "
+             f"{', '.join(f'{v:,} MiB' for v in summary['rss_peaks_mib']) or '—'}"
+             f"{_warm_rss(summary.get('warm_rss_mib'))}; shared answers on disk at "
+             f"the end: {summary['answers_mib']:.1f} MiB. CPU during the run: the server's workers (and warm-up) "
              f"{summary['cpu_s']['server']:,.0f} s, the generator {summary['cpu_s']['generator']:,.0f} s, of "
              f"{summary['wall'] * (os.cpu_count() or 1):,.0f} core-seconds.", "",
              "Per callback kind:", "", *_rows(summary["kinds"], "kind"), ""]
@@ -798,7 +812,7 @@ def main(argv=None) -> int:
         print(f"minute after the snapshot change at {change['at']:.0f} s:", _visits(change["visits"]),
               "; p95 of every request", _ms(change["all"][0]["p95"]) if change["all"] else "—")
     print(f"{summary['requests']} requests, {len(summary['errors'])} errors; wrote {doc}")
-    print(f"peak RSS per worker (MiB): {summary['rss_peaks_mib']}; shared answers {summary['answers_mib']:.1f} MiB; "
+    print(f"peak RSS per worker (MiB): {summary['rss_peaks_mib']}{_warm_rss(summary.get('warm_rss_mib'))}; shared answers {summary['answers_mib']:.1f} MiB; "
           f"CPU s: {summary['cpu_s']}")
     for route, error in summary["errors"][:10]:
         print(f"  {route}: {error}")
