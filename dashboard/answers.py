@@ -136,24 +136,28 @@ class Answers:
 
     @property
     def warmed_key(self) -> str:
-        """Where the last snapshot whose warm-up finished is kept, as ``(key, default as-of day)``."""
+        """Where the last snapshot whose warm-up finished is kept, as ``(key, default as-of day, taken at)``."""
         return f"aidwatch-warmed:{self.version}"
 
     def mark_warmed(self, fresh) -> None:
         """``fresh``'s snapshot is warmed: readers of a newer one are bridged to it until that one is."""
-        self.cache.set(self.warmed_key, (fresh.key, fresh.default_as_of), timeout=0)
+        self.cache.set(self.warmed_key, (fresh.key, fresh.default_as_of, fresh.snapshot_at), timeout=0)
 
     def bridge(self, body) -> str | None:
-        """The key of ``body``'s answer in the last warmed snapshot, while the current one is not warmed
-        (and the replica answers); None otherwise."""
+        """The key of ``body``'s answer in the last warmed snapshot, while the current one is newer and not
+        warmed (and the replica answers); None otherwise. Never to a newer snapshot: a replica put back to
+        an older one is served its own answers or rendered."""
         warmed = self.cache.get(self.warmed_key)
         if warmed is None:
             return None
+        key, default_as_of, taken_at = warmed
         try:
             fresh = registry().freshness()
         except Exception:  # noqa: BLE001 — ReplicaUnavailable: no bridge (the callback says why)
             return None
-        return None if fresh.stale or warmed[0] == fresh.key else self.key(body, snapshot=warmed)
+        if fresh.stale or fresh.snapshot_at is None or taken_at is None or taken_at >= fresh.snapshot_at:
+            return None
+        return self.key(body, snapshot=(key, default_as_of))
 
     def key(self, body, snapshot: tuple[str, object] | None = None) -> str | None:
         """The cache key of a shared content callback request in the reader's scope (of the current

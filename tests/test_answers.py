@@ -159,6 +159,12 @@ def test_while_a_new_snapshot_warms_readers_get_the_last_warmed_answers(app):
     # with S2 warmed, S3's readers are bridged to S2, never to S1
     _move_snapshot(app, "2025-11-28T06:00:00")
     assert post_content(client, "dl", VIEW).data == now
+    # a replica put back to S1 is never bridged forward to S2: a view S2 answered and S1 did not is rendered
+    _move_snapshot(app, "2025-11-27T06:00:00")
+    assert "2025-11-27T06:00:00" in text_of(post_content(client, "dl", VIEW | {"province": "45"}))
+    back = _move_snapshot(app, "2025-11-26T18:00:00")
+    assert "2025-11-26T18:00:00" in text_of(post_content(client, "dl", VIEW | {"province": "45"}))
+    assert back.key == "2025-11-26T18:00:00" and shared.bridged == 2
 
 
 def _serve(app):

@@ -9,6 +9,7 @@ cron after the replica is refreshed) it warms the current snapshot unless a serv
 from __future__ import annotations
 
 import logging
+import os
 
 import click
 
@@ -16,10 +17,13 @@ import click
 @click.command()
 @click.option("--claimed", metavar="SNAPSHOT", default=None,
               help="warm this snapshot, already claimed by the server that started this process")
-def warm(claimed: str | None) -> None:
+@click.option("--nice", "niceness", type=click.IntRange(0, 19), default=0, show_default=True,
+              help="lower this process's CPU priority by this much (the servers' readers come first)")
+def warm(claimed: str | None, niceness: int) -> None:
     """Warm the current snapshot's landing views (configuration from the AIDWATCH_* environment)."""
     from dashboard import create_app, warmup
 
+    os.nice(niceness)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app()
     took = warmup.warm_claimed(app, claimed) if claimed else warmup.warm_if_new(app)
