@@ -69,6 +69,11 @@ WAIT_S = 60
 LOCK_TTL_S = 120
 #: File locks: one of this many files per key (by its digest), so the lock files never pile up.
 LOCK_STRIPES = 256
+#: Views one process renders at once; its other threads' readers wait for a slot. Rendering is CPU-bound
+#: (pandas, Plotly, JSON, under the GIL): eight at once in a worker's eight threads made each take eight
+#: times as long and kept the GIL from the cheap requests (the router's frame, a stored answer, a static
+#: file), which then queued behind them (docs/load.md).
+RENDER_SLOTS = 2
 #: Set on ``flask.g`` by the warm-up's requests: they render the current snapshot, never take a bridged answer.
 WARMING = "aidwatch_warming"
 #: Brotli quality of a stored answer: rendered once, served many times, so smaller beats faster.
@@ -133,6 +138,7 @@ class Answers:
         #: Answers this process served from the last warmed snapshot while the current one was warming.
         self.bridged = 0
         self._count = threading.Lock()
+        self._slots = threading.BoundedSemaphore(RENDER_SLOTS)
 
     @property
     def warmed_key(self) -> str:
@@ -193,7 +199,8 @@ class Answers:
             with self.flight(key):
                 stored = self.cache.get(key)
                 if stored is None:
-                    response = dispatch()
+                    with self._slots:
+                        response = dispatch()
                     with self._count:
                         self.rendered += 1
                     if response.status_code != 200 or flask.g.get(PRIVATE_ANSWER):
