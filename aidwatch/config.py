@@ -35,6 +35,11 @@ def from_env(environ=None) -> dict:
         # them (four on two cores made the national deadline page 0.3 s slower); a PostgreSQL replica on a
         # larger server can take more
         "QUERY_THREADS": int(env.get("AIDWATCH_QUERY_THREADS") or os.cpu_count() or 2),
+        # views one server process renders at once (dashboard.answers): rendering is CPU-bound under the GIL;
+        # eight at once in a worker's eight threads made each eight times slower and starved its cheap requests
+        # (the router's frame, a stored answer, a static file). 100 readers at scale 0.1 on 2 cores, visit p95:
+        # 8 slots (none) 4,863 ms, 2 slots 2,252 ms, 1 slot 1,967 ms (docs/load.md)
+        "RENDER_SLOTS": int(env.get("AIDWATCH_RENDER_SLOTS", "1")),
         "SESSION_COOKIE_SECURE": env.get("AIDWATCH_COOKIE_SECURE", "0") == "1",
         "IDLE_MINUTES": int(env.get("AIDWATCH_IDLE_MINUTES", "30")),
         "SESSION_HOURS": int(env.get("AIDWATCH_SESSION_HOURS", "12")),

@@ -69,11 +69,6 @@ WAIT_S = 60
 LOCK_TTL_S = 120
 #: File locks: one of this many files per key (by its digest), so the lock files never pile up.
 LOCK_STRIPES = 256
-#: Views one process renders at once; its other threads' readers wait for a slot. Rendering is CPU-bound
-#: (pandas, Plotly, JSON, under the GIL): eight at once in a worker's eight threads made each take eight
-#: times as long and kept the GIL from the cheap requests (the router's frame, a stored answer, a static
-#: file), which then queued behind them (docs/load.md).
-RENDER_SLOTS = 2
 #: Set on ``flask.g`` by the warm-up's requests: they render the current snapshot, never take a bridged answer.
 WARMING = "aidwatch_warming"
 #: Brotli quality of a stored answer: rendered once, served many times, so smaller beats faster.
@@ -128,7 +123,7 @@ def _redis_flight(client: redis.Redis, key: str):
 class Answers:
     """The shared answers of one app: which callbacks are shared, their cache, and the lock per key."""
 
-    def __init__(self, cache: Cache, flight, version: str):
+    def __init__(self, cache: Cache, flight, version: str, render_slots: int = 1):
         self.cache = cache
         self.flight = flight          # key → a context manager held while its answer is rendered
         self.version = version
@@ -138,7 +133,8 @@ class Answers:
         #: Answers this process served from the last warmed snapshot while the current one was warming.
         self.bridged = 0
         self._count = threading.Lock()
-        self._slots = threading.BoundedSemaphore(RENDER_SLOTS)
+        #: Views this process renders at once (``RENDER_SLOTS``); its other threads' readers wait for a slot.
+        self._slots = threading.BoundedSemaphore(render_slots)
 
     @property
     def warmed_key(self) -> str:
@@ -236,7 +232,7 @@ def install(app, cfg: dict) -> Answers:
         cache = Cache(server, config={"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(instance / "answers"),
                                       "CACHE_THRESHOLD": THRESHOLD, "CACHE_DEFAULT_TIMEOUT": 0})
         flight = functools.partial(_file_flight, instance / "answer-locks")
-    answers = server.extensions[EXTENSION] = Answers(cache, flight, code_version())
+    answers = server.extensions[EXTENSION] = Answers(cache, flight, code_version(), cfg.get("RENDER_SLOTS", 1))
     dispatch = server.view_functions[DISPATCH]
 
     @functools.wraps(dispatch)  # keeps Dash's view name (``dash.dash.dispatch``), as integrations expect

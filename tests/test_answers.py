@@ -238,3 +238,49 @@ def test_twenty_readers_of_one_cold_view_wait_for_one_rendering(shared, new_data
             stop()
     assert sum(rendered(app) for app in apps) == 1
     assert len(set(bodies)) == 1 and "广东省" in json.dumps(json.loads(bodies[0]), ensure_ascii=False)
+
+
+def test_one_process_renders_one_view_at_a_time(app, monkeypatch):
+    """``RENDER_SLOTS`` 1 (the default): readers of four different cold views on a threaded server are
+    rendered one after another, never side by side (each rendering is CPU-bound under the GIL), and each
+    gets its own view."""
+    import requests
+
+    from dashboard.pages import deadlines as page
+
+    build, running, most = page.content, [0], [0]
+    lock = threading.Lock()
+
+    def counted_build(*args):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        threading.Event().wait(0.2)
+        try:
+            return build(*args)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(page, "content", counted_build)
+    base, stop = _serve(app)
+    try:
+        session = requests.Session()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(base + "/login").text).group(1)
+        session.post(base + "/login", data={"username": "ministry", "password": PASSWORD, "csrf_token": token})
+        views = [VIEW | {"province": code} for code in ("44", "45", "11")] + [VIEW]
+        bodies = [None] * len(views)
+
+        def read(n):
+            bodies[n] = session.post(base + answers.DISPATCH, data=dash_requests.body(dash_requests.content(
+                "dl", views[n])), headers={"Content-Type": "application/json"}).content
+
+        threads = [threading.Thread(target=read, args=(n,)) for n in range(len(views))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        stop()
+    assert (most[0], rendered(app)) == (1, 4)
+    assert len(set(bodies)) == 4 and all(b"aw-message" not in body for body in bodies)
