@@ -123,7 +123,7 @@ def _redis_flight(client: redis.Redis, key: str):
 class Answers:
     """The shared answers of one app: which callbacks are shared, their cache, and the lock per key."""
 
-    def __init__(self, cache: Cache, flight, version: str, render_slots: int = 1):
+    def __init__(self, cache: Cache, flight, version: str, render_slots: int):
         self.cache = cache
         self.flight = flight          # key → a context manager held while its answer is rendered
         self.version = version
@@ -232,7 +232,7 @@ def install(app, cfg: dict) -> Answers:
         cache = Cache(server, config={"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(instance / "answers"),
                                       "CACHE_THRESHOLD": THRESHOLD, "CACHE_DEFAULT_TIMEOUT": 0})
         flight = functools.partial(_file_flight, instance / "answer-locks")
-    answers = server.extensions[EXTENSION] = Answers(cache, flight, code_version(), cfg.get("RENDER_SLOTS", 1))
+    answers = server.extensions[EXTENSION] = Answers(cache, flight, code_version(), cfg["RENDER_SLOTS"])
     dispatch = server.view_functions[DISPATCH]
 
     @functools.wraps(dispatch)  # keeps Dash's view name (``dash.dash.dispatch``), as integrations expect
