@@ -5,15 +5,16 @@ the dashboard within the same hour. Every answer of a content callback is shared
 and view (``dashboard.answers``), so the landing views — every page for the nation and for each
 province as the ministry and leadership open them, each province supervisor's own landing view, in
 Chinese and English — are rendered in the background as soon as a new snapshot is seen, in
-``THREADS`` threads (the warm-up must not starve the readers of the same worker).
+``THREADS`` threads of a process of their own (``cli.warmup``), below the readers' priority.
 
 Each view goes through the app's own callback dispatch, as a request of a built-in account with the
 role's scope would, inside a request context of its own: the exact code path and cache key of a
 reader's request, and no real user's session is involved. One worker of all those sharing the
 answers warms a snapshot (elected under the answers' lock); its progress is kept with the answers,
 so every worker's ``GET /ready`` tells a load balancer whether this snapshot's warm-up is done. Until it is,
-readers are served the last warmed snapshot's answers where they are kept (``answers.Answers.bridge``). The thread
-that checks for a new snapshot and calls ``warm_if_new`` is the process's (``cli.warmup``).
+readers are served the last warmed snapshot's answers where they are kept (``answers.Answers.bridge``). A
+server's check thread ``claim``s a new snapshot and has a child process ``warm_claimed`` it (``cli.warmup``);
+``warm_if_new`` does both in this process (``aidwatch warm`` by hand, tests).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ log = logging.getLogger("aidwatch.warmup")
 ROLES = ("ministry", "leadership")
 LANGS = ({}, {"lang": "en"})
 #: Views rendered at once: a view's SQL releases the GIL while its figures hold it, so two overlap
-#: one's queries with the other's drawing; the readers keep the other worker and its core.
+#: one's queries with the other's drawing.
 THREADS = 2
 #: A warm-up that has not moved for this long is taken over by another worker's next check.
 STALL_S = 600

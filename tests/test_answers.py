@@ -114,10 +114,7 @@ def test_malformed_views_get_their_message_and_are_never_kept(app):
 def test_a_new_snapshot_makes_every_older_answer_unreachable(app, new_database):
     client = login(app.server.test_client(), "ministry")
     before = post_content(client, "dl", VIEW).data
-    registry = app.server.extensions["aidwatch_registry"]
-    with sa.create_engine(registry.url).begin() as conn:
-        conn.execute(sa.text("UPDATE registry_meta SET value = '2025-11-27T06:00:00' WHERE key = 'snapshot_at'"))
-    registry.forget_freshness()  # the next request reads the freshness again (it would in 30 s)
+    _move_snapshot(app, "2025-11-27T06:00:00")
     after = post_content(client, "dl", VIEW).data
     assert (rendered(app), stored(app)) == (2, 2)
     assert b"2025-11-27" in post_content(client, "dl", {}).data and b"2025-11-27" not in before

@@ -7,7 +7,6 @@ import datetime as dt
 from dash import Input, Output, State, no_update
 
 from dashboard.components.frame import FRAME_SNAPSHOT
-
 from views.context import registry, view_from
 from queries.registry import ReplicaUnavailable
 from aidwatch.viewstate import BadView, parse_query_string
