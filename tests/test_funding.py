@@ -309,3 +309,27 @@ def test_school_profile_shows_the_schools_gap(app):
     # s402 was not yet approved: 1 + 3 = 4 × 1000.00 (s401's tuition alone approved in 广东)
     assert '"3"' in now("funding_gap_students") and '"4"' in now("funding_gap_students")
     assert '"¥3,000"' in now("funding_gap_yuan") and '"¥4,000"' in now("funding_gap_yuan")
+
+
+def test_a_provinces_averages_are_counted_once_for_all_its_cities_and_schools(app):
+    """The averages depend on the province alone: its view, a city's and a school's share one query (its
+    per-student count is the page's slowest at national scale), with the same figures."""
+    reg = app.server.extensions["aidwatch_registry"]
+    reg.cache.clear()
+    ran = []
+    original = reg._execute
+
+    def counting(fn, scope, *args):
+        ran.append((fn.__qualname__, *args))
+        return original(fn, scope, *args)
+
+    reg._execute = counting
+    try:
+        client = login(app.server.test_client(), "ministry")
+        views = ({"province": "44"}, {"province": "44", "city": "440100"},
+                 {"province": "44", "city": "440100", "school": "1"})
+        for view in views:
+            post_content(client, "fd", {**view, "as_of": "2026-05-21"})
+        assert [args for name, *args in ran if name == "province_days"] == [[GUANGDONG, 2026]]
+    finally:
+        del reg._execute
