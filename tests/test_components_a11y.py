@@ -3,12 +3,16 @@ better/worse in words."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.components.chartalt import chart_alternative, summary_sentence
 from dashboard.components.figure import axis_label, titled_graph
-from dashboard.components.grid import data_grid, header_min_width
+from dashboard.components.grid import data_grid, header_min_width, records_of
 from dashboard.components.stacked import empty_stacks, label_empty_stacks
 from dashboard.components.status import judgement
 from dashboard.components.tilegrid import tile_map
@@ -109,3 +113,19 @@ def test_a_wrapping_header_is_never_narrower_than_its_longest_word():
                                   {"field": "k", "headerName": "Average grant (yuan)", "minWidth": 200,
                                    "wrapHeaderText": True}])
     assert [c["minWidth"] for c in grid.columnDefs] == [114, 100, 200]
+
+
+def test_grid_rows_are_python_values_with_every_missing_cell_empty():
+    """``records_of`` gives what pandas' ``astype(object).where(notna, None).to_dict("records")`` gives, on
+    every kind of column a page hands a grid: text with gaps, counts, shares with NaN, nullable integers,
+    dates, timestamps with NaT, exact money."""
+    frame = pd.DataFrame({
+        "code": pd.Series(["11", None, "13"], dtype="str"), "name": ["北京", "天津", "河北"],
+        "n": np.array([3, 0, 7], dtype="int64"), "pct": [0.5, np.nan, 1.0],
+        "maybe": pd.array([1, None, 2], dtype="Int64"), "due_on": [dt.date(2026, 5, 20), None, dt.date(2026, 6, 6)],
+        "at": pd.to_datetime(["2026-01-01", None, "2026-03-01"]), "yuan": [Decimal("1.10"), None, Decimal("0.00")]})
+    expected = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    assert records_of(frame) == expected
+    assert records_of(frame)[1] == {"code": None, "name": "天津", "n": 0, "pct": None, "maybe": None, "due_on": None,
+                                    "at": None, "yuan": None}
+    assert type(records_of(frame)[0]["n"]) is int and records_of(frame.iloc[:0]) == []
