@@ -23,7 +23,9 @@ whose view has no answer yet is served that view's answer of the last snapshot w
 if one is kept (``Answers.bridge``); the answer carries its snapshot's stamp, and the page's header and
 view bar follow it (``dashboard.callbacks.common.register_snapshot_header``). Once the new snapshot is
 warmed, the older answers are unreachable. A view with no older answer (a drill nobody opened before) is
-rendered from the new snapshot, as always; the warm-up itself never takes a bridged answer.
+rendered from the new snapshot, as always; the warm-up itself never takes a bridged answer. Each view a
+reader is served from the store is noted under its snapshot (``dashboard.opened``), and the next
+snapshot's warm-up renders those views too before the bridge ends.
 
 Single flight: a reader who finds no answer takes the key's lock — a file lock shared by the workers
 of a host, or a Redis lock shared by every host — and looks again, so concurrent readers of one cold
@@ -50,6 +52,7 @@ from flask_caching import Cache
 
 from aidwatch.workdays import calendar
 from dashboard.auth import current_scope
+from dashboard.opened import FileOpenedViews, OpenedViews, RedisOpenedViews
 from views.common import PRIVATE_ANSWER
 from views.context import registry, view_from
 
@@ -125,7 +128,8 @@ def _redis_flight(client: redis.Redis, key: str):
 class Answers:
     """The shared answers of one app: which callbacks are shared, their cache, and the lock per key."""
 
-    def __init__(self, cache: Cache, flight, version: str, render_slots: int):
+    def __init__(self, cache: Cache, flight, version: str, render_slots: int,
+                 opened: OpenedViews | None = None):
         self.cache = cache
         self.flight = flight          # key → a context manager held while its answer is rendered
         self.version = version
@@ -137,6 +141,8 @@ class Answers:
         self._count = threading.Lock()
         #: Views this process renders at once (``RENDER_SLOTS``); its other threads' readers wait for a slot.
         self._slots = threading.BoundedSemaphore(render_slots)
+        #: The views readers were served, per snapshot (``dashboard.opened``); None: not noted.
+        self.opened: OpenedViews | None = opened
 
     @property
     def warmed_key(self) -> str:
@@ -163,10 +169,10 @@ class Answers:
             return None
         return self.key(body, snapshot=(key, default_as_of))
 
-    def key(self, body, snapshot: tuple[str, object] | None = None) -> str | None:
-        """The cache key of a shared content callback request in the reader's scope (of the current
-        snapshot, or of ``snapshot`` as ``(key, default as-of day)``); None for any other request, a malformed
-        view, or when the snapshot cannot be read (then rendered as a message)."""
+    def _shared_view(self, body):
+        """``(output, canonical view, scope, freshness, calendar digest)`` of a shared content callback request
+        in the reader's scope; None for any other request, a malformed view, or when the snapshot cannot be
+        read (then rendered as a message)."""
         if not isinstance(body, dict) or body.get("output") not in self.outputs:
             return None
         inputs = body.get("inputs")
@@ -179,14 +185,33 @@ class Answers:
             days = sorted(calendar().sources.items())  # the working-day years known, and from where
         except Exception:  # noqa: BLE001 — BadView, ReplicaUnavailable, no login: the callback says which
             return None
-        snapshot = snapshot or (fresh.key, fresh.default_as_of)
-        return "aidwatch-answer:" + repr((self.version, body["output"], view.query(), scope, *snapshot,
-                                          hashlib.sha256(repr(days).encode()).hexdigest()[:8]))
+        return body["output"], view.query(), scope, fresh, hashlib.sha256(repr(days).encode()).hexdigest()[:8]
 
-    def answer(self, key: str, dispatch, bridge=None) -> flask.Response:
+    def key(self, body, snapshot: tuple[str, object] | None = None) -> str | None:
+        """The cache key of a shared content callback request in the reader's scope (of the current
+        snapshot, or of ``snapshot`` as ``(key, default as-of day)``); None where ``_shared_view`` is."""
+        shared = self._shared_view(body)
+        if shared is None:
+            return None
+        output, query, scope, fresh, days = shared
+        snapshot = snapshot or (fresh.key, fresh.default_as_of)
+        return "aidwatch-answer:" + repr((self.version, output, query, scope, *snapshot, days))
+
+    def note_opened(self, body) -> None:
+        """Note ``body``'s view as opened in the current snapshot, for the next snapshot's warm-up
+        (``dashboard.opened``)."""
+        shared = self._shared_view(body) if self.opened is not None else None
+        if shared is None or shared[3].stale:
+            return
+        output, query, scope, fresh, _ = shared
+        self.opened.note(fresh.key, {"output": output, "query": query, "role": scope.role,
+                                     "province": scope.province})
+
+    def answer(self, key: str, dispatch, bridge=None, opened=None) -> flask.Response:
         """The stored answer of ``key``, else (with ``bridge``, a callable giving the key of the same view in
         the last warmed snapshot) that snapshot's answer, else ``dispatch()``'s, rendered once across
-        workers and stored."""
+        workers and stored; ``opened()`` is called when the answer served is a stored one (a view the next
+        snapshot's warm-up should render: not a failure, not a case list)."""
         stored = self.cache.get(key)
         if stored is None and bridge is not None and (old := bridge()) is not None:
             stored = self.cache.get(old)
@@ -205,6 +230,8 @@ class Answers:
                         return response
                     stored = brotli.compress(response.get_data(), quality=BR_QUALITY)
                     self.cache.set(key, stored)
+        if opened is not None:
+            opened()
         return _respond(stored)
 
 
@@ -227,14 +254,17 @@ def install(app, cfg: dict) -> Answers:
     if cfg.get("CACHE_URL"):
         cache = Cache(server, config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": cfg["CACHE_URL"],
                                       "CACHE_DEFAULT_TIMEOUT": REDIS_TIMEOUT_S})
-        flight = functools.partial(_redis_flight, redis.Redis.from_url(cfg["CACHE_URL"]))
+        client = redis.Redis.from_url(cfg["CACHE_URL"])
+        flight = functools.partial(_redis_flight, client)
+        opened = RedisOpenedViews(code_version(), client)
     else:
         instance = Path(cfg["INSTANCE_DIR"])
         (instance / "answer-locks").mkdir(parents=True, exist_ok=True)
         cache = Cache(server, config={"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(instance / "answers"),
                                       "CACHE_THRESHOLD": THRESHOLD, "CACHE_DEFAULT_TIMEOUT": 0})
         flight = functools.partial(_file_flight, instance / "answer-locks")
-    answers = server.extensions[EXTENSION] = Answers(cache, flight, code_version(), cfg["RENDER_SLOTS"])
+        opened = FileOpenedViews(code_version(), instance / "opened")
+    answers = server.extensions[EXTENSION] = Answers(cache, flight, code_version(), cfg["RENDER_SLOTS"], opened)
     dispatch = server.view_functions[DISPATCH]
 
     @functools.wraps(dispatch)  # keeps Dash's view name (``dash.dash.dispatch``), as integrations expect
@@ -243,7 +273,10 @@ def install(app, cfg: dict) -> Answers:
         key = answers.key(body)
         if key is None:
             return dispatch()
-        return answers.answer(key, dispatch, None if flask.g.get(WARMING) else functools.partial(answers.bridge, body))
+        if flask.g.get(WARMING):
+            return answers.answer(key, dispatch)
+        return answers.answer(key, dispatch, functools.partial(answers.bridge, body),
+                              functools.partial(answers.note_opened, body))
 
     server.view_functions[DISPATCH] = serve
     return answers

@@ -5,7 +5,9 @@ the dashboard within the same hour. Every answer of a content callback is shared
 and view (``dashboard.answers``), so the landing views — every page for the nation and for each
 province as the ministry and leadership open them, each province supervisor's own landing view, in
 Chinese and English — are rendered in the background as soon as a new snapshot is seen, in
-``THREADS`` threads of a process of their own (``cli.warmup``), below the readers' priority.
+``THREADS`` threads of a process of their own (``cli.warmup``), below the readers' priority. Then the
+views readers were served in the last warmed snapshot (their drills, cities, schools, past days; noted by
+``dashboard.opened``), so that the bridge below lasts until those are ready too.
 
 Each view goes through the app's own callback dispatch, as a request of a built-in account with the
 role's scope would, inside a request context of its own: the exact code path and cache key of a
@@ -22,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from urllib.parse import parse_qsl, urlencode
 
 import flask
 from flask_login import login_user
@@ -45,15 +48,43 @@ THREADS = 2
 STALL_S = 600
 
 
+def account(role: str, province: str | None) -> User:
+    """The built-in account that renders views of ``role`` (a supervisor's: of ``province``)."""
+    if role == "province":
+        return User(-100 - int(province), f"warm-up-province-{province}", "province", province, 0)
+    return User(-1 - ROLES.index(role), f"warm-up-{role}", role, None, 0)
+
+
 def plan(app) -> list[tuple[User, str, dict]]:
     """Every landing view to warm, nation first: (built-in account, content output, view)."""
     codes = [str(code) for code in app.server.extensions[EXTENSION].query(
         children, Scope("ministry"), Region("nation"))["code"]]
-    national = [User(-n, f"warm-up-{role}", role, None, 0) for n, role in enumerate(ROLES, start=1)]
+    national = [account(role, None) for role in ROLES]
     views = [(user, {}) for user in national] + [(user, {"province": code}) for code in codes for user in national]
-    views += [(User(-100 - int(code), f"warm-up-province-{code}", "province", code, 0), {}) for code in codes]
+    views += [(account("province", code), {}) for code in codes]
     outputs = sorted(answers.of(app).outputs)
     return [(user, output, query | lang) for user, query in views for lang in LANGS for output in outputs]
+
+
+def reopened(app, snapshot: str | None) -> list[tuple[User, str, dict]]:
+    """The views readers were served in ``snapshot`` (``dashboard.opened``), as ``plan`` lists them; a note
+    that names no shared page or no scope the warm-up can take is skipped."""
+    shared = answers.of(app)
+    if snapshot is None or shared.opened is None:
+        return []
+    out = []
+    for note in shared.opened.views(snapshot):
+        role, province, output = note.get("role"), note.get("province"), note.get("output")
+        if output not in shared.outputs or role not in (*ROLES, "province") or \
+                (province is None) == (role == "province") or not (province is None or str(province).isdigit()):
+            continue
+        out.append((account(role, province), output, dict(parse_qsl(str(note.get("query", "")).lstrip("?")))))
+    return out
+
+
+def _identity(view) -> tuple:
+    user, output, query = view
+    return user.role, user.province, output, tuple(sorted(query.items()))
 
 
 def render(app, user: User, output: str, query: dict) -> bool:
@@ -80,10 +111,13 @@ def _state_key(app, snapshot: str) -> str:
     return f"aidwatch-warm:{answers.of(app).version}:{snapshot}"
 
 
-def warm(app, snapshot: str | None = None) -> dict[str, float]:
-    """Render every view of ``plan``; seconds per ``user/output/region/lang``. With ``snapshot``, the
-    progress (``{"warmed": n, "pending": m}``) is kept with the answers as it goes, for ``readiness``."""
+def warm(app, snapshot: str | None = None, extra: list | tuple = ()) -> dict[str, float]:
+    """Render every view of ``plan``, then those of ``extra`` it does not hold (``reopened``); seconds per
+    ``user/output/region[?other parameters]/lang``. With ``snapshot``, the progress (``{"warmed": n,
+    "pending": m}``) is kept with the answers as it goes, for ``readiness``."""
     views = plan(app)
+    planned = {_identity(view) for view in views}
+    views += [view for view in extra if _identity(view) not in planned]
     cache, key = answers.of(app).cache, _state_key(app, snapshot or "")
     took: dict[str, float] = {}
     progress = {"warmed": 0, "pending": len(views)}
@@ -94,8 +128,9 @@ def warm(app, snapshot: str | None = None) -> dict[str, float]:
         started = time.perf_counter()
         stored = render(app, user, output, query)
         with lock:
-            took[f"{user.username}/{output}/{query.get('province', 'nation')}/{query.get('lang', 'zh')}"] = \
-                time.perf_counter() - started
+            rest = urlencode(sorted((k, v) for k, v in query.items() if k not in ("province", "lang")))
+            took[f"{user.username}/{output}/{query.get('province', 'nation')}{'?' + rest if rest else ''}/"
+                 f"{query.get('lang', 'zh')}"] = time.perf_counter() - started
             progress["warmed"] += stored
             progress["pending"] -= 1
             if snapshot:
@@ -140,8 +175,11 @@ def warm_claimed(app, snapshot: str) -> dict[str, float] | None:
         log.info("snapshot %s claimed, %s current: not warmed", snapshot, fresh.key)
         return None
     started = time.perf_counter()
-    took = warm(app, fresh.key)
-    answers.of(app).mark_warmed(fresh)
+    shared = answers.of(app)
+    last = shared.cache.get(shared.warmed_key)
+    # the views readers opened in the snapshot they are bridged to, rendered before the bridge ends
+    took = warm(app, fresh.key, reopened(app, last[0] if last and last[0] != fresh.key else None))
+    shared.mark_warmed(fresh)
     log.info("warmed %d views for snapshot %s in %.1f s", len(took), fresh.key, time.perf_counter() - started)
     return took
 

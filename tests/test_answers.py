@@ -164,6 +164,45 @@ def test_while_a_new_snapshot_warms_readers_get_the_last_warmed_answers(app):
     assert back.key == "2025-11-26T18:00:00" and shared.bridged == 2
 
 
+def test_the_next_warm_up_renders_the_views_readers_opened_before_the_bridge_ends(app, monkeypatch):
+    """S1's readers open a past day and a province in English (twice, by two readers: one note each), a case
+    list and a malformed view (never stored: never noted). S2 lands: those views are bridged to S1 while
+    S2's warm-up renders them, and once it is done they are served from S2 without a rendering."""
+    from dashboard import warmup
+
+    monkeypatch.setattr(warmup, "plan", lambda app: [])  # the landing views: tests/test_warmup.py
+    shared = answers.of(app)
+    s1 = app.server.extensions["aidwatch_registry"].freshness()
+    ministry, leader = login(app.server.test_client(), "ministry"), login(app.server.test_client(), "leader")
+    english = VIEW | {"province": "44", "lang": "en"}
+    for client in (ministry, login(app.server.test_client(), "ministry")):
+        post_content(client, "dl", VIEW)
+    post_content(leader, "ro", english)
+    post_content(leader, "ro", english)
+    assert "欧**玲" in text_of(post_content(ministry, "dl", CASES))
+    assert "aw-message" in text_of(post_content(ministry, "dl", {"as_of": "2025-13-45"}))
+    shared.mark_warmed(s1)
+    assert [(user.role, user.province, output, query) for user, output, query in warmup.reopened(app, s1.key)] == [
+        ("ministry", None, "dl-content.children", {"as_of": "2025-06-10", "year": "2025"}),
+        ("leadership", None, "ro-content.children", {"as_of": "2025-06-10", "year": "2025", "province": "44",
+                                                     "lang": "en"})]
+
+    s2 = _move_snapshot(app, "2025-11-27T06:00:00")
+    bridged = post_content(ministry, "dl", VIEW).data
+    assert b"2025-11-26T18:00:00" in bridged and shared.bridged == 1
+    before = rendered(app)
+    took = warmup.warm_claimed(app, s2.key)
+    assert sorted(took) == ["warm-up-leadership/ro-content.children/44?as_of=2025-06-10&year=2025/en",
+                            "warm-up-ministry/dl-content.children/nation?as_of=2025-06-10&year=2025/zh"]
+    assert rendered(app) == before + 2
+    assert b"2025-11-27T06:00:00" in post_content(ministry, "dl", VIEW).data
+    assert b"2025-11-27T06:00:00" in post_content(leader, "ro", english).data
+    assert rendered(app) == before + 2 and shared.bridged == 1
+    # what S2's readers were served (the bridged answer included) is what S3's warm-up will render
+    assert {output for _, output, _ in warmup.reopened(app, s2.key)} == {"dl-content.children",
+                                                                         "ro-content.children"}
+
+
 def _serve(app):
     """``app`` on a threaded WSGI server on a loopback port; (base URL, stop)."""
     from werkzeug.serving import make_server
