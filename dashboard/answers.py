@@ -20,7 +20,8 @@ request.
 
 A new snapshot costs its readers nothing: while it is being warmed (``dashboard.warmup``), a reader
 whose view has no answer yet is served that view's answer of the last snapshot whose warm-up finished,
-if one is kept (``Answers.bridge``); the answer carries its snapshot's stamp, and the page's header and
+if one is kept (``Answers.bridge``), or else drawn from that snapshot's cached results if they are all
+at hand (``Registry.pinned``: no query); the answer carries its snapshot's stamp, and the page's header and
 view bar follow it (``dashboard.callbacks.common.register_snapshot_header``). Once the new snapshot is
 warmed, the older answers are unreachable. A view with no older answer (a drill nobody opened before) is
 rendered from the new snapshot, as always; the warm-up itself never takes a bridged answer. Each view a
@@ -151,23 +152,24 @@ class Answers:
 
     def mark_warmed(self, fresh) -> None:
         """``fresh``'s snapshot is warmed: readers of a newer one are bridged to it until that one is."""
-        self.cache.set(self.warmed_key, (fresh.key, fresh.default_as_of, fresh.snapshot_at), timeout=0)
+        self.cache.set(self.warmed_key, (fresh.key, fresh.default_as_of, fresh.snapshot_at, fresh), timeout=0)
 
-    def bridge(self, body) -> str | None:
-        """The key of ``body``'s answer in the last warmed snapshot, while the current one is newer and not
-        warmed (and the replica answers); None otherwise. Never to a newer snapshot: a replica put back to
-        an older one is served its own answers or rendered."""
+    def bridge(self, body):
+        """``(key of body's answer in the last warmed snapshot, that snapshot's freshness)``, while the
+        current one is newer and not warmed (and the replica answers); None otherwise. Never to a newer
+        snapshot: a replica put back to an older one is served its own answers or rendered."""
         warmed = self.cache.get(self.warmed_key)
         if warmed is None:
             return None
-        key, default_as_of, taken_at = warmed
+        key, default_as_of, taken_at, warmed_fresh = warmed
         try:
             fresh = registry().freshness()
         except Exception:  # noqa: BLE001 — ReplicaUnavailable: no bridge (the callback says why)
             return None
         if fresh.stale or fresh.snapshot_at is None or taken_at is None or taken_at >= fresh.snapshot_at:
             return None
-        return self.key(body, snapshot=(key, default_as_of))
+        old = self.key(body, snapshot=(key, default_as_of))
+        return None if old is None else (old, warmed_fresh)
 
     def _shared_view(self, body):
         """``(output, canonical view, scope, freshness, calendar digest)`` of a shared content callback request
@@ -214,7 +216,9 @@ class Answers:
         snapshot's warm-up should render: not a failure, not a case list)."""
         stored = self.cache.get(key)
         if stored is None and bridge is not None and (old := bridge()) is not None:
-            stored = self.cache.get(old)
+            stored = self.cache.get(old[0])
+            if stored is None:
+                stored = self._render_pinned(*old, dispatch)
             if stored is not None:
                 with self._count:
                     self.bridged += 1
@@ -233,6 +237,27 @@ class Answers:
         if opened is not None:
             opened()
         return _respond(stored)
+
+
+    def _render_pinned(self, key: str, warmed, dispatch) -> bytes | None:
+        """``dispatch()``'s answer drawn from the cached results of the last warmed snapshot (``warmed``, its
+        freshness) alone, stored under that snapshot's ``key``: a view nobody opened costs no query while a
+        new snapshot warms, when its results are at hand (an as-of day, another page of a region). None when
+        one of them is not (a city nobody opened): the view is then rendered from the current snapshot."""
+        with self.flight(key):
+            stored = self.cache.get(key)
+            if stored is not None:
+                return stored
+            with self._slots, registry().pinned(warmed) as misses:
+                response = dispatch()
+            if misses or response.status_code != 200 or flask.g.get(PRIVATE_ANSWER):
+                flask.g.pop(PRIVATE_ANSWER, None)  # the rendering from the current snapshot decides again
+                return None
+            with self._count:
+                self.rendered += 1
+            stored = brotli.compress(response.get_data(), quality=BR_QUALITY)
+            self.cache.set(key, stored)
+            return stored
 
 
 def _respond(stored: bytes) -> flask.Response:

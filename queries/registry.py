@@ -12,6 +12,11 @@ results cached under it are served marked stale, anything else is a
 ``NotCached`` message, and the replica is tried again every ``RETRY_S``
 seconds, so the dashboard recovers by itself once it is back (the pools
 pre-ping, so dead connections are replaced, not reused).
+
+The same cache-only mode serves a snapshot the replica has moved on from, for one request at a time
+(``Registry.pinned``): while a new snapshot is warmed, a view nobody opened is first drawn from the last
+warmed snapshot's cached results, and only if one of them is missing from the new snapshot's
+(``dashboard.answers``).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -61,6 +67,10 @@ class ReplicaUnavailable(RuntimeError):
 
 class NotCached(ReplicaUnavailable):
     """The replica cannot be reached and this view's results were never cached."""
+
+
+#: ``(freshness, misses)`` while this context reads a pinned snapshot from the cache alone (``Registry.pinned``).
+_PINNED: ContextVar[tuple["Freshness", list] | None] = ContextVar("aidwatch_pinned", default=None)
 
 
 class QueryTimeout(RuntimeError):
@@ -153,7 +163,7 @@ class Registry:
     def connect(self):
         """A connection to the replica; refused at once while the replica is known to be down."""
         if self.is_down:
-            raise NotCached("the registry replica cannot be reached and this view is not cached")
+            raise self._not_cached()
         try:
             return self.engine.connect()
         except UNREACHABLE as exc:
@@ -163,9 +173,31 @@ class Registry:
 
     @property
     def is_down(self) -> bool:
-        """The last freshness lookup failed (local state only: safe in the query threads)."""
+        """The last freshness lookup failed (local state only: safe in the query threads), or this context
+        reads a pinned snapshot: either way, only cached results can be had."""
+        if _PINNED.get() is not None:
+            return True
         cached = self._freshness
         return cached is not None and (cached[1] is None or cached[1].stale)
+
+    def _not_cached(self, message: str = "the registry replica cannot be reached and this view is not cached"):
+        """The failure of a result that is not cached while only cached ones can be had (noted when pinned)."""
+        pin = _PINNED.get()
+        if pin is not None:
+            pin[1].append(message)
+        return NotCached(message)
+
+    @contextmanager
+    def pinned(self, fresh: "Freshness"):
+        """Within this context (this request's thread and the contexts copied from it), ``fresh`` is the
+        snapshot and the replica is not asked anything: results come from the cache under ``fresh``'s key
+        or are ``NotCached``. Yields the list of the misses: a view drawn without one is wholly of ``fresh``."""
+        misses: list = []
+        token = _PINNED.set((fresh, misses))
+        try:
+            yield misses
+        finally:
+            _PINNED.reset(token)
 
     @contextmanager
     def _guard(self):
@@ -199,6 +231,9 @@ class Registry:
         ``ReplicaUnavailable``. Either way the failure is logged with its reason
         and the lookup is tried again after ``retry_s`` seconds.
         """
+        pin = _PINNED.get()
+        if pin is not None:
+            return pin[0]
         now = time.monotonic()
         cached = self._freshness
         if cached:
@@ -249,7 +284,7 @@ class Registry:
         value = self.cache.get(cache_key)
         if value is None:
             if self.is_down:
-                raise NotCached("the registry replica cannot be reached and this view is not cached")
+                raise self._not_cached()
             value = compute()
             self.cache.set(cache_key, value)
         return value
@@ -275,8 +310,8 @@ class Registry:
         missing = {name: calls[name] for name, value in results.items() if value is None}
         if missing and self.is_down:
             if not return_exceptions:
-                raise NotCached("the registry replica cannot be reached and this view is not cached")
-            results |= {name: NotCached("the registry replica cannot be reached") for name in missing}
+                raise self._not_cached()
+            results |= {name: self._not_cached("the registry replica cannot be reached") for name in missing}
             missing = {}
         if not missing:
             return results

@@ -164,6 +164,31 @@ def test_while_a_new_snapshot_warms_readers_get_the_last_warmed_answers(app):
     assert back.key == "2025-11-26T18:00:00" and shared.bridged == 2
 
 
+def test_while_a_new_snapshot_warms_a_view_nobody_opened_is_drawn_from_the_warmed_results(app):
+    """S1 warmed with a national view of one day; S2 lands. Another day of that page (nobody opened it) is
+    drawn from S1's cached day-grouped results: S1's stamp, S1's figures, not one query; a province whose
+    results S1 never read is rendered from S2, as before."""
+    shared, registry = answers.of(app), app.server.extensions["aidwatch_registry"]
+    client = login(app.server.test_client(), "ministry")
+    other_day = {"as_of": "2025-06-03", "year": "2025"}
+    post_content(client, "dl", VIEW)
+    shared.mark_warmed(registry.freshness())
+    s1_figures = text_of(post_content(login(app.server.test_client(), "leader"), "dl", other_day))
+    _move_snapshot(app, "2025-11-27T06:00:00")
+    seen = []
+    sa.event.listen(registry.engine, "before_cursor_execute",
+                    lambda *args: seen.append(args[2]) if "registry_meta" not in args[2] else None)
+    before = rendered(app)
+    drawn = text_of(post_content(client, "dl", other_day))
+    assert "2025-11-26T18:00:00" in drawn and "2025-11-27T06:00:00" not in drawn and seen == []
+    assert (rendered(app), shared.bridged) == (before + 1, 1)
+    assert drawn == s1_figures  # the same figures as in S1 (leadership's answer: the same bytes here)
+    # the next reader of that view gets the stored bytes; a province S1 never read comes from S2
+    assert text_of(post_content(client, "dl", other_day)) == drawn and rendered(app) == before + 1
+    province = text_of(post_content(client, "dl", VIEW | {"province": "44"}))
+    assert "2025-11-27T06:00:00" in province and seen and rendered(app) == before + 2
+
+
 def test_the_next_warm_up_renders_the_views_readers_opened_before_the_bridge_ends(app, monkeypatch):
     """S1's readers open a past day and a province in English (twice, by two readers: one note each), a case
     list and a malformed view (never stored: never noted). S2 lands: those views are bridged to S1 while
