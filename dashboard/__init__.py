@@ -70,6 +70,10 @@ def landing(**query):
 #: (33 MiB), and once the file cache holds more than this, cachelib opens every file on each write to find
 #: the oldest: a ceiling far above a snapshot's results, reached only when old snapshots' have piled up.
 RESULTS_THRESHOLD = 50_000
+#: How long a query result is kept: past the next snapshot's warm-up (daily snapshots), so that while it
+#: runs a view nobody opened is drawn from the last warmed snapshot's results (``Registry.pinned``). On
+#: files the count above bounds the disk either way; give a Redis server ``maxmemory`` with ``allkeys-lru``.
+RESULTS_TIMEOUT_S = 2 * 86400
 
 
 def _redis(cfg: dict, timeout: int) -> dict:
@@ -82,9 +86,9 @@ def _cache_config(cfg: dict) -> dict:
     and which live in the operating system's file cache, not in each worker's memory (a worker that kept
     them in its own heap grew past 1.5 GiB at scale 0.1 under load, docs/load.md)."""
     if cfg.get("CACHE_URL"):
-        return _redis(cfg, 3600)
+        return _redis(cfg, RESULTS_TIMEOUT_S)
     return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(Path(cfg["INSTANCE_DIR"]) / "results"),
-            "CACHE_THRESHOLD": RESULTS_THRESHOLD, "CACHE_DEFAULT_TIMEOUT": 3600}
+            "CACHE_THRESHOLD": RESULTS_THRESHOLD, "CACHE_DEFAULT_TIMEOUT": RESULTS_TIMEOUT_S}
 
 
 def _shared_config(cfg: dict) -> dict:
