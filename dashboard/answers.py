@@ -210,10 +210,11 @@ class Answers:
                                      "province": scope.province})
 
     def answer(self, key: str, dispatch, bridge=None, opened=None) -> flask.Response:
-        """The stored answer of ``key``, else (with ``bridge``, a callable giving the key of the same view in
-        the last warmed snapshot) that snapshot's answer, else ``dispatch()``'s, rendered once across
-        workers and stored; ``opened()`` is called when the answer served is a stored one (a view the next
-        snapshot's warm-up should render: not a failure, not a case list)."""
+        """The stored answer of ``key``, else (with ``bridge``, a callable giving the same view's key in the
+        last warmed snapshot and that snapshot's freshness) that snapshot's answer or one drawn from its
+        cached results, else ``dispatch()``'s, rendered once across workers and stored; ``opened()`` is
+        called when the answer served is a stored one (a view the next snapshot's warm-up should render:
+        not a failure, not a case list)."""
         stored = self.cache.get(key)
         if stored is None and bridge is not None and (old := bridge()) is not None:
             stored = self.cache.get(old[0])
