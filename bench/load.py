@@ -503,7 +503,8 @@ def run(registry_url: str, users: int, seconds: float, workers: int = 2, think: 
     env = {**os.environ, "AIDWATCH_REGISTRY_URL": registry_url, "AIDWATCH_APP_DB_URL": app_db,
            "AIDWATCH_SECRET_KEY": "l" * 40, "AIDWATCH_INSTANCE_DIR": str(folder),
            # every simulated user logs in from 127.0.0.1: the per-address login throttle would refuse most
-           "AIDWATCH_LOGIN_RATE": "10000 per minute"}
+           "AIDWATCH_LOGIN_RATE": "10000 per minute",
+           "MALLOC_ARENA_MAX": "2"}  # as the Procfile
     if not warm_up:  # the server's own warm-up off: ``/ready`` answers at once, the readers meet cold views
         env["AIDWATCH_WARM_INTERVAL_S"] = "0"
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
