@@ -15,7 +15,7 @@ pre-ping, so dead connections are replaced, not reused).
 
 The same cache-only mode serves a snapshot the replica has moved on from, for one request at a time
 (``Registry.pinned``): while a new snapshot is warmed, a view nobody opened is first drawn from the last
-warmed snapshot's cached results, and only if one of them is missing from the new snapshot's
+warmed snapshot's cached results, and rendered from the new snapshot only if one of them is missing
 (``dashboard.answers``).
 """
 
@@ -188,7 +188,7 @@ class Registry:
         return NotCached(message)
 
     @contextmanager
-    def pinned(self, fresh: "Freshness"):
+    def pinned(self, fresh: Freshness):
         """Within this context (this request's thread and the contexts copied from it), ``fresh`` is the
         snapshot and the replica is not asked anything: results come from the cache under ``fresh``'s key
         or are ``NotCached``. Yields the list of the misses: a view drawn without one is wholly of ``fresh``."""
