@@ -154,8 +154,9 @@ class Answers:
         """``fresh``'s snapshot is warmed: readers of a newer one are bridged to it until that one is."""
         self.cache.set(self.warmed_key, (fresh.key, fresh.default_as_of, fresh.snapshot_at, fresh), timeout=0)
 
-    def bridge(self, body):
-        """``(key of body's answer in the last warmed snapshot, that snapshot's freshness)``, while the
+    def bridge(self, shared):
+        """``(key of the shared view's answer in the last warmed snapshot, that snapshot's freshness)``
+        (``shared``: ``shared_view``'s), while the
         current one is newer and not warmed (and the replica answers); None otherwise. Never to a newer
         snapshot: a replica put back to an older one is served its own answers or rendered."""
         warmed = self.cache.get(self.warmed_key)
@@ -168,10 +169,9 @@ class Answers:
             return None
         if fresh.stale or fresh.snapshot_at is None or taken_at is None or taken_at >= fresh.snapshot_at:
             return None
-        old = self.key(body, snapshot=(key, default_as_of))
-        return None if old is None else (old, warmed_fresh)
+        return self.key_of(shared, snapshot=(key, default_as_of)), warmed_fresh
 
-    def _shared_view(self, body):
+    def shared_view(self, body):
         """``(output, canonical view, scope, freshness, calendar digest)`` of a shared content callback request
         in the reader's scope; None for any other request, a malformed view, or when the snapshot cannot be
         read (then rendered as a message)."""
@@ -189,21 +189,23 @@ class Answers:
             return None
         return body["output"], view.query(), scope, fresh, hashlib.sha256(repr(days).encode()).hexdigest()[:8]
 
-    def key(self, body, snapshot: tuple[str, object] | None = None) -> str | None:
-        """The cache key of a shared content callback request in the reader's scope (of the current
-        snapshot, or of ``snapshot`` as ``(key, default as-of day)``); None where ``_shared_view`` is."""
-        shared = self._shared_view(body)
-        if shared is None:
-            return None
+    def key_of(self, shared, snapshot: tuple[str, object] | None = None) -> str:
+        """The cache key of a ``shared_view`` (of the current snapshot, or of ``snapshot`` as ``(key,
+        default as-of day)``)."""
         output, query, scope, fresh, days = shared
         snapshot = snapshot or (fresh.key, fresh.default_as_of)
         return "aidwatch-answer:" + repr((self.version, output, query, scope, *snapshot, days))
 
-    def note_opened(self, body) -> None:
-        """Note ``body``'s view as opened in the current snapshot, for the next snapshot's warm-up
+    def key(self, body) -> str | None:
+        """The cache key of a shared content callback request in the reader's scope; None where
+        ``shared_view`` is."""
+        shared = self.shared_view(body)
+        return None if shared is None else self.key_of(shared)
+
+    def note_opened(self, shared) -> None:
+        """Note a ``shared_view`` as opened in the current snapshot, for the next snapshot's warm-up
         (``dashboard.opened``)."""
-        shared = self._shared_view(body) if self.opened is not None else None
-        if shared is None or shared[3].stale:
+        if self.opened is None or shared[3].stale:
             return
         output, query, scope, fresh, _ = shared
         self.opened.note(fresh.key, {"output": output, "query": query, "role": scope.role,
@@ -295,14 +297,14 @@ def install(app, cfg: dict) -> Answers:
 
     @functools.wraps(dispatch)  # keeps Dash's view name (``dash.dash.dispatch``), as integrations expect
     def serve():
-        body = flask.request.get_json(silent=True)
-        key = answers.key(body)
-        if key is None:
+        shared = answers.shared_view(flask.request.get_json(silent=True))
+        if shared is None:
             return dispatch()
+        key = answers.key_of(shared)
         if flask.g.get(WARMING):
             return answers.answer(key, dispatch)
-        return answers.answer(key, dispatch, functools.partial(answers.bridge, body),
-                              functools.partial(answers.note_opened, body))
+        return answers.answer(key, dispatch, functools.partial(answers.bridge, shared),
+                              functools.partial(answers.note_opened, shared))
 
     server.view_functions[DISPATCH] = serve
     return answers

@@ -75,10 +75,14 @@ def reopened(app, snapshot: str | None) -> list[tuple[User, str, dict]]:
     out = []
     for note in shared.opened.views(snapshot):
         role, province, output = note.get("role"), note.get("province"), note.get("output")
-        if output not in shared.outputs or role not in (*ROLES, "province") or \
-                (province is None) == (role == "province") or not (province is None or str(province).isdigit()):
+        try:
+            scope = Scope(role, province)  # the roles and provinces a scope may have
+        except ValueError:
             continue
-        out.append((account(role, province), output, dict(parse_qsl(str(note.get("query", "")).lstrip("?")))))
+        if output not in shared.outputs or not str(province or 0).isdigit():
+            continue
+        out.append((account(scope.role, scope.province), output,
+                    dict(parse_qsl(str(note.get("query", "")).lstrip("?")))))
     return out
 
 
