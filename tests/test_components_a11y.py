@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.components.chartalt import chart_alternative, summary_sentence
 from dashboard.components.figure import axis_label, titled_graph
@@ -79,11 +78,12 @@ def test_an_empty_stack_is_labelled_at_the_axis_not_left_blank():
     assert (label["y"], label["x"], label["text"]) == (["天津市", "北京市", "广西壮族自治区"], [0, 0, 0],
                                                        ["无数据", "0", "无数据"])
     assert (label["orientation"], label["textposition"], label["showlegend"]) == ("h", "outside", False)
-    # a go.Figure, upright bars, in English; a chart with nothing empty is left as it was
-    upright = go.Figure([go.Bar(x=["0-5", "6-10", ">10"], y=[3, 0, None]), go.Bar(x=["0-5", "6-10", ">10"], y=[1, 0, None])])
-    label = label_empty_stacks(upright, "en").data[-1]
-    assert (list(label.x), list(label.y), list(label.text)) == (["6-10", ">10"], [0, 0], ["0", "no data"])
-    assert label.orientation == "v" and label.hoverinfo == "skip"
+    # upright bars, in English; a chart with nothing empty is left as it was
+    upright = {"data": [dict(type="bar", x=["0-5", "6-10", ">10"], y=[3, 0, None]),
+                        dict(type="bar", x=["0-5", "6-10", ">10"], y=[1, 0, None])]}
+    label = label_empty_stacks(upright, "en")["data"][-1]
+    assert (label["x"], label["y"], label["text"]) == (["6-10", ">10"], [0, 0], ["0", "no data"])
+    assert label["orientation"] == "v" and label["hoverinfo"] == "skip"
     full = {"data": [dict(type="bar", orientation="h", y=["a"], x=[1])]}
     assert label_empty_stacks(full, "en")["data"] == full["data"] and len(full["data"]) == 1
 
@@ -95,7 +95,8 @@ def test_a_long_region_name_is_broken_onto_two_lines_on_a_bar_axis():
 
 
 def test_a_titled_chart_is_a_figure_named_by_its_heading():
-    box = titled_graph("Overdue <b>below</b>", id="x-bars", figure=go.Figure(go.Bar(y=["a"], x=[1])), level=3,
+    box = titled_graph("Overdue <b>below</b>", id="x-bars", figure={"data": [dict(type="bar", y=["a"], x=[1])], "layout": {}},
+                       level=3,
                        after=["alt"], config={"displayModeBar": False})
     heading, chart, alt = box.children
     assert box.role == "figure" and getattr(box, "aria-labelledby") == heading.id == "x-bars-title"

@@ -151,8 +151,8 @@ def test_tier_bars_show_a_region_without_recipients_as_no_data():
     tiers = pd.DataFrame({"code": ["44"], "tier": [1], "recipients": [2], "share_pct": [100.0], "declared_yuan": [2600],
                           "mean_yuan_per_year": [2600.0], "off_tier": [0]})
     fig = page.tier_bars(tiers, rows, "zh")
-    assert list(fig.layout.yaxis.categoryarray) == ["北京市", "广东省"]     # every region, in name order
-    assert (list(fig.data[0].y), list(fig.data[-1].y), list(fig.data[-1].text)) == (["广东省"], ["北京市"], ["无数据"])
+    assert fig["layout"]["yaxis"]["categoryarray"] == ["北京市", "广东省"]     # every region, in name order
+    assert (fig["data"][0]["y"], fig["data"][-1]["y"], fig["data"][-1]["text"]) == (["广东省"], ["北京市"], ["无数据"])
 
 
 def test_province_and_city_levels(engine):

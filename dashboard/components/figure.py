@@ -28,6 +28,8 @@ from dash import html as dash_html
 #: keys whose strings are the charts' own templates or never drawn
 UNESCAPED = frozenset({"hovertemplate", "texttemplate", "customdata"})
 LINE_BREAK = "<br>"
+#: A chart a view does not show (kept in the layout, hidden, so that its callbacks' ids exist).
+EMPTY_FIGURE = {"data": [], "layout": {}}
 
 
 def plotly_text(text: str) -> str:
@@ -60,10 +62,8 @@ def axis_label(name: str, limit: int = 24) -> str:
     return name[:cut] + LINE_BREAK + name[cut + 1:]
 
 
-def safe_figure(figure) -> dict:
-    """A figure (a dict or a ``go.Figure``) as a plain dict with every drawn string escaped."""
-    if hasattr(figure, "to_plotly_json"):
-        figure = figure.to_plotly_json()
+def safe_figure(figure: dict) -> dict:
+    """A figure dict with every drawn string escaped (a copy)."""
     return _escaped(figure)
 
 

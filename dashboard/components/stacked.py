@@ -18,10 +18,8 @@ from aidwatch.i18n import t
 LABEL_COLOR = "#444444"
 
 
-def _bar_traces(figure) -> list[dict]:
-    traces = figure.data if hasattr(figure, "to_plotly_json") else figure.get("data", [])
-    out = [tr.to_plotly_json() if hasattr(tr, "to_plotly_json") else tr for tr in traces]
-    return [tr for tr in out if tr.get("type", "bar") == "bar"]
+def _bar_traces(figure: dict) -> list[dict]:
+    return [tr for tr in figure.get("data", []) if tr.get("type", "bar") == "bar"]
 
 
 def _known(value) -> bool:
@@ -41,8 +39,8 @@ def empty_stacks(traces: list[dict], categories: Iterable[str] | None = None) ->
     return {name: "none" if total is None else "zero" for name, total in totals.items() if not total}
 
 
-def label_empty_stacks(figure, lang: str, categories: Iterable[str] | None = None):
-    """``figure`` (a dict or a ``go.Figure`` of stacked bars, all one orientation) with a text label at the
+def label_empty_stacks(figure: dict, lang: str, categories: Iterable[str] | None = None) -> dict:
+    """``figure`` (a plain figure dict of stacked bars, all one orientation) with a text label at the
     value axis for every category whose stack is empty: "0" where its parts add up to 0, "无数据"/"no data"
     where it has no value (``categories``: every category the chart should show, if some have no trace
     value at all). The label trace is last, so that nothing stacks on it and its text stays outside."""
@@ -58,8 +56,5 @@ def label_empty_stacks(figure, lang: str, categories: Iterable[str] | None = Non
                  y=names if horizontal else zeros, text=labels, textposition="outside", cliponaxis=False,
                  textfont=dict(color=LABEL_COLOR), marker=dict(color="rgba(0,0,0,0)"), showlegend=False,
                  hoverinfo="skip", name="")
-    if hasattr(figure, "add_trace"):
-        figure.add_trace(trace)
-    else:
-        figure["data"] = [*figure.get("data", []), trace]
+    figure["data"] = [*figure.get("data", []), trace]
     return figure

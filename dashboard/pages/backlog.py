@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from aidwatch.i18n import N_, t, value_name
 from aidwatch.metrics.backlog import CASE_COLUMNS, MIN_RANK_VOLUME, SUSPECT_COLUMNS
 from dashboard.components.exports import export_links
 from dashboard.components.ages import age_figure
-from dashboard.components.figure import axis_label, count_ticks, titled_graph
+from dashboard.components.figure import EMPTY_FIGURE, axis_label, count_ticks, titled_graph
 from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import case_columns, case_frame, data_grid
 from dashboard.components.chartalt import chart_alternative
@@ -91,28 +90,28 @@ def duty_panel(side_id: str, title: str, figures: list, buckets: pd.DataFrame, t
     ]), className="aw-panel", id=f"bl-{side_id}")
 
 
-def bars(rows: pd.DataFrame, lang: str) -> go.Figure:
+def bars(rows: pd.DataFrame, lang: str) -> dict:
     """Overdue items per child region, worst first, each side its own colour; ``customdata`` is the drill key."""
     data = rows.assign(total=rows["unrecorded_overdue"] + rows["overdue_approval"]).sort_values(
         ["total", "name"], ascending=[True, False])
-    labels = [axis_label(n) for n in data["name"]]
-    fig = go.Figure([
-        go.Bar(y=labels, x=data["unrecorded_overdue"], orientation="h", customdata=data["drill"],
-               name=t("unrecorded_overdue", lang), marker_color=STATUS_COLORS["overdue"]),
-        go.Bar(y=labels, x=data["overdue_approval"], orientation="h", customdata=data["drill"],
-               name=t("overdue_approval", lang), marker_color=STATUS_COLORS["at_risk"]),
-    ])
-    fig.update_layout(
+    labels, drill = [axis_label(n) for n in data["name"]], data["drill"].tolist()
+    traces = [
+        dict(type="bar", y=labels, x=data["unrecorded_overdue"].tolist(), orientation="h", customdata=drill,
+             name=t("unrecorded_overdue", lang), marker=dict(color=STATUS_COLORS["overdue"])),
+        dict(type="bar", y=labels, x=data["overdue_approval"].tolist(), orientation="h", customdata=drill,
+             name=t("overdue_approval", lang), marker=dict(color=STATUS_COLORS["at_risk"])),
+    ]
+    layout = dict(
         barmode="stack", height=max(230, 26 * len(data) + 70), margin=dict(l=10, r=20, t=10, b=30), plot_bgcolor="white",
         paper_bgcolor="white", yaxis=dict(automargin=True),
         xaxis=dict(gridcolor="#eee", rangemode="tozero", **count_ticks(data["total"])),
         legend=dict(orientation="h", y=-0.08 if len(data) > 8 else -0.2, traceorder="normal"),
         clickmode="event",
     )
-    return label_empty_stacks(fig, lang)
+    return label_empty_stacks({"data": traces, "layout": layout}, lang)
 
 
-def tiles(rows: pd.DataFrame, lang: str) -> go.Figure:
+def tiles(rows: pd.DataFrame, lang: str) -> dict:
     """Nation: each province coloured by its on-time recording rate (100 − late-recording rate)."""
     on_time = {r.drill: (None if pd.isna(r.late_rate) else 100 - r.late_rate) for r in rows.itertuples()}
     labels = {c: ("—" if v is None else f"{v:.0f}%") for c, v in on_time.items()}
@@ -180,10 +179,10 @@ def content(data, lang: str) -> list:
 
     charts = dbc.Row([
         dbc.Col(titled_graph(t("bl_tiles_title", lang), id="bl-tiles",
-                             figure=tiles(data.rows, lang) if is_nation else go.Figure(),
+                             figure=tiles(data.rows, lang) if is_nation else EMPTY_FIGURE,
                              config={"displayModeBar": False}), md=5, style={} if is_nation else {"display": "none"}),
         dbc.Col(titled_graph(t("bl_bars_title", lang), id="bl-bars",
-                             figure=bars(data.rows, lang) if show_children else go.Figure(),
+                             figure=bars(data.rows, lang) if show_children else EMPTY_FIGURE,
                              config={"displayModeBar": False}),
                 md=7 if is_nation else 12, style={} if show_children else {"display": "none"}),
     ], className="g-2")

@@ -17,7 +17,7 @@ from dash import dcc, html
 from aidwatch.i18n import N_, deadline_name, t
 from aidwatch.metrics.briefing import AREAS, WHEN
 from aidwatch.narrative import day_text, pct_text
-from dashboard.components.figure import graph, titled_graph
+from dashboard.components.figure import EMPTY_FIGURE, graph, titled_graph
 from dashboard.components.status import judgement, status_badge
 from dashboard.pages import deadlines as dl_page, framed
 from views.briefing import change_text, column_head, metric_label, value_text
@@ -128,7 +128,7 @@ def laggard_table(b, deadline: str, behind: pd.DataFrame, lang: str):
 
 def _graph(graph_id: str, title: str, figure: dict | None):
     if figure is None:
-        return html.Div(graph(id=graph_id, figure={"data": [], "layout": {}}), style={"display": "none"})
+        return html.Div(graph(id=graph_id, figure=EMPTY_FIGURE), style={"display": "none"})
     figure["layout"].update(width=FIGURE_WIDTH, autosize=False)
     # fixed width for print; where the column is narrower (a phone) it scrolls inside this box, which the
     # keyboard can therefore focus and scroll too

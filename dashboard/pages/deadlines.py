@@ -15,7 +15,7 @@ from dash import dcc, html
 from aidwatch.i18n import N_, deadline_name, status_name, t, value_name
 from aidwatch.policy import DEADLINES
 from dashboard.components.exports import export_links
-from dashboard.components.figure import axis_label, titled_graph
+from dashboard.components.figure import EMPTY_FIGURE, axis_label, titled_graph
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
@@ -36,7 +36,6 @@ COMPOSED_KEYS = (
 )
 
 PATH = "/deadlines"
-EMPTY_FIGURE = {"data": [], "layout": {}}
 
 
 def layout(**query):

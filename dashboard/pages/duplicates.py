@@ -17,7 +17,7 @@ from dash import dcc, html
 from aidwatch.i18n import N_, t, value_name
 from aidwatch.metrics.duplicates import AGE_BUCKETS, EXPORT_COLUMNS, STATES, Overview
 from dashboard.components.exports import export_links
-from dashboard.components.figure import axis_label, titled_graph
+from dashboard.components.figure import EMPTY_FIGURE, axis_label, titled_graph
 from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
@@ -41,7 +41,6 @@ COMPOSED_KEYS = (
 )
 
 PATH = "/duplicates"
-EMPTY_FIGURE = {"data": [], "layout": {}}
 KIND_COLORS = {"grant": "#2c7fb8", "tuition": "#8c6bb1"}
 ALERT_BADGES = {"overdue": "danger", "repeat": "danger", "many_open": "warning", "untouched": "info"}
 CASE_COLUMNS = ["state", "name", "id_number", "term", "kind", "batch_month", "other_school_name", "other_province",

@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from aidwatch.i18n import N_, t
 from aidwatch.policy import policy_for
-from dashboard.components.figure import titled_graph
+from dashboard.components.figure import EMPTY_FIGURE, titled_graph
 from dashboard.components.grid import data_grid
 from dashboard.components.chartalt import chart_alternative
 from dashboard.context import drill_links, drill_template
@@ -35,7 +35,6 @@ COMPOSED_KEYS = (
 
 PATH = "/inspections"
 PROFILE_PATH = "/school"
-EMPTY_FIGURE = {"data": [], "layout": {}}
 #: The ranking on screen shows this many schools; the plan export has them all.
 RANK_SHOWN = 50
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from aidwatch.i18n import N_, t
@@ -78,48 +77,48 @@ def cards(prefix: str, row, keys, lang: str) -> dbc.Row:
 CHART_TITLES = {"rg": ("rg_tiles_records", "rg_bars_records"), "rgg": ("rg_tiles_graduation", "rg_bars_graduation")}
 
 
-def _hbar_layout(fig: go.Figure, n: int, values, barmode: str) -> go.Figure:
-    fig.update_layout(
+def _hbars(traces: list[dict], n: int, values, barmode: str) -> dict:
+    """Horizontal bars per child region (a plain figure dict), ``n`` regions, counts in ``values``."""
+    return {"data": traces, "layout": dict(
         barmode=barmode, height=max(230, 26 * n * (2 if barmode == "group" else 1) + 70),
         margin=dict(l=10, r=20, t=10, b=30), plot_bgcolor="white", paper_bgcolor="white",
         yaxis=dict(automargin=True), xaxis=dict(gridcolor="#eee", rangemode="tozero", **count_ticks(values)),
-        legend=dict(orientation="h", y=-0.08 if n > 8 else -0.2, traceorder="normal"), clickmode="event")
-    return fig
+        legend=dict(orientation="h", y=-0.08 if n > 8 else -0.2, traceorder="normal"), clickmode="event")}
 
 
-def record_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
+def record_bars(rows: pd.DataFrame, lang: str) -> dict:
     """Records awaiting approval per child region, the overdue part in red; ``customdata`` is the drill key."""
     data = rows.sort_values(["awaiting_approval", "name"], ascending=[True, False])
-    labels = [axis_label(n) for n in data["name"]]
-    fig = go.Figure([
-        go.Bar(y=labels, x=data["awaiting_approval"] - data["approval_overdue"], orientation="h",
-               customdata=data["drill"], name=t("rg_within", lang), marker_color=STATUS_COLORS["on_track"]),
-        go.Bar(y=labels, x=data["approval_overdue"], orientation="h", customdata=data["drill"],
-               name=t("rg_approval_overdue", lang), marker_color=STATUS_COLORS["overdue"]),
-    ])
-    return label_empty_stacks(_hbar_layout(fig, len(data), data["awaiting_approval"], "stack"),
-                              lang)
+    labels, drill = [axis_label(n) for n in data["name"]], data["drill"].tolist()
+    traces = [
+        dict(type="bar", y=labels, x=(data["awaiting_approval"] - data["approval_overdue"]).tolist(), orientation="h",
+             customdata=drill, name=t("rg_within", lang), marker=dict(color=STATUS_COLORS["on_track"])),
+        dict(type="bar", y=labels, x=data["approval_overdue"].tolist(), orientation="h", customdata=drill,
+             name=t("rg_approval_overdue", lang), marker=dict(color=STATUS_COLORS["overdue"])),
+    ]
+    return label_empty_stacks(_hbars(traces, len(data), data["awaiting_approval"], "stack"), lang)
 
 
-def graduation_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
+def graduation_bars(rows: pd.DataFrame, lang: str) -> dict:
     """The funnel per child region: graduated → uploaded → approved → certificate online."""
     data = rows.sort_values(["graduates", "name"], ascending=[True, False])
-    fig = go.Figure([go.Bar(y=[axis_label(n) for n in data["name"]], x=data[key], orientation="h", customdata=data["drill"],
-                            name=t(f"rg_{key}", lang), marker_color=color) for key, color in STAGES])
-    return _hbar_layout(fig, len(data), data["graduates"], "group")
+    labels, drill = [axis_label(n) for n in data["name"]], data["drill"].tolist()
+    traces = [dict(type="bar", y=labels, x=data[key].tolist(), orientation="h", customdata=drill,
+                   name=t(f"rg_{key}", lang), marker=dict(color=color)) for key, color in STAGES]
+    return _hbars(traces, len(data), data["graduates"], "group")
 
 
-def funnel(total, lang: str) -> go.Figure:
+def funnel(total, lang: str) -> dict:
     """The selected region's graduation funnel: one bar per stage, each with its share of the graduates (bars
     rather than a funnel trace, which the basic Plotly bundle the pages load does not draw)."""
     whole = int(total["graduates"])
     values = [int(total[k]) for k, _ in STAGES]
     text = [f"{v:,}" + ("" if not whole else f" ({100 * v / whole:.0f}%)") for v in values]
-    fig = go.Figure(go.Bar(y=[t(f"rg_{k}", lang) for k, _ in STAGES], x=values, orientation="h", text=text,
-                           textposition="auto", marker=dict(color=[c for _, c in STAGES]), hoverinfo="skip"))
-    fig.update_layout(height=200, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white", paper_bgcolor="white",
-                      yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(rangemode="tozero", visible=False))
-    return fig
+    trace = dict(type="bar", y=[t(f"rg_{k}", lang) for k, _ in STAGES], x=values, orientation="h", text=text,
+                 textposition="auto", marker=dict(color=[c for _, c in STAGES]), hoverinfo="skip")
+    return {"data": [trace], "layout": dict(
+        height=200, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white", paper_bgcolor="white",
+        yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(rangemode="tozero", visible=False))}
 
 
 def tiles(rows: pd.DataFrame, part: str, whole: str, lang: str) -> dict:

@@ -14,14 +14,13 @@ import datetime as dt
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from aidwatch.contract import FULL_COVERAGE_GROUPS, HARDSHIP_GROUPS
 from aidwatch.i18n import N_, t
 from aidwatch.metrics.rollout import STEPS, TARGET_YUAN_PER_YEAR, tier_shares
 from dashboard.components.chartalt import chart_alternative
-from dashboard.components.figure import axis_label, graph, titled_graph
+from dashboard.components.figure import EMPTY_FIGURE, axis_label, graph, titled_graph
 from dashboard.components.stacked import label_empty_stacks
 from dashboard.components.grid import data_grid
 from dashboard.context import drill_links, drill_template
@@ -204,11 +203,13 @@ def tracker(steps: pd.DataFrame, lang: str) -> html.Div:
     return html.Div([html.H2(t("ro_tracker_title", lang), className="aw-h2"), *blocks], id="ro-tracker")
 
 
-def average_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
-    """Average grant per recipient by child region, lowest first, with the target line; ``customdata`` drills."""
+def average_bars(rows: pd.DataFrame, lang: str) -> dict:
+    """Average grant per recipient by child region, lowest first, with the target line; ``customdata`` drills
+    (a plain figure dict)."""
     data = rows.assign(sort=rows["avg_grant_yuan_per_year"].fillna(-1)).sort_values(["sort", "name"])
-    fig = go.Figure(go.Bar(
-        x=data["avg_grant_yuan_per_year"].fillna(0), y=[axis_label(n) for n in data["name"]], orientation="h", customdata=data["drill"],
+    trace = dict(
+        type="bar", x=data["avg_grant_yuan_per_year"].fillna(0).tolist(), y=[axis_label(n) for n in data["name"]],
+        orientation="h", customdata=data["drill"].tolist(),
         marker=dict(color=[STATE_COLORS[s] for s in data["average_state"]]),
         text=[f"{t('no_pct', lang) if pd.isna(a) else _money(a)}  ({int(n):,})"
               for a, n in zip(data["avg_grant_yuan_per_year"], data["grant_recipients"])],
@@ -217,10 +218,10 @@ def average_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
         insidetextanchor="start", hoverinfo="text", cliponaxis=False,
         hovertext=[f"{nm}: {_money(a)} · {t('ro_recipients', lang)} {int(n):,}"
                    for nm, a, n in zip(data["name"], data["avg_grant_yuan_per_year"], data["grant_recipients"])],
-    ))
+    )
     top = max(float(data["avg_grant_yuan_per_year"].max()) if data["avg_grant_yuan_per_year"].notna().any() else 0,
               TARGET_YUAN_PER_YEAR) * 1.1
-    fig.update_layout(
+    layout = dict(
         height=max(220, 26 * len(data) + 60), margin=dict(l=10, r=20, t=25, b=30), plot_bgcolor="white",
         paper_bgcolor="white", xaxis=dict(range=[0, top], gridcolor="#eee"),
         yaxis=dict(automargin=True, autorange="reversed"), clickmode="event",
@@ -231,22 +232,24 @@ def average_bars(rows: pd.DataFrame, lang: str) -> go.Figure:
         annotations=[dict(x=TARGET_YUAN_PER_YEAR, y=1, yref="paper", yanchor="bottom", xanchor="right", showarrow=False,
                           text=t("ro_target", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"))],
     )
-    return fig
+    return {"data": [trace], "layout": layout}
 
 
-def tier_bars(tiers: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
-    """Each child region's recipients by tier (share), hover: declared vs actual yearly amount."""
+def tier_bars(tiers: pd.DataFrame, rows: pd.DataFrame, lang: str) -> dict:
+    """Each child region's recipients by tier (share), hover: declared vs actual yearly amount (a plain figure
+    dict)."""
     names = dict(zip(rows["drill"].astype(str), map(axis_label, rows["name"])))
     # every region, those without recipients too: they are labelled "no data" rather than left out
     order = list(rows.sort_values("name")["drill"].astype(str))
     shown = [names.get(c, c) for c in order]
-    fig = go.Figure()
+    traces = []
     for i, tier in enumerate(sorted(tiers["tier"].dropna().unique()) + ([None] if tiers["tier"].isna().any() else [])):
         part = tiers[tiers["tier"].isna()] if tier is None else tiers[tiers["tier"] == tier]
         part = part.set_index("code").reindex(order).dropna(subset=["recipients"])
         label = t("ro_tier_none", lang) if tier is None else t("ro_tier_n", lang, n=int(tier))
-        fig.add_trace(go.Bar(
-            x=part["share_pct"], y=[names.get(c, c) for c in part.index], orientation="h", name=label,
+        traces.append(dict(
+            type="bar", x=part["share_pct"].tolist(), y=[names.get(c, c) for c in part.index], orientation="h",
+            name=label,
             marker=dict(color=TIER_COLORS[min(i, len(TIER_COLORS) - 1)] if tier is not None else TIER_COLORS[-1]),
             text=[_money(d) if not pd.isna(d) else "" for d in part["declared_yuan"]], textposition="inside",
             hoverinfo="text", hovertext=[t("ro_tier_hover", lang, name=names.get(c, c), tier=label, n=int(r.recipients),
@@ -255,14 +258,14 @@ def tier_bars(tiers: pd.DataFrame, rows: pd.DataFrame, lang: str) -> go.Figure:
                                          for c, r in zip(part.index, part.itertuples())],
         ))
     height = max(170, 30 * len(order) + 90)
-    fig.update_layout(
+    layout = dict(
         barmode="stack", height=height, margin=dict(l=10, r=20, t=20, b=30), plot_bgcolor="white",
         paper_bgcolor="white", xaxis=dict(range=[0, 100], ticksuffix="%", gridcolor="#eee"), bargap=0.35,
         yaxis=dict(automargin=True, autorange="reversed", categoryorder="array", categoryarray=shown),
         # 45 px below the plot whatever its height (a fraction of a tall chart left a wide gap above it)
         legend=dict(orientation="h", y=-45 / (height - 50), yanchor="top", traceorder="normal"),
     )
-    return label_empty_stacks(fig, lang, shown)
+    return label_empty_stacks({"data": traces, "layout": layout}, lang, shown)
 
 
 def average_alternative(rows: pd.DataFrame, level_name: str, lang: str, hrefs: list[str] | None):
@@ -369,7 +372,7 @@ def content(data, lang: str) -> list:
         hint = t("ro_matrix_hint", lang)
     else:
         parts.insert(0, province_strip(data.steps, lang, data.steps.iloc[0]["name"]))
-        parts.append(html.Div(graph(id="ro-tiles", figure=go.Figure()), style={"display": "none"}))
+        parts.append(html.Div(graph(id="ro-tiles", figure=EMPTY_FIGURE), style={"display": "none"}))
         grid = data_grid("ro-grid", rows, children_columns(data.region.child_level, lang), row_id="drill",
                          clickable=True, drill=drill_template(PATH, view))
         head = t("ro_children_title", lang, level=t(data.region.child_level, lang))
@@ -385,7 +388,7 @@ def content(data, lang: str) -> list:
     hrefs = None if school else drill_links(drill_template(PATH, view), rows["drill"])
     charts = dbc.Row([
         dbc.Col(titled_graph(t("ro_avg_title", lang, target=f"{TARGET_YUAN_PER_YEAR:,}"), id="ro-bars",
-                             figure=average_bars(rows, lang) if not school else go.Figure(),
+                             figure=average_bars(rows, lang) if not school else EMPTY_FIGURE,
                              config={"displayModeBar": False},
                              after=[] if school else [average_alternative(rows, level_name, lang, hrefs)]),
                 md=6, style={"display": "none"} if school else {}),
