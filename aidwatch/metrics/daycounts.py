@@ -31,7 +31,27 @@ def sum_per_code(codes: pd.Series, weights: dict) -> pd.DataFrame:
     code, every code of the frame present (a zero where nothing counts)."""
     code = codes.astype("category")
     regions = code.cat.categories.astype(str)
-    out = pd.DataFrame({k: np.bincount(code.cat.codes.to_numpy(), weights=w, minlength=len(regions))
-                        for k, w in weights.items()}).astype("int64")
+    sums = _sums(code.cat.codes.to_numpy(), len(regions), list(weights.values()))
+    out = pd.DataFrame(dict(zip(weights, sums)), index=range(len(regions))).astype("int64")
     out.insert(0, "code", regions)
     return out
+
+
+def _sums(index: np.ndarray, size: int, arrays: list) -> list[np.ndarray]:
+    """Each array's sums per category code (``index``; -1, no code, is left out), as int64.
+
+    The day-grouped frames come grouped by region, and a bincount over sorted codes adds into one bin after
+    another, each add waiting for the last (1.7 ms per array of 377,000 rows at the nation; a running total
+    as slow): there each region's rows are one run, summed by ``np.add.reduceat`` (0.05 ms)."""
+    if index.size > 1 and bool((index[1:] >= index[:-1]).all()):
+        bounds = np.searchsorted(index, np.arange(size + 1))
+        rows = bounds[1:] > bounds[:-1]  # the regions with rows: reduceat would give an empty run a row
+        out = []
+        for w in arrays:
+            sums = np.zeros(size, dtype=np.int64)
+            sums[rows] = np.add.reduceat(np.asarray(w, dtype=np.int64), bounds[:-1][rows])
+            out.append(sums)
+        return out
+    keep = index >= 0
+    index = index[keep].astype(np.intp)
+    return [np.bincount(index, weights=np.asarray(w)[keep], minlength=size) for w in arrays]
