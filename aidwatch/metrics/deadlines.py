@@ -29,23 +29,38 @@ PACE_WINDOW_DAYS = 14
 #: Further than this many working days from its due day, a deadline whose work has
 #: not started yet is on track: there is no pace to project, and nothing is late.
 NOT_STARTED_HORIZON = 20
+#: What the series counts per deadline: records done, and records that count towards the total.
+MEASURES = ("done", "total")
 EXPORT_COLUMNS = ["deadline", "code", "name", "due_on", "done", "total", "pct_done", "working_days_left", "status"]
 
 
-def cumulative(series: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Totals per (deadline, code, measure) counting records whose day is on or before ``as_of``.
+def _positions(column: pd.Series, keys: list[str]) -> np.ndarray:
+    """Each row's position in ``keys`` (-1: not among them), looked up once per category, not per row."""
+    col = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
+    where = np.append(pd.Index(keys).get_indexer(col.cat.categories.astype(str)), -1)
+    return where[col.cat.codes.to_numpy()]  # code -1 (a missing value) takes the appended -1
 
-    This runs on every as-of change, so it must stay well under the 150 ms a date change may
-    take: one grouped sum over the (categorical) cached series.
-    """
+
+def cumulative(series: pd.DataFrame, codes: list[str], days: list[dt.date]) -> dict[tuple[dt.date, str], np.ndarray]:
+    """(day, measure) → the records counted by that day per (deadline, code), as a flat array in deadline order
+    (``DEADLINES``) then ``codes`` order: the records whose day is on or before it (or that have none).
+
+    This runs on every as-of change and several times per briefing (D and the pace window's start, at three
+    dates): positions and sums over the cached series' arrays, not a grouped pandas sum per call."""
+    size = len(DEADLINES) * len(codes)
     if series.empty:
-        return pd.DataFrame(columns=["deadline", "code", "done", "total"])
-    day = series["day"].to_numpy()
-    keep = np.isnat(day) | (day <= np.datetime64(as_of))
-    out = (series.loc[keep].groupby(["deadline", "code", "measure"], sort=True, observed=True)["n"].sum()
-           .unstack("measure", fill_value=0).reindex(columns=["done", "total"], fill_value=0).reset_index())
-    out.columns.name = None
-    return out.astype({"deadline": str, "code": str, "done": "int64", "total": "int64"})
+        return {(day, measure): np.zeros(size, dtype=np.int64) for day in days for measure in MEASURES}
+    deadline, code = _positions(series["deadline"], list(DEADLINES)), _positions(series["code"], codes)
+    cell = np.where((deadline >= 0) & (code >= 0), deadline * len(codes) + code, -1)
+    measure = _positions(series["measure"], list(MEASURES))
+    day, n = series["day"].to_numpy(), series["n"].to_numpy()
+    out = {}
+    for d in days:
+        counted = (cell >= 0) & (np.isnat(day) | (day <= np.datetime64(d)))
+        for i, name in enumerate(MEASURES):
+            rows = counted & (measure == i)
+            out[(d, name)] = np.bincount(cell[rows], weights=n[rows], minlength=size).astype(np.int64)
+    return out
 
 
 def classify(done, total, as_of: dt.date, due_on: dt.date, done_before, cal: WorkCalendar):
@@ -66,21 +81,17 @@ def classify(done, total, as_of: dt.date, due_on: dt.date, done_before, cal: Wor
 def progress(children: pd.DataFrame, series: pd.DataFrame, as_of: dt.date, policy: YearPolicy,
              cal: WorkCalendar) -> pd.DataFrame:
     """Export rows: one per deadline and child region, in deadline order then region order."""
-    now = cumulative(series, as_of)
-    before = cumulative(series, as_of - dt.timedelta(days=PACE_WINDOW_DAYS))
-    grid = pd.MultiIndex.from_product([list(DEADLINES), list(children["code"].astype(str))], names=["deadline", "code"])
-    now = now.set_index(["deadline", "code"]).reindex(grid, fill_value=0)
-    done_before = before.set_index(["deadline", "code"])["done"].reindex(grid, fill_value=0)
-    out = now.reset_index()
-    names = dict(zip(children["code"].astype(str), children["name"]))
-    out["name"] = out["code"].map(names)
+    codes = list(children["code"].astype(str))
+    pace_start = as_of - dt.timedelta(days=PACE_WINDOW_DAYS)
+    counts = cumulative(series, codes, [as_of, pace_start])
+    out = pd.DataFrame({"deadline": np.repeat(list(DEADLINES), len(codes)), "code": codes * len(DEADLINES),
+                        "done": counts[(as_of, "done")], "total": counts[(as_of, "total")]})
+    out["name"] = list(children["name"]) * len(DEADLINES)
     out["due_on"] = out["deadline"].map(policy.due)
-    out["done"] = out["done"].astype("int64")
-    out["total"] = out["total"].astype("int64")
     out["pct_done"] = pct(out["done"], out["total"])
     left = {d: cal.workdays_between(as_of, due) for d, due in policy.due.items()}
     out["working_days_left"] = out["deadline"].map(left).astype("int64")
-    before, done, total = done_before.to_numpy(), out["done"].to_numpy(), out["total"].to_numpy()
+    before, done, total = counts[(pace_start, "done")], out["done"].to_numpy(), out["total"].to_numpy()
     deadline_of, status = out["deadline"].to_numpy(), np.empty(len(out), dtype=object)
     for deadline, due_on in policy.due.items():
         rows = deadline_of == deadline
