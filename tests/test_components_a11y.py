@@ -9,6 +9,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from dashboard.components.ages import age_figure
 from dashboard.components.chartalt import chart_alternative, summary_sentence
 from dashboard.components.figure import axis_label, titled_graph
 from dashboard.components.grid import data_grid, header_min_width, records_of
@@ -130,3 +131,12 @@ def test_grid_rows_are_python_values_with_every_missing_cell_empty():
     assert records_of(frame)[1] == {"code": None, "name": "天津", "n": 0, "pct": None, "maybe": None, "due_on": None,
                                     "at": None, "yuan": None}
     assert type(records_of(frame)[0]["n"]) is int and records_of(frame.iloc[:0]) == []
+
+
+def test_the_age_chart_makes_room_for_its_count_labels():
+    # a plain figure has no template to size the margins: with the 10 px margin alone, "40" showed as "0"
+    buckets = pd.DataFrame({"bucket": ["0-5", "6-10", "11-20", "21-40", "41+"], "n": [40, 20, 22, 21, 8],
+                            "overdue": [0, 0, 22, 21, 8]})
+    layout = age_figure(buckets, "en")["layout"]
+    assert layout["yaxis"]["automargin"] and layout["xaxis"]["automargin"] and layout["yaxis"]["tickformat"] == ",d"
+    assert "template" not in layout

@@ -23,8 +23,9 @@ def age_figure(buckets: pd.DataFrame, lang: str) -> dict:
     layout = dict(
         barmode="stack", height=230, margin=dict(l=10, r=10, t=10, b=70), plot_bgcolor="white",
         paper_bgcolor="white",
-        xaxis=dict(title=dict(text=t("bl_wd", lang))),
-        yaxis=dict(gridcolor="#eee", rangemode="tozero", **count_ticks(buckets["n"])),
+        xaxis=dict(title=dict(text=t("bl_wd", lang)), automargin=True),
+        # room for the counts' labels: a 10 px margin showed only the last digit of "40"
+        yaxis=dict(gridcolor="#eee", rangemode="tozero", automargin=True, **count_ticks(buckets["n"])),
         # below the axis: above the plot there is no room on a phone
         legend=dict(orientation="h", y=-0.45, x=0, yanchor="top", traceorder="normal"),
     )
